@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Runs hoody-exec's main.ts under Bun or Deno, both shipped as npm packages, so a plain shell with
+// Node is enough after `npm install`.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+
+/** The real executable: the main package's file once its postinstall ran, else the platform package's. */
+export function findRuntime(name) {
+  const packageDir = (pkg) => {
+    try {
+      return dirname(require.resolve(`${pkg}/package.json`));
+    } catch {
+      return null;
+    }
+  };
+  const isBinary = (file) => existsSync(file) && statSync(file).size > 1_000_000;
+  const main = packageDir(name);
+  const candidates = name === "bun" ? [main && join(main, "bin", "bun.exe")] : [main && join(main, "deno")];
+  const scope = name === "bun" ? "@oven" : "@deno";
+  const scopeDir = main && join(dirname(main), scope);
+  for (const dir of scopeDir && existsSync(scopeDir) ? readdirSync(scopeDir) : []) {
+    if (!dir.includes(process.platform) || !dir.includes(process.arch)) continue;
+    candidates.push(join(scopeDir, dir, name === "bun" ? "bin/bun" : "deno"));
+  }
+  const found = candidates.find((file) => file && isBinary(file));
+  if (!found) throw new Error(`the "${name}" package is not installed: run npm install`);
+  return found;
+}
+
+function runtimeArgs(argv) {
+  const index = argv.findIndex((a) => a === "--runtime" || a.startsWith("--runtime="));
+  let runtime = process.env.HOODY_EXEC_RUNTIME ?? "bun";
+  if (index >= 0) {
+    runtime = argv[index].includes("=") ? argv[index].split("=")[1] : argv[index + 1];
+    argv.splice(index, argv[index].includes("=") ? 1 : 2);
+  }
+  if (runtime !== "bun" && runtime !== "deno") {
+    process.stderr.write(`--runtime must be bun or deno (got "${runtime}")\n`);
+    process.exit(2);
+  }
+  return { runtime, argv };
+}
+
+const { runtime, argv } = runtimeArgs(process.argv.slice(2));
+const entry = join(root, "main.ts");
+const args = runtime === "bun"
+  ? [entry, ...argv]
+  : ["run", "-A", "--no-check", "--config", join(root, "deno.json"), entry, ...argv];
+const child = spawn(findRuntime(runtime), args, { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

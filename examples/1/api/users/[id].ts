@@ -1,0 +1,2 @@
+// @mode worker
+return { id: metadata.parameters.id };

@@ -1,0 +1,2 @@
+// @description Says hello
+return { message: "Hello from hoody-exec", method: req.method };

@@ -1,0 +1,41 @@
+import { timingSafeEqual } from "node:crypto";
+import type { MiddlewareHandler } from "hono";
+import { isLoopback } from "../runtime/server/config.ts";
+import { ServerError, toErrorResponse } from "../runtime/errors.ts";
+import type { ManagementEnv } from "./env.ts";
+
+/**
+ * The management API is root-equivalent (writing a script runs code): a token when one is set,
+ * loopback clients only when none is, and never a call from a browser page of another origin.
+ */
+export function adminGuard(adminToken: string | null): MiddlewareHandler<ManagementEnv> {
+  return async (c, next) => {
+    const origin = c.req.header("origin");
+    if (origin && origin !== new URL(c.req.url).origin) {
+      return toErrorResponse(new ServerError("FORBIDDEN", "The management API does not accept calls from other origins"));
+    }
+    if (c.req.path === "/api/v1/exec/health") return await next();
+    if (adminToken === null) {
+      if (!isLoopback(c.env.clientIp)) {
+        return toErrorResponse(new ServerError("FORBIDDEN", "Without --admin-token only loopback clients may call the management API"));
+      }
+      return await next();
+    }
+    const presented = c.req.header("x-admin-token") ?? bearer(c.req.header("authorization"));
+    if (!presented || !same(adminToken, presented)) {
+      return toErrorResponse(new ServerError("UNAUTHORIZED", "Send the admin token as Authorization: Bearer <token> or X-Admin-Token"));
+    }
+    return await next();
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = header && /^bearer\s+(.+)$/i.exec(header.trim());
+  return match ? match[1] : undefined;
+}
+
+function same(expected: string, presented: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
+}

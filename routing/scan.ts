@@ -1,0 +1,88 @@
+/** Reads an instance folder into route records and middleware (SPEC §2, D4, D8). */
+import { readdir } from "node:fs/promises";
+import { fileToRoute, isMiddlewareFile } from "./pattern.ts";
+import type { RouteRecord } from "./pattern.ts";
+
+export interface ScanEntry {
+  name: string;
+  isDirectory: boolean;
+  isFile: boolean;
+}
+
+/** The only filesystem call a scan makes, so tests can pass a fake. */
+export interface ScanFs {
+  readdir(dir: string): Promise<ScanEntry[]>;
+}
+
+export interface ScanResult {
+  routes: RouteRecord[];
+  /** Key: dir ("" = root); values: file paths relative to the instance. */
+  middleware: Map<string, { pre?: string; post?: string }>;
+}
+
+/** node:fs works on Deno and Bun. Symbolic links are neither files nor folders here, so skipped. */
+export const nodeScanFs: ScanFs = {
+  async readdir(dir) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.map((entry) => ({
+      name: entry.name,
+      isDirectory: entry.isDirectory(),
+      isFile: entry.isFile(),
+    }));
+  },
+};
+
+function isSkippedDir(name: string): boolean {
+  return name.startsWith("_") || name.startsWith(".") || name === "node_modules";
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error &&
+    error.code === "ENOENT";
+}
+
+/** Routes sorted by file path; for two `pre` (or `post`) files in one folder the first by name wins. */
+export async function scanInstance(
+  instanceDir: string,
+  fs: ScanFs = nodeScanFs,
+): Promise<ScanResult> {
+  const prefix = instanceDir.endsWith("/") ? instanceDir : `${instanceDir}/`;
+  const routes: RouteRecord[] = [];
+  const middleware = new Map<string, { pre?: string; post?: string }>();
+
+  async function walk(dir: string): Promise<void> {
+    let entries: ScanEntry[];
+    try {
+      entries = await fs.readdir(dir === "" ? instanceDir : prefix + dir);
+    } catch (error) {
+      // A sub-folder deleted while we scan is simply gone; a missing instance folder is not.
+      if (dir !== "" && isNotFound(error)) return;
+      throw error;
+    }
+    const names = entries.toSorted((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const subdirs: string[] = [];
+    for (const entry of names) {
+      const file = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory) {
+        if (!isSkippedDir(entry.name)) subdirs.push(file);
+        continue;
+      }
+      if (!entry.isFile) continue;
+      const kind = isMiddlewareFile(file);
+      if (kind !== null) {
+        const slot = middleware.get(dir) ?? {};
+        slot[kind] ??= file;
+        middleware.set(dir, slot);
+        continue;
+      }
+      const route = fileToRoute(file);
+      if (route !== null) routes.push(route);
+    }
+    // One folder at a time: a wide tree must not exhaust file descriptors.
+    for (const subdir of subdirs) await walk(subdir);
+  }
+
+  await walk("");
+  routes.sort((a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  return { routes, middleware };
+}

@@ -1,0 +1,41 @@
+import { watch } from "node:fs";
+import type { Adapter, RunningServer, ServeOptions } from "./types.ts";
+
+interface BunServer {
+  port: number;
+  stop(closeActive?: boolean): Promise<void>;
+  requestIP(request: Request): { address: string } | null;
+}
+interface BunGlobal {
+  serve(options: {
+    hostname: string;
+    port: number;
+    maxRequestBodySize: number;
+    idleTimeout: number;
+    fetch(request: Request, server: BunServer): Response | Promise<Response>;
+  }): BunServer;
+}
+
+const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
+
+export const bunAdapter: Adapter = {
+  name: "bun",
+  terminateStopsLoops: true,
+  serve(options: ServeOptions): Promise<RunningServer> {
+    const server = Bun.serve({
+      hostname: options.hostname,
+      port: options.port,
+      maxRequestBodySize: options.maxRequestBodySize,
+      idleTimeout: 0,
+      fetch: (request, srv) => options.fetch(request, srv.requestIP(request)?.address ?? ""),
+    });
+    return Promise.resolve({ port: server.port, stop: () => server.stop(true) });
+  },
+  command(entry) {
+    return { exec: process.execPath, args: [entry] };
+  },
+  watch(dir, onChange) {
+    const watcher = watch(dir, { recursive: true }, (_event, file) => onChange(String(file ?? "")));
+    return () => watcher.close();
+  },
+};

@@ -1,0 +1,54 @@
+/** Stable error codes and the one table that maps each to an HTTP status (SPEC D13). */
+const STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_INSTANCE: 404,
+  PAYLOAD_TOO_LARGE: 413,
+  QUEUE_FULL: 429,
+  SCRIPT_ERROR: 500,
+  COMPILE_ERROR: 500,
+  INTERNAL: 500,
+  SCRIPT_CRASHED: 502,
+  SCRIPT_DISABLED: 503,
+  QUEUE_TIMEOUT: 503,
+  UNAVAILABLE: 503,
+  SCRIPT_TIMEOUT: 504,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof STATUS;
+
+/** An expected failure: a stable code, a message that says what to do, optional details for the body. */
+export class ServerError extends Error {
+  override name = "ServerError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: ErrorOptions & { details?: Record<string, unknown>; headers?: Record<string, string> },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.status = STATUS[code];
+    this.details = options?.details;
+    this.headers = options?.headers;
+  }
+}
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** The one exit from an error to a Response: `{ error, code, ...details }`; stacks only with `--debug`. */
+export function toErrorResponse(error: ServerError, debug = false, extraHeaders: [string, string][] = []): Response {
+  const details = { ...error.details };
+  if (!debug) delete details.stack;
+  const headers = new Headers(error.headers);
+  for (const [name, value] of extraHeaders) headers.set(name, value);
+  return Response.json({ error: error.message, code: error.code, ...details }, { status: error.status, headers });
+}

@@ -1,0 +1,84 @@
+import type { Socket } from "node:net";
+import type { Bytes } from "./messages.ts";
+
+/**
+ * Length-prefixed frames over a stream socket: [u32 frame length][u32 JSON length][JSON][body bytes].
+ * A body rides as raw bytes after its JSON header, so binary request/response bodies never pay base64.
+ */
+export interface Frame<T> {
+  message: T;
+  body: Bytes | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeFrame(message: unknown, body: Uint8Array | null): Uint8Array {
+  const json = encoder.encode(JSON.stringify(message));
+  const bodyLength = body?.byteLength ?? 0;
+  const frame = new Uint8Array(8 + json.byteLength + bodyLength);
+  const view = new DataView(frame.buffer);
+  view.setUint32(0, 4 + json.byteLength + bodyLength);
+  view.setUint32(4, json.byteLength);
+  frame.set(json, 8);
+  if (body) frame.set(body, 8 + json.byteLength);
+  return frame;
+}
+
+/** Collects frames written in one turn of the event loop and sends them as one write (batching doubles throughput). */
+export function createFrameWriter(socket: Socket): (message: unknown, body?: Bytes | null) => void {
+  let queue: Uint8Array[] = [];
+  let size = 0;
+  const flush = () => {
+    const chunks = queue;
+    queue = [];
+    if (chunks.length === 1) socket.write(chunks[0]!);
+    else {
+      const all = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        all.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      socket.write(all);
+    }
+    size = 0;
+  };
+  return (message, body = null) => {
+    const frame = encodeFrame(message, body);
+    if (queue.length === 0) setImmediate(flush);
+    queue.push(frame);
+    size += frame.byteLength;
+  };
+}
+
+/** Feeds socket chunks in, calls `onFrame` for every complete frame. */
+export function createFrameReader<T>(onFrame: (frame: Frame<T>) => void): (chunk: Uint8Array) => void {
+  let pending: Bytes = new Uint8Array(0);
+  return (chunk) => {
+    let data: Uint8Array = pending.byteLength === 0 ? chunk : concat(pending, chunk);
+    let offset = 0;
+    while (data.byteLength - offset >= 4) {
+      const view = new DataView(data.buffer, data.byteOffset + offset);
+      const length = view.getUint32(0);
+      if (data.byteLength - offset - 4 < length) break;
+      const jsonLength = view.getUint32(4);
+      const start = data.byteOffset + offset + 8;
+      const json = decoder.decode(new Uint8Array(data.buffer, start, jsonLength));
+      const bodyLength = length - 4 - jsonLength;
+      // Copy the body out: the chunk buffer is reused by the socket.
+      const body = bodyLength > 0 ? data.slice(start - data.byteOffset + jsonLength, start - data.byteOffset + jsonLength + bodyLength) : null;
+      onFrame({ message: JSON.parse(json) as T, body });
+      offset += 4 + length;
+    }
+    pending = offset === data.byteLength ? new Uint8Array(0) : data.slice(offset);
+    data = pending;
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Bytes {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * Every message that crosses a boundary: server <-> host process (frames over a unix socket) and
+ * host <-> Worker (postMessage). Plain data only; a request or response body travels beside it.
+ */
+export type Mode = "worker" | "serverless";
+export type ScriptShape = "return" | "commonjs" | "esm" | "edge";
+
+/** One compiled module a Worker imports. */
+export interface ModuleRef {
+  url: string;
+  shape: ScriptShape;
+  /** Script path relative to the instance folder, for logs and errors. */
+  file: string;
+  /** Absolute path of the user's file: relative `require`s resolve from it. */
+  source: string;
+}
+
+/** Everything a Worker needs to run one script: the main module and its middleware. */
+export interface Unit {
+  /** Changes whenever any module or setting below changes: a worker-mode Worker is replaced then. */
+  key: string;
+  instance: string;
+  mode: Mode;
+  main: ModuleRef;
+  pre: ModuleRef | null;
+  post: ModuleRef | null;
+  awaitPromises: boolean;
+  /** The scripts root: `require` resolves packages from its node_modules only. */
+  scriptsRoot: string;
+  /** Origin a relative `fetch("/x")` goes to: the server itself. */
+  selfOrigin: string;
+  debug: boolean;
+}
+
+/** The request as a script sees it; the body travels beside the message. */
+export interface RequestInfo {
+  executionId: string;
+  method: string;
+  url: string;
+  headers: [string, string][];
+  clientIp: string;
+  hostname: string;
+  execId: string;
+  scriptPath: string;
+  parameters: Record<string, string | string[]>;
+  startedAt: number;
+}
+
+export interface ResponseInfo {
+  status: number;
+  headers: [string, string][];
+}
+
+/** An error crossing the boundary, rebuilt on the server side. */
+export interface ErrorInfo {
+  code: "SCRIPT_ERROR" | "SCRIPT_CRASHED" | "COMPILE_ERROR";
+  message: string;
+  stack?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A change to an instance's `shared`, recorded in a Worker and applied in order by the server. */
+export type SharedOp =
+  | { op: "set"; path: string[]; value: unknown }
+  | { op: "delete"; path: string[] };
+
+export interface SharedPatch {
+  instance: string;
+  /** Worker that made it ("" for the server): that Worker already applied it. */
+  origin: string;
+  seq: number;
+  ops: SharedOp[];
+}
+
+// server -> host
+export type ToHost =
+  | { t: "run"; id: number; key: string; unit?: Unit; request: RequestInfo } // unit only the first time a host sees its key
+  | { t: "cancel"; id: number }
+  | { t: "shared-snapshot"; instance: string; value: unknown }
+  | { t: "shared-patch"; patch: SharedPatch };
+
+// host -> server
+export type FromHost =
+  | { t: "hello"; token: string }
+  | { t: "result"; id: number; response: ResponseInfo }
+  | { t: "error"; id: number; error: ErrorInfo }
+  | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "condemned"; reason: string };
+
+// host -> Worker
+export type ToWorker =
+  | { t: "init"; workerId: string; unit: Unit; shared: unknown }
+  | { t: "run"; id: number; request: RequestInfo }
+  | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "ping"; nonce: number };
+
+// Worker -> host
+export type FromWorker =
+  | { t: "ready" }
+  | { t: "result"; id: number; response: ResponseInfo }
+  | { t: "error"; id: number; error: ErrorInfo }
+  | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "pong"; nonce: number };
+
+/** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer, so they can be transferred. */
+export type Bytes = Uint8Array<ArrayBuffer>;
+
+/** A message together with the body bytes travelling beside it (transferred, not copied, to a Worker). */
+export interface Envelope<T> {
+  message: T;
+  body: Bytes | null;
+}

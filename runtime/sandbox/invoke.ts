@@ -1,0 +1,43 @@
+import type { ModuleRef } from "../protocol/messages.ts";
+import type { ScriptMetadata, ScriptRequest } from "./request.ts";
+import type { ScriptResponse } from "./response.ts";
+
+/** A loaded script module, reduced to one call: classic `(req, res, metadata, shared, ws, mainResult)` or edge `(request, metadata)`. */
+export type ScriptCall = (args: CallArgs) => unknown;
+
+export interface CallArgs {
+  req: ScriptRequest;
+  res: ScriptResponse;
+  metadata: ScriptMetadata;
+  shared: Record<string, unknown>;
+  request: Request;
+  mainResult: unknown;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+interface EdgeObject {
+  fetch: Handler;
+}
+
+function isEdgeObject(value: unknown): value is EdgeObject {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { fetch?: unknown }).fetch === "function";
+}
+
+/** Imports a compiled module and tells its shape apart (SPEC D12). */
+export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
+  const mod = await import(ref.url) as { default?: unknown; __shape?: string };
+  const exported = mod.default;
+  if (isEdgeObject(exported)) {
+    return ({ request, metadata }) => exported.fetch.call(exported, request, metadata);
+  }
+  if (typeof exported !== "function") {
+    throw new TypeError(
+      `${ref.file} exports nothing to call: use a top-level \`return\`, \`export default function\`, ` +
+        "`module.exports = fn` or `export default { fetch }`",
+    );
+  }
+  const handler = exported as Handler;
+  if (ref.shape === "edge") return ({ request, metadata }) => handler(request, metadata);
+  return ({ req, res, metadata, shared, mainResult }) => handler(req, res, metadata, shared, null, mainResult);
+}

@@ -1,0 +1,99 @@
+/**
+ * The Web Worker that runs user scripts. It imports nothing from the server side: it speaks only
+ * the plain-data messages of protocol/messages.ts with its host.
+ */
+import type { Envelope, ErrorInfo, FromWorker, ModuleRef, ToWorker, Unit, Bytes } from "../protocol/messages.ts";
+import { execution, installGlobals } from "./globals.ts";
+import { loadScript } from "./invoke.ts";
+import { type LoadedUnit, runRequest } from "./run.ts";
+import { createSharedReplica, type SharedReplica } from "./shared.ts";
+
+const scope = globalThis as unknown as {
+  onmessage: ((event: MessageEvent<Envelope<ToWorker>>) => void) | null;
+  postMessage(message: Envelope<FromWorker>, transfer?: Transferable[]): void;
+  addEventListener(type: string, listener: (event: Event & { reason?: unknown; error?: unknown }) => void): void;
+};
+
+function post(message: FromWorker, body: Bytes | null = null): void {
+  // Transfer only a buffer the body owns whole: a view into a script's own buffer is copied.
+  const owned = body && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength &&
+    body.buffer instanceof ArrayBuffer;
+  scope.postMessage({ message, body }, owned ? [body.buffer as ArrayBuffer] : []);
+}
+
+let unit: Unit | null = null;
+let loaded: Promise<LoadedUnit> | null = null;
+let replica: SharedReplica | null = null;
+
+scope.onmessage = ({ data }) => {
+  const { message, body } = data;
+  switch (message.t) {
+    case "init":
+      unit = message.unit;
+      installGlobals(unit);
+      if (unit.mode === "worker") {
+        replica = createSharedReplica(unit.instance, message.workerId, message.shared, (patch) =>
+          post({ t: "shared-patch", patch }));
+      }
+      loaded = load(unit);
+      loaded.catch(() => {}); // reported per request below
+      return;
+    case "run":
+      void handle(message.id, message.request, body);
+      return;
+    case "shared-patch":
+      replica?.receive(message.patch);
+      return;
+    case "ping":
+      post({ t: "pong", nonce: message.nonce });
+      return;
+  }
+};
+
+async function load(u: Unit): Promise<LoadedUnit> {
+  const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
+  const [main, pre, post] = await Promise.all([loadScript(u.main), optional(u.pre), optional(u.post)]);
+  return { mode: u.mode, main, pre, post, awaitPromises: u.awaitPromises };
+}
+
+async function handle(id: number, request: Extract<ToWorker, { t: "run" }>["request"], body: Bytes | null) {
+  if (!unit || !loaded) return;
+  const context = { executionId: request.executionId, scriptPath: request.scriptPath, host: hostOf(request) };
+  try {
+    const ready = await loaded;
+    const shared = replica?.proxy ?? {};
+    const reply = await execution.run(context, () => runRequest(ready, request, body, shared));
+    replica?.flush();
+    post({ t: "result", id, response: reply.response }, reply.body);
+  } catch (error) {
+    replica?.flush();
+    post({ t: "error", id, error: toErrorInfo(error, unit) });
+  }
+}
+
+function hostOf(request: { headers: [string, string][] }): string {
+  return request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
+}
+
+/** A thrown value -> plain data, with the line and column in the user's file where the stack shows them. */
+function toErrorInfo(error: unknown, u: Unit): ErrorInfo {
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error ? error.stack : undefined;
+  const files = [u.main, u.pre, u.post].filter((ref): ref is ModuleRef => ref !== null);
+  for (const line of stack?.split("\n") ?? []) {
+    const ref = files.find((f) => line.includes(f.url) || line.includes(f.source));
+    const at = ref && /:(\d+):(\d+)\)?\s*$/.exec(line);
+    if (ref && at) {
+      return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line: Number(at[1]), column: Number(at[2]) };
+    }
+  }
+  return { code: "SCRIPT_ERROR", message, stack };
+}
+
+// A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.
+for (const type of ["error", "unhandledrejection"]) {
+  scope.addEventListener(type, (event) => {
+    event.preventDefault();
+    console.error(`uncaught ${type === "error" ? "error" : "rejection"}:`, event.reason ?? event.error ?? event);
+  });
+}

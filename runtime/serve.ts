@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createManagementApp } from "../management/app.ts";
+import { getAdapter } from "./adapter/index.ts";
+import { createCompiler } from "./compile/compiler.ts";
+import { createHostPool } from "./host/pool.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { type ResolvedConfig, resolveConfig, type ServeConfig } from "./server/config.ts";
+import { createInstanceRegistry } from "./server/instances.ts";
+import { createPipeline } from "./server/pipeline.ts";
+import { createSharedStore } from "./server/shared-state.ts";
+
+export interface RunningHoodyExec {
+  readonly port: number;
+  readonly url: string;
+  readonly config: ResolvedConfig;
+  stop(): Promise<void>;
+}
+
+/** Starts the whole server: compiler, Worker hosts, watcher, management API and the HTTP front. */
+export async function serve(input: ServeConfig = {}, log: Logger = createLogger(input.quiet)): Promise<RunningHoodyExec> {
+  const config = resolveConfig(input);
+  const adapter = await getAdapter();
+  mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
+
+  const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
+  const shared = createSharedStore();
+  const pool = await createHostPool({
+    adapter,
+    size: config.hosts,
+    drainMs: 30_000,
+    onPatch: (patch) => {
+      shared.apply(patch);
+      pool.broadcast(patch);
+    },
+    snapshot: (instance) => shared.get(instance),
+    log: (line) => log.warn(line),
+  });
+  const instances = createInstanceRegistry(config.root, compiler, log);
+  const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
+  const management = createManagementApp({ root: config.root, adminToken: config.adminToken });
+
+  let origin = "";
+  const pipeline = createPipeline({
+    config,
+    instances,
+    pool,
+    log,
+    management: (request, clientIp) => management.fetch(request, { clientIp }),
+    selfOrigin: () => origin,
+  });
+  const server = await adapter.serve({
+    hostname: config.host,
+    port: config.port,
+    maxRequestBodySize: config.maxBodyBytes,
+    fetch: pipeline,
+  });
+  const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`;
+  log.info(`hoody-exec on ${adapter.name}: serving ${config.root} at ${origin}`);
+
+  return {
+    port: server.port,
+    url: origin,
+    config,
+    async stop() {
+      unwatch();
+      await server.stop();
+      await pool.close();
+      compiler.close();
+    },
+  };
+}

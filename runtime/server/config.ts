@@ -1,0 +1,64 @@
+import { resolve } from "node:path";
+
+export interface ServeConfig {
+  /** Folder holding one sub-folder per instance. @default "./scripts" */
+  root?: string;
+  /** @default 8080 */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** Instance used when the Host header names none. @default "1" */
+  defaultInstance?: string;
+  /** Worker host processes. @default 1 */
+  hosts?: number;
+  /** Largest request body accepted, in bytes. @default 10 MiB */
+  maxBodyBytes?: number;
+  /** Requests that may wait behind a `@concurrent` limit. @default 100 */
+  queueLimit?: number;
+  /** Stack traces in error bodies. @default false */
+  debug?: boolean;
+  /** Take the client IP from X-Forwarded-For. @default false */
+  trustProxy?: boolean;
+  /** Token for /api/v1/exec/*; without one only loopback clients may call it. @default null */
+  adminToken?: string | null;
+  /** No info lines in the log. @default false */
+  quiet?: boolean;
+}
+
+export type ResolvedConfig = Required<ServeConfig>;
+
+export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
+  const config: ResolvedConfig = {
+    root: resolve(input.root ?? "scripts"),
+    port: input.port ?? 8080,
+    host: input.host ?? "127.0.0.1",
+    defaultInstance: input.defaultInstance ?? "1",
+    hosts: input.hosts ?? 1,
+    maxBodyBytes: input.maxBodyBytes ?? 10 * 1024 * 1024,
+    queueLimit: input.queueLimit ?? 100,
+    debug: input.debug ?? false,
+    trustProxy: input.trustProxy ?? false,
+    adminToken: input.adminToken ?? null,
+    quiet: input.quiet ?? false,
+  };
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
+  }
+  if (!Number.isInteger(config.hosts) || config.hosts < 1 || config.hosts > 64) {
+    throw new Error(`--hosts must be an integer from 1 to 64 (got ${config.hosts})`);
+  }
+  if (!/^[A-Za-z0-9_]+$/.test(config.defaultInstance)) {
+    throw new Error(`--default-instance must match [A-Za-z0-9_]+ (got "${config.defaultInstance}")`);
+  }
+  if (!config.adminToken && !isLoopback(config.host)) {
+    throw new Error(
+      `--host ${config.host} exposes the management API beyond this machine: set --admin-token or HOODY_EXEC_ADMIN_TOKEN`,
+    );
+  }
+  return config;
+}
+
+export function isLoopback(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, "").replace(/^::ffff:/, "");
+  return a === "localhost" || a === "::1" || a.startsWith("127.");
+}

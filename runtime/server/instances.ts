@@ -1,0 +1,107 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { scanInstance } from "../../routing/scan.ts";
+import { createRouteTable, type RouteTable } from "../../routing/table.ts";
+import { isValidInstanceId } from "../../routing/instance.ts";
+import type { Compiler } from "../compile/compiler.ts";
+import type { Logger } from "../log.ts";
+import { createScriptCache, type ScriptCache } from "./scripts.ts";
+
+/** One instance: the folder `DIR/{execId}/`, its routes and its scripts, always current. */
+export interface Instance {
+  id: string;
+  dir: string;
+  routes(): Promise<Routes>;
+  scripts: ScriptCache;
+  /** A file below the instance changed: an edit drops its script, anything else rescans the routes. */
+  touched(file: string): void;
+}
+
+export interface Routes {
+  table: RouteTable;
+  middleware: Map<string, { pre?: string; post?: string }>;
+}
+
+export interface InstanceRegistry {
+  get(id: string): Instance | null;
+  list(): string[];
+  /** Called by the watcher with a path relative to the scripts root. */
+  changed(relative: string): void;
+}
+
+export function createInstanceRegistry(root: string, compiler: Compiler, log: Logger): InstanceRegistry {
+  const instances = new Map<string, Instance>();
+
+  const create = (id: string): Instance => {
+    const dir = join(root, id);
+    let routes: Promise<Routes> | null = null;
+    let known: Routes | null = null;
+    const scripts = createScriptCache(dir, {
+      compiler,
+      onWarnings: (file, warnings) => {
+        for (const w of warnings) log.warn(`${id}/${file}: ${w.message}`);
+      },
+    });
+    return {
+      id,
+      dir,
+      scripts,
+      routes() {
+        routes ??= scanInstance(dir).then((scan) => {
+          const table = createRouteTable(scan.routes);
+          for (const warning of table.warnings) log.warn(`instance ${id}: ${warning}`);
+          known = { table, middleware: scan.middleware };
+          return known;
+        });
+        return routes;
+      },
+      touched(file) {
+        scripts.invalidate(file);
+        const isKnown = known !== null && (known.table.routes.some((r) => r.file === file) || isMiddleware(known, file));
+        if (!isKnown || !existsSync(join(dir, file))) {
+          routes = null;
+          known = null;
+        }
+      },
+    };
+  };
+
+  return {
+    get(id) {
+      const known = instances.get(id);
+      if (known) return known;
+      if (!isValidInstanceId(id) || !isDirectory(join(root, id))) return null;
+      const instance = create(id);
+      instances.set(id, instance);
+      return instance;
+    },
+    list() {
+      return [...instances.keys()];
+    },
+    changed(relative) {
+      const [id = "", ...rest] = relative.split(/[\\/]/);
+      const file = rest.join("/");
+      if (rest.some((segment) => segment.startsWith("_") || segment.startsWith(".")) || id.startsWith("_")) return;
+      const instance = instances.get(id);
+      if (!instance) return;
+      if (!isDirectory(instance.dir)) {
+        instances.delete(id);
+        return;
+      }
+      instance.touched(file);
+    },
+  };
+}
+
+function isMiddleware(routes: Routes, file: string): boolean {
+  for (const m of routes.middleware.values()) if (m.pre === file || m.post === file) return true;
+  return false;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

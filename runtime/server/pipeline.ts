@@ -1,0 +1,174 @@
+import { randomUUID } from "node:crypto";
+import { parseInstanceId } from "../../routing/instance.ts";
+import type { RouteMatch } from "../../routing/table.ts";
+import { ServerError, toErrorResponse } from "../errors.ts";
+import type { HostPool } from "../host/pool.ts";
+import type { Logger } from "../log.ts";
+import type { ModuleRef, RequestInfo, Unit } from "../protocol/messages.ts";
+import { readBody } from "./body.ts";
+import type { ResolvedConfig } from "./config.ts";
+import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
+import { createGate, type Gate } from "./gate.ts";
+import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
+import { checkPath } from "./path-check.ts";
+import type { Script } from "./scripts.ts";
+import { presentedToken, tokenMatches } from "./token.ts";
+
+export interface PipelineOptions {
+  config: ResolvedConfig;
+  instances: InstanceRegistry;
+  pool: HostPool;
+  log: Logger;
+  management(request: Request, clientIp: string): Response | Promise<Response>;
+  /** Where a script's relative fetch("/x") goes: this server. */
+  selfOrigin(): string;
+}
+
+const MANAGEMENT_PREFIX = "/api/v1/exec";
+/** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
+const MAX_QUEUE_WAIT_MS = 60_000;
+
+/** The request lifecycle (docs/architecture.md keeps this list): each step numbered where it happens. */
+export function createPipeline(options: PipelineOptions): (request: Request, socketIp: string) => Promise<Response> {
+  const { config, instances, pool, log } = options;
+  const gates = new Map<string, Gate>();
+  const units = new Map<string, Unit>();
+
+  return async (request, socketIp) => {
+    let cors: [string, string][] = [];
+    const url = new URL(request.url);
+    try {
+      // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
+      const execId = parseInstanceId(request.headers.get("host"), config.defaultInstance);
+      if (execId === null) throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
+      checkPath(url.pathname);
+      const clientIp = clientIpOf(request, socketIp, config.trustProxy);
+
+      // 2. The management API always wins over scripts.
+      if (url.pathname === MANAGEMENT_PREFIX || url.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
+        return await options.management(request, clientIp);
+      }
+
+      // 3. Host -> instance; 4. path -> script.
+      const instance = instances.get(execId);
+      if (!instance) throw new ServerError("UNKNOWN_INSTANCE", `No instance "${execId}": create the folder ${execId}/ in the scripts root`);
+      const routes = await instance.routes();
+      const match = routes.table.match(url.pathname);
+      if (!match) throw new ServerError("NOT_FOUND", `No script answers ${url.pathname}`);
+      const script = await instance.scripts.get(match.route.file);
+      const d = script.directives;
+
+      // 5. Directives, all before any Worker work: @enabled, CORS preflight, @token.
+      if (!d.enabled) throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
+      if (d.cors.kind !== "none" && isPreflight(request)) return preflightResponse(d, request);
+      cors = corsHeaders(d, request.headers.get("origin"));
+      if (d.token !== null && !tokenMatches(d.token, presentedToken(request, url))) {
+        throw new ServerError("UNAUTHORIZED", "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=", {
+          headers: { "www-authenticate": 'Bearer realm="hoody-exec"' },
+        });
+      }
+      const body = await readBody(request, config.maxBodyBytes);
+
+      // 6. The @concurrent gate, then pre -> main -> post in the script's Worker, within @timeout.
+      const release = d.concurrent === true ? null : await gateOf(gates, instance, script, config.queueLimit)
+        .enter(d.concurrent === false ? 1 : d.concurrent, d.timeout || MAX_QUEUE_WAIT_MS, request.signal);
+      try {
+        const unit = await unitOf(units, instance, routes, match, script, config, options.selfOrigin());
+        const info = requestInfo(request, url, execId, clientIp, match, script);
+        const outcome = await pool.run(unit, info, body, d.timeout);
+
+        // 7. The Worker's status, headers and body -> a Response.
+        const headers = new Headers(outcome.response.headers);
+        for (const [name, value] of cors) if (!headers.has(name)) headers.set(name, value);
+        const empty = request.method === "HEAD" || [101, 204, 205, 304].includes(outcome.response.status);
+        return new Response(empty ? null : outcome.body, { status: outcome.response.status, headers });
+      } finally {
+        release?.();
+      }
+    } catch (error) {
+      return errorResponse(error, cors, config.debug, log, url.pathname);
+    }
+  };
+}
+
+function gateOf(gates: Map<string, Gate>, instance: Instance, script: Script, queueLimit: number): Gate {
+  const key = `${instance.id}:${script.file}`;
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = createGate(queueLimit);
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
+/** The script with its directory's middleware, compiled; cached by the content of all three. */
+async function unitOf(
+  units: Map<string, Unit>,
+  instance: Instance,
+  routes: Routes,
+  match: RouteMatch,
+  script: Script,
+  config: ResolvedConfig,
+  selfOrigin: string,
+): Promise<Unit> {
+  const middleware = routes.middleware.get(match.route.dir) ?? {};
+  const [pre, post] = await Promise.all([
+    middleware.pre ? instance.scripts.get(middleware.pre) : null,
+    middleware.post ? instance.scripts.get(middleware.post) : null,
+  ]);
+  const key = [instance.id, script.file, script.hash, pre?.hash ?? "", post?.hash ?? ""].join(":");
+  const known = units.get(key);
+  if (known) return known;
+  const moduleOf = (s: Script | null): Promise<ModuleRef | null> => (s ? s.module() : Promise.resolve(null));
+  const [mainRef, preRef, postRef] = await Promise.all([script.module(), moduleOf(pre), moduleOf(post)]);
+  const unit: Unit = {
+    key,
+    instance: instance.id,
+    mode: script.directives.mode,
+    main: mainRef,
+    pre: preRef,
+    post: postRef,
+    awaitPromises: script.directives.awaitPromises,
+    scriptsRoot: config.root,
+    selfOrigin,
+    debug: config.debug,
+  };
+  units.set(key, unit);
+  return unit;
+}
+
+function requestInfo(
+  request: Request,
+  url: URL,
+  execId: string,
+  clientIp: string,
+  match: RouteMatch,
+  script: Script,
+): RequestInfo {
+  return {
+    executionId: randomUUID(),
+    method: request.method,
+    url: url.href,
+    headers: [...request.headers],
+    clientIp,
+    hostname: url.hostname,
+    execId,
+    scriptPath: script.file,
+    parameters: match.params,
+    startedAt: Date.now(),
+  };
+}
+
+function clientIpOf(request: Request, socketIp: string, trustProxy: boolean): string {
+  if (!trustProxy) return socketIp;
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || socketIp;
+}
+
+function errorResponse(error: unknown, cors: [string, string][], debug: boolean, log: Logger, path: string): Response {
+  const known = error instanceof ServerError
+    ? error
+    : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
+  if (!(error instanceof ServerError)) log.error(`${path}: ${error instanceof Error ? error.stack : String(error)}`);
+  else if (known.status >= 500) log.warn(`${path}: ${known.code} ${known.message}`);
+  return toErrorResponse(known, debug, cors);
+}

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { CompiledModule, Compiler, CompileFailure } from "../compile/compiler.ts";
+import { ServerError } from "../errors.ts";
+import type { ModuleRef } from "../protocol/messages.ts";
+import { type Directives, type DirectiveWarning, parseDirectives } from "../script/directives.ts";
+
+/** One script file as the server knows it: directives at once, the compiled module on first use. */
+export interface Script {
+  file: string;
+  source: string;
+  hash: string;
+  directives: Directives;
+  warnings: DirectiveWarning[];
+  /** Compiles once (the compiler caches by content hash, on disk too). */
+  module(): Promise<ModuleRef>;
+}
+
+export interface ScriptLoaderOptions {
+  compiler: Compiler;
+  onWarnings(file: string, warnings: DirectiveWarning[]): void;
+}
+
+/** Reads and remembers scripts of one instance folder until the watcher says a file changed. */
+export interface ScriptCache {
+  get(file: string): Promise<Script>;
+  invalidate(file: string): void;
+  clear(): void;
+}
+
+export function createScriptCache(dir: string, options: ScriptLoaderOptions): ScriptCache {
+  const entries = new Map<string, Promise<Script>>();
+  return {
+    get(file) {
+      let entry = entries.get(file);
+      if (!entry) {
+        entry = loadScript(dir, file, options);
+        entries.set(file, entry);
+        // A file that could not be read is tried again next time rather than remembered.
+        entry.catch(() => entries.delete(file));
+      }
+      return entry;
+    },
+    invalidate(file) {
+      entries.delete(file);
+    },
+    clear() {
+      entries.clear();
+    },
+  };
+}
+
+async function loadScript(dir: string, file: string, options: ScriptLoaderOptions): Promise<Script> {
+  const path = join(dir, file);
+  let source: string;
+  try {
+    source = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new ServerError("NOT_FOUND", `No script at ${file}`, { cause });
+  }
+  const { directives, warnings } = parseDirectives(source);
+  if (warnings.length > 0) options.onWarnings(file, warnings);
+  let compiled: Promise<ModuleRef> | null = null;
+  return {
+    file,
+    source,
+    hash: createHash("sha256").update(source).digest("hex").slice(0, 16),
+    directives,
+    warnings,
+    module() {
+      compiled ??= compile(options.compiler, source, file, path);
+      return compiled;
+    },
+  };
+}
+
+async function compile(compiler: Compiler, source: string, file: string, path: string): Promise<ModuleRef> {
+  const result = await compiler.compile(source, path);
+  if (!result.ok) throw compileError(file, result.error);
+  const module: CompiledModule = result.module;
+  return { url: module.url, shape: module.shape, file, source: path };
+}
+
+function compileError(file: string, error: CompileFailure): ServerError {
+  return new ServerError("COMPILE_ERROR", `${file}:${error.line}:${error.column}: ${error.message}`, {
+    details: { script: file, line: error.line, column: error.column },
+  });
+}

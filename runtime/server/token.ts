@@ -1,0 +1,31 @@
+import { timingSafeEqual } from "node:crypto";
+
+/**
+ * `@token` credentials in SPEC §8 order; the first present source wins even when a later one
+ * would match: Bearer or Basic (password = token), then X-Token, then ?token=.
+ */
+export function presentedToken(request: Request, url: URL): string | null {
+  const authorization = request.headers.get("authorization");
+  if (authorization) {
+    const [scheme = "", value = ""] = authorization.trim().split(/\s+/, 2);
+    if (scheme.toLowerCase() === "bearer") return value;
+    if (scheme.toLowerCase() === "basic") {
+      try {
+        const decoded = atob(value);
+        return decoded.slice(decoded.indexOf(":") + 1);
+      } catch {
+        return "";
+      }
+    }
+  }
+  return request.headers.get("x-token") ?? url.searchParams.get("token");
+}
+
+/** Constant-time comparison, so response timing says nothing about how much of a guess was right. */
+export function tokenMatches(expected: string, presented: string | null): boolean {
+  if (presented === null) return false;
+  const a = new TextEncoder().encode(expected);
+  const b = new TextEncoder().encode(presented);
+  // Compare against itself when lengths differ so the time spent does not depend on the guess.
+  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
+}
