@@ -25,6 +25,7 @@ export async function serve(input: ServeConfig = {}, log: Logger = createLogger(
 
   const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
   const shared = createSharedStore();
+  let origin = "";
   const pool = await createHostPool({
     adapter,
     size: config.hosts,
@@ -34,13 +35,17 @@ export async function serve(input: ServeConfig = {}, log: Logger = createLogger(
       pool.broadcast(patch);
     },
     snapshot: (instance) => shared.get(instance),
+    onFetch: async (info, body) => {
+      const response = await pipeline(new Request(info.url, { method: info.method, headers: info.headers, body }), "127.0.0.1");
+      const bytes = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+      return { response: { status: response.status, headers: [...response.headers] }, body: bytes };
+    },
     log: (line) => log.warn(line),
   });
   const instances = createInstanceRegistry(config.root, compiler, log);
   const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
   const management = createManagementApp({ root: config.root, adminToken: config.adminToken });
 
-  let origin = "";
   const pipeline = createPipeline({
     config,
     instances,

@@ -32,7 +32,9 @@ export const denoAdapter: Adapter = {
     });
   },
   command(entry) {
-    return { exec: Deno.execPath(), args: ["run", "-A", "--unstable-worker-options", "--no-check", entry] };
+    // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
+    const config = new URL("../../deno.json", import.meta.url).pathname;
+    return { exec: Deno.execPath(), args: ["run", "-A", "--unstable-worker-options", "--no-check", "--config", config, entry] };
   },
   watch(dir, onChange) {
     const watcher = Deno.watchFs(dir, { recursive: true });

@@ -34,6 +34,8 @@ const longLived = new Map<string, Slot>(); // by instance + script file
 const byRequest = new Map<number, Slot>();
 const replicas = new Map<string, Record<string, unknown>>();
 const units = new Map<string, Unit>();
+const fetches = new Map<number, { slot: Slot; id: number }>();
+let fetchCount = 0;
 const stock: Slot[] = [];
 let workerCount = 0;
 let nonce = 0;
@@ -56,6 +58,12 @@ function onServer(message: ToHost, body: Bytes | null): void {
     }
     case "cancel":
       return void cancel(message.id);
+    case "fetch-result": {
+      const origin = fetches.get(message.id);
+      fetches.delete(message.id);
+      if (origin) toWorker(origin.slot, { t: "fetch-result", id: origin.id, response: message.response }, body);
+      return;
+    }
     case "shared-snapshot":
       replicas.set(message.instance, message.value as Record<string, unknown>);
       return;
@@ -138,6 +146,11 @@ function onWorker(slot: Slot, message: FromWorker, body: Bytes | null): void {
       return;
     case "shared-patch":
       send(message satisfies FromHost);
+      return;
+    case "fetch":
+      fetchCount += 1;
+      fetches.set(fetchCount, { slot, id: message.id });
+      send({ t: "fetch", id: fetchCount, request: message.request } satisfies FromHost, body);
       return;
     case "pong":
       slot.pongs.get(message.nonce)?.();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Adapter } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
-import type { Bytes, ErrorInfo, FromHost, RequestInfo, ResponseInfo, SharedPatch, ToHost, Unit } from "../protocol/messages.ts";
+import type { Bytes, ErrorInfo, FetchInfo, FromHost, RequestInfo, ResponseInfo, SharedPatch, ToHost, Unit } from "../protocol/messages.ts";
 
 export interface PoolOptions {
   adapter: Adapter;
@@ -18,6 +18,8 @@ export interface PoolOptions {
   /** Applies a patch to the server's copy of `shared`, returning the snapshot hosts must start from. */
   onPatch(patch: SharedPatch): void;
   snapshot(instance: string): unknown;
+  /** Runs a script's relative fetch through the server's own pipeline. */
+  onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
   log(line: string): void;
 }
 
@@ -120,6 +122,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
         return settle(host, message.id, (p) => p.reject(fromErrorInfo(message.error)));
       case "shared-patch":
         options.onPatch(message.patch);
+        return;
+      case "fetch":
+        void options.onFetch(message.request, body).then(({ response, body }) =>
+          host.send?.({ t: "fetch-result", id: message.id, response }, body)
+        );
         return;
       case "condemned":
         return condemn(host, message.reason);

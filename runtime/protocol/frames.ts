@@ -66,12 +66,14 @@ export function createFrameReader<T>(onFrame: (frame: Frame<T>) => void): (chunk
       const start = data.byteOffset + offset + 8;
       const json = decoder.decode(new Uint8Array(data.buffer, start, jsonLength));
       const bodyLength = length - 4 - jsonLength;
-      // Copy the body out: the chunk buffer is reused by the socket.
-      const body = bodyLength > 0 ? data.slice(start - data.byteOffset + jsonLength, start - data.byteOffset + jsonLength + bodyLength) : null;
+      // Copy the body into its own buffer (a socket chunk is a Buffer, whose slice() is only a view):
+      // it may be transferred to a Worker, which detaches it.
+      const from = offset + 8 + jsonLength;
+      const body = bodyLength > 0 ? new Uint8Array(data.subarray(from, from + bodyLength)) : null;
       onFrame({ message: JSON.parse(json) as T, body });
       offset += 4 + length;
     }
-    pending = offset === data.byteLength ? new Uint8Array(0) : data.slice(offset);
+    pending = offset === data.byteLength ? new Uint8Array(0) : new Uint8Array(data.subarray(offset));
     data = pending;
   };
 }

@@ -46,6 +46,13 @@ export interface RequestInfo {
   startedAt: number;
 }
 
+/** A script's relative `fetch("/path")`, sent to the server to run through its own pipeline. */
+export interface FetchInfo {
+  method: string;
+  url: string;
+  headers: [string, string][];
+}
+
 export interface ResponseInfo {
   status: number;
   headers: [string, string][];
@@ -79,7 +86,8 @@ export type ToHost =
   | { t: "run"; id: number; key: string; unit?: Unit; request: RequestInfo } // unit only the first time a host sees its key
   | { t: "cancel"; id: number }
   | { t: "shared-snapshot"; instance: string; value: unknown }
-  | { t: "shared-patch"; patch: SharedPatch };
+  | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "fetch-result"; id: number; response: ResponseInfo };
 
 // host -> server
 export type FromHost =
@@ -87,6 +95,7 @@ export type FromHost =
   | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "fetch"; id: number; request: FetchInfo }
   | { t: "condemned"; reason: string };
 
 // host -> Worker
@@ -94,6 +103,7 @@ export type ToWorker =
   | { t: "init"; workerId: string; unit: Unit; shared: unknown }
   | { t: "run"; id: number; request: RequestInfo }
   | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "fetch-result"; id: number; response: ResponseInfo }
   | { t: "ping"; nonce: number };
 
 // Worker -> host
@@ -102,6 +112,7 @@ export type FromWorker =
   | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
+  | { t: "fetch"; id: number; request: FetchInfo }
   | { t: "pong"; nonce: number };
 
 /** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer, so they can be transferred. */

@@ -2,7 +2,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import { join } from "node:path";
-import type { Unit } from "../protocol/messages.ts";
+import type { Bytes, FetchInfo, Unit } from "../protocol/messages.ts";
+
+/** Sends a relative fetch to the server, which runs it through its own pipeline. */
+export type FetchRelay = (request: FetchInfo, body: Bytes | null) => Promise<Response>;
 
 /** Which request the code running right now belongs to, across awaits. */
 export interface ExecutionContext {
@@ -20,7 +23,7 @@ const LEVELS = ["log", "info", "warn", "error", "debug"] as const;
  * `require` resolves packages from the scripts root only, and `fetch("/path")` calls this
  * instance through the server's own pipeline.
  */
-export function installGlobals(unit: Unit): void {
+export function installGlobals(unit: Unit, relay: FetchRelay): void {
   const original = globalThis.console;
   const tagged = Object.create(original) as Console;
   for (const level of LEVELS) {
@@ -37,14 +40,15 @@ export function installGlobals(unit: Unit): void {
   g.require = createScriptRequire(unit);
 
   const nativeFetch = globalThis.fetch.bind(globalThis);
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-    if (typeof input === "string" && input.startsWith("/") && !input.startsWith("//")) {
-      const headers = new Headers(init?.headers);
-      const context = execution.getStore();
-      if (context && !headers.has("host")) headers.set("host", context.host);
-      return nativeFetch(unit.selfOrigin + input, { ...init, headers });
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (typeof input !== "string" || !input.startsWith("/") || input.startsWith("//")) {
+      return await nativeFetch(input, init);
     }
-    return nativeFetch(input, init);
+    const request = new Request(unit.selfOrigin + input, init);
+    const headers = new Headers(request.headers);
+    headers.set("host", execution.getStore()?.host ?? new URL(unit.selfOrigin).host);
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
+    return await relay({ method: request.method, url: request.url, headers: [...headers] }, body);
   }) as typeof fetch;
 }
 

@@ -2,8 +2,9 @@
  * The Web Worker that runs user scripts. It imports nothing from the server side: it speaks only
  * the plain-data messages of protocol/messages.ts with its host.
  */
-import type { Envelope, ErrorInfo, FromWorker, ModuleRef, ToWorker, Unit, Bytes } from "../protocol/messages.ts";
-import { execution, installGlobals } from "./globals.ts";
+import type { Bytes, Envelope, FromWorker, ModuleRef, ToWorker, Unit } from "../protocol/messages.ts";
+import { toErrorInfo } from "./error-info.ts";
+import { execution, type FetchRelay, installGlobals } from "./globals.ts";
 import { loadScript } from "./invoke.ts";
 import { type LoadedUnit, runRequest } from "./run.ts";
 import { createSharedReplica, type SharedReplica } from "./shared.ts";
@@ -22,6 +23,15 @@ function post(message: FromWorker, body: Bytes | null = null): void {
 }
 
 let unit: Unit | null = null;
+const relayed = new Map<number, (response: Response) => void>();
+let relayCount = 0;
+
+const relay: FetchRelay = (request, body) => {
+  relayCount += 1;
+  const id = relayCount;
+  post({ t: "fetch", id, request }, body);
+  return new Promise((resolve) => relayed.set(id, resolve));
+};
 let loaded: Promise<LoadedUnit> | null = null;
 let replica: SharedReplica | null = null;
 
@@ -30,7 +40,7 @@ scope.onmessage = ({ data }) => {
   switch (message.t) {
     case "init":
       unit = message.unit;
-      installGlobals(unit);
+      installGlobals(unit, relay);
       if (unit.mode === "worker") {
         replica = createSharedReplica(unit.instance, message.workerId, message.shared, (patch) =>
           post({ t: "shared-patch", patch }));
@@ -44,6 +54,12 @@ scope.onmessage = ({ data }) => {
     case "shared-patch":
       replica?.receive(message.patch);
       return;
+    case "fetch-result": {
+      const { status, headers } = message.response;
+      relayed.get(message.id)?.(new Response([101, 204, 205, 304].includes(status) ? null : body, { status, headers }));
+      relayed.delete(message.id);
+      return;
+    }
     case "ping":
       post({ t: "pong", nonce: message.nonce });
       return;
@@ -67,27 +83,12 @@ async function handle(id: number, request: Extract<ToWorker, { t: "run" }>["requ
     post({ t: "result", id, response: reply.response }, reply.body);
   } catch (error) {
     replica?.flush();
-    post({ t: "error", id, error: toErrorInfo(error, unit) });
+    post({ t: "error", id, error: toErrorInfo(error, [unit.main, unit.pre, unit.post].filter((r) => r !== null)) });
   }
 }
 
 function hostOf(request: { headers: [string, string][] }): string {
   return request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
-}
-
-/** A thrown value -> plain data, with the line and column in the user's file where the stack shows them. */
-function toErrorInfo(error: unknown, u: Unit): ErrorInfo {
-  const message = error instanceof Error ? error.message : String(error);
-  const stack = error instanceof Error ? error.stack : undefined;
-  const files = [u.main, u.pre, u.post].filter((ref): ref is ModuleRef => ref !== null);
-  for (const line of stack?.split("\n") ?? []) {
-    const ref = files.find((f) => line.includes(f.url) || line.includes(f.source));
-    const at = ref && /:(\d+):(\d+)\)?\s*$/.exec(line);
-    if (ref && at) {
-      return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line: Number(at[1]), column: Number(at[2]) };
-    }
-  }
-  return { code: "SCRIPT_ERROR", message, stack };
 }
 
 // A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.

@@ -1,0 +1,3 @@
+import { runConformance } from "./run-cases.ts";
+
+runConformance("worker");
