@@ -152,6 +152,9 @@ function onWorker(slot: Slot, message: FromWorker, body: Bytes | null): void {
       fetches.set(fetchCount, { slot, id: message.id });
       send({ t: "fetch", id: fetchCount, request: message.request } satisfies FromHost, body);
       return;
+    case "exit":
+      stop(slot, `the script ended its Worker (exit code ${message.code})`);
+      return;
     case "pong":
       slot.pongs.get(message.nonce)?.();
       return;

@@ -113,6 +113,7 @@ export type FromWorker =
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
+  | { t: "exit"; code: number }
   | { t: "pong"; nonce: number };
 
 /** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer, so they can be transferred. */

@@ -91,6 +91,18 @@ function hostOf(request: { headers: [string, string][] }): string {
   return request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
 }
 
+// Deno ends a Worker that calls process.exit() without telling anyone: announce it first, so the
+// host answers this Worker's requests and gives the script a new one.
+type Exit = (code?: number) => void;
+const announceExit = (exit: Exit): Exit => (code) => {
+  post({ t: "exit", code: typeof code === "number" ? code : 0 });
+  exit(code);
+};
+const runtimeGlobals = globalThis as unknown as { Deno?: { exit: Exit }; close?: Exit };
+process.exit = announceExit(process.exit.bind(process)) as typeof process.exit;
+if (runtimeGlobals.Deno) runtimeGlobals.Deno.exit = announceExit(runtimeGlobals.Deno.exit.bind(runtimeGlobals.Deno));
+if (runtimeGlobals.close) runtimeGlobals.close = announceExit(runtimeGlobals.close.bind(globalThis));
+
 // A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.
 for (const type of ["error", "unhandledrejection"]) {
   scope.addEventListener(type, (event) => {

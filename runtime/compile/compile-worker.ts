@@ -1,0 +1,71 @@
+// The compile Worker: owns esbuild so the ~250 ms start and every transform stay off the
+// server's event loop. Messages are plain data.
+import { initEsbuild, transpile } from "./esbuild.ts";
+import {
+  type CompileFailure,
+  normalise,
+  type ScriptShape,
+  toLoader,
+  toOriginalPosition,
+} from "./normalise.ts";
+
+export interface CompileRequest {
+  id: number;
+  source: string;
+  filename: string;
+}
+
+export type CompileReply =
+  | {
+    id: number;
+    kind: "compiled";
+    code: string;
+    shape: ScriptShape;
+    imports: string[];
+    transformations: string[];
+  }
+  | { id: number; kind: "failed"; error: CompileFailure }
+  /** The compiler itself broke (esbuild did not start, an internal error): not the script's fault. */
+  | { id: number; kind: "fault"; message: string };
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<CompileRequest>) => void) | null;
+  postMessage(message: CompileReply): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+// Started before the first request arrives: the first compile then waits only for what is left.
+initEsbuild().catch(() => {
+  // Reported to the first request, whose transpile() awaits the same promise.
+});
+
+scope.onmessage = (event) => {
+  compile(event.data).then(
+    (reply) => scope.postMessage(reply),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      scope.postMessage({ id: event.data.id, kind: "fault", message });
+    },
+  );
+};
+
+async function compile({ id, source, filename }: CompileRequest): Promise<CompileReply> {
+  const normalised = normalise(source, filename);
+  if (!normalised.ok) return { id, kind: "failed", error: normalised.error };
+  const loader = toLoader(filename);
+  const result = await transpile(normalised.code, { loader, sourcefile: filename });
+  if (!result.ok) {
+    const lastLine = source.split("\n").length;
+    const position = toOriginalPosition(normalised.insertions, {
+      line: result.error.line,
+      column: result.error.column + 1,
+    });
+    // Errors in the wrapper's closing lines belong to the end of the user's file.
+    const line = Math.min(position.line, lastLine);
+    const column = position.line > lastLine ? 1 : position.column;
+    return { id, kind: "failed", error: { message: result.error.message, line, column } };
+  }
+  const { shape, imports, transformations } = normalised;
+  return { id, kind: "compiled", code: result.code, shape, imports, transformations };
+}

@@ -1,0 +1,176 @@
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CompileReply, CompileRequest } from "./compile-worker.ts";
+import { ESBUILD_VERSION } from "./esbuild.ts";
+import { type CompileFailure, NORMALISE_VERSION, type ScriptShape, toLoader } from "./normalise.ts";
+
+export type { CompileFailure, ScriptShape };
+
+/** Bump when the compiler's output changes in a way the other two tags do not capture. */
+const COMPILER_VERSION = "1";
+const CACHE_TAG = `hoody-compile@${COMPILER_VERSION} esbuild-wasm@${ESBUILD_VERSION} ` +
+  `normalise@${NORMALISE_VERSION}`;
+const SHAPES: readonly string[] = ["return", "commonjs", "esm", "edge"] satisfies ScriptShape[];
+
+export interface CompiledModule {
+  hash: string;
+  /** Absolute path of the compiled `.mjs`. */
+  path: string;
+  /** `file:` URL of `path`, ready for `import()`. */
+  url: string;
+  shape: ScriptShape;
+  /** Bare package names the module imports or requires statically. */
+  imports: string[];
+  transformations: string[];
+}
+
+export type CompileResult = { ok: true; module: CompiledModule } | {
+  ok: false;
+  error: CompileFailure;
+};
+
+export interface CompilerOptions {
+  /** Folder for `<hash>.mjs` and `<hash>.json`, e.g. `<scriptsRoot>/_hoody/cache`. */
+  cacheDir: string;
+}
+
+export interface Compiler {
+  /** `filename` picks the loader by extension and names the file in source maps. */
+  compile(source: string, filename: string): Promise<CompileResult>;
+  /** Terminates the compile Worker; later compiles reject. */
+  close(): void;
+}
+
+interface CacheRecord {
+  shape: ScriptShape;
+  imports: string[];
+  transformations: string[];
+}
+
+/** A compiler that caches by content hash in memory and on disk and compiles in one Worker. */
+export function createCompiler(options: CompilerOptions): Compiler {
+  const cacheDir = resolve(options.cacheDir);
+  const results = new Map<string, Promise<CompileResult>>();
+  const worker = createWorkerClient();
+  let closed = false;
+
+  async function load(hash: string, source: string, filename: string): Promise<CompileResult> {
+    const path = join(cacheDir, `${hash}.mjs`);
+    const cached = await readRecord(path, join(cacheDir, `${hash}.json`));
+    if (cached) return { ok: true, module: toModule(hash, path, cached) };
+    const reply = await worker.compile(source, filename);
+    if (reply.kind === "failed") return { ok: false, error: reply.error };
+    if (reply.kind === "fault") throw new Error(`the script compiler failed: ${reply.message}`);
+    const record: CacheRecord = {
+      shape: reply.shape,
+      imports: reply.imports,
+      transformations: reply.transformations,
+    };
+    // On every miss, not once: the folder may have been removed since (a cache clear).
+    await mkdir(cacheDir, { recursive: true });
+    await writeAtomically(path, reply.code);
+    await writeAtomically(join(cacheDir, `${hash}.json`), JSON.stringify(record));
+    return { ok: true, module: toModule(hash, path, record) };
+  }
+
+  return {
+    async compile(source, filename) {
+      if (closed) throw new Error("the compiler is closed: create a new one to compile again");
+      const hash = await toHash(`${CACHE_TAG}\0${toLoader(filename)}\0${source}`);
+      const known = results.get(hash);
+      if (known) return known;
+      const result = load(hash, source, filename);
+      results.set(hash, result);
+      // A thrown compile (Worker crash, disk full) is not a property of the source: retry next time.
+      result.catch(() => results.delete(hash));
+      return result;
+    },
+    close() {
+      closed = true;
+      worker.close();
+    },
+  };
+}
+
+function toModule(hash: string, path: string, record: CacheRecord): CompiledModule {
+  return { hash, path, url: pathToFileURL(path).href, ...record };
+}
+
+async function toHash(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function readRecord(
+  modulePath: string,
+  recordPath: string,
+): Promise<CacheRecord | undefined> {
+  try {
+    const [text] = await Promise.all([readFile(recordPath, "utf8"), stat(modulePath)]);
+    const record = JSON.parse(text) as Partial<CacheRecord>;
+    const valid = typeof record.shape === "string" && SHAPES.includes(record.shape) &&
+      Array.isArray(record.imports) && Array.isArray(record.transformations);
+    return valid ? (record as CacheRecord) : undefined;
+  } catch {
+    // Missing or unreadable cache files are a miss: the compile rewrites them.
+    return undefined;
+  }
+}
+
+// Temp file + rename, so a reader (another host process) never sees half a file.
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  await writeFile(temp, text);
+  await rename(temp, path);
+}
+
+interface WorkerClient {
+  compile(source: string, filename: string): Promise<CompileReply>;
+  close(): void;
+}
+
+/** Starts the compile Worker on the first request, so disk hits never pay for it. */
+function createWorkerClient(): WorkerClient {
+  const pending = new Map<number, (reply: CompileReply | Error) => void>();
+  let worker: Worker | undefined;
+  let nextId = 1;
+
+  function settleAll(error: Error): void {
+    for (const settle of pending.values()) settle(error);
+    pending.clear();
+  }
+
+  function start(): Worker {
+    const started = new Worker(new URL("./compile-worker.ts", import.meta.url), { type: "module" });
+    started.onmessage = (event: MessageEvent<CompileReply>) => {
+      pending.get(event.data.id)?.(event.data);
+      pending.delete(event.data.id);
+    };
+    started.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      started.terminate();
+      if (worker === started) worker = undefined;
+      settleAll(new Error(`the compile Worker crashed: ${event.message}`));
+    };
+    return started;
+  }
+
+  return {
+    compile(source, filename) {
+      worker ??= start();
+      const id = nextId++;
+      const request: CompileRequest = { id, source, filename };
+      const reply = new Promise<CompileReply>((resolve, reject) => {
+        pending.set(id, (value) => value instanceof Error ? reject(value) : resolve(value));
+      });
+      worker.postMessage(request);
+      return reply;
+    },
+    close() {
+      worker?.terminate();
+      worker = undefined;
+      settleAll(new Error("the compiler was closed during the compile"));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import * as esbuild from "esbuild-wasm/esm/browser.js";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Loader } from "./normalise.ts";
+
+export const ESBUILD_VERSION: string = esbuild.version;
+
+/** An esbuild error; `line` is 1-based, `column` 0-based in UTF-16 units, both in esbuild's input. */
+export interface TranspileError {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export type TranspileResult = { ok: true; code: string } | { ok: false; error: TranspileError };
+
+let ready: Promise<void> | undefined;
+
+/**
+ * Starts esbuild once. The browser build with the compiled module and `worker: false` is the one
+ * set-up that runs on both Deno and Bun (the package's main entry spawns `node`).
+ */
+export function initEsbuild(): Promise<void> {
+  ready ??= (async () => {
+    const path = fileURLToPath(import.meta.resolve("esbuild-wasm/esbuild.wasm"));
+    const wasmModule = await WebAssembly.compile(await readFile(path));
+    await esbuild.initialize({ wasmModule, worker: false });
+  })();
+  return ready;
+}
+
+/** TS/TSX/JS/JSX -> ES module JavaScript with an inline source map naming `sourcefile`. */
+export async function transpile(
+  code: string,
+  options: { loader: Loader; sourcefile: string },
+): Promise<TranspileResult> {
+  await initEsbuild();
+  try {
+    const result = await esbuild.transform(code, {
+      loader: options.loader,
+      sourcefile: options.sourcefile,
+      format: "esm",
+      platform: "neutral",
+      target: "esnext",
+      charset: "utf8",
+      sourcemap: "inline",
+      sourcesContent: false,
+      logLevel: "silent",
+    });
+    return { ok: true, code: result.code };
+  } catch (error) {
+    const first = isTransformFailure(error) ? error.errors[0] : undefined;
+    if (!first) throw error;
+    const location = first.location;
+    if (!location) return { ok: false, error: { message: first.text, line: 1, column: 0 } };
+    const column = toUtf16Column(location.lineText, location.column);
+    return { ok: false, error: { message: first.text, line: location.line, column } };
+  }
+}
+
+function isTransformFailure(error: unknown): error is esbuild.TransformFailure {
+  return error instanceof Error && Array.isArray((error as { errors?: unknown }).errors);
+}
+
+// esbuild counts columns in UTF-8 bytes; the rest of the compiler counts UTF-16 units.
+function toUtf16Column(lineText: string, byteColumn: number): number {
+  const bytes = new TextEncoder().encode(lineText).subarray(0, byteColumn);
+  return new TextDecoder().decode(bytes).length;
+}

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { RunningHoodyExec } from "../../runtime/serve.ts";
+import { request, startServer } from "../lib/server.ts";
+import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+
+describe("the front: instances, limits and the gate", () => {
+  let dir: ScriptsDir;
+  let server: RunningHoodyExec;
+  before(async () => {
+    dir = tmpScripts({
+      "1/who.ts": `return metadata.execId;`,
+      "2/who.ts": `return metadata.execId;`,
+      "test/who.ts": `return metadata.execId;`,
+      "1/echo.ts": `return { size: req.body?.length ?? 0 };`,
+      "1/serial.ts": `// @concurrent false\nawait new Promise((r) => setTimeout(r, 30));\nreturn Date.now();`,
+      "1/slow.ts": `// @concurrent 1\nawait new Promise((r) => setTimeout(r, 300));\nreturn "done";`,
+    });
+    server = await startServer(dir.root, { maxBodyBytes: 1024, queueLimit: 2 });
+  });
+  after(async () => {
+    await server.stop();
+    await dir[Symbol.asyncDispose]();
+  });
+
+  test("picks the instance from the Host header", async () => {
+    for (const [host, id] of [["localhost", "1"], ["exec-2.localhost", "2"], ["p-c-exec-test.example.com", "test"]]) {
+      const response = await request(server, "/who", { host });
+      assert.equal(await response.text(), id, host);
+    }
+  });
+
+  test("answers 404 UNKNOWN_INSTANCE for an instance with no folder, never another instance's scripts", async () => {
+    const response = await request(server, "/who", { host: "exec-9.localhost" });
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).code, "UNKNOWN_INSTANCE");
+  });
+
+  test("answers 413 for a body over the limit before any script runs", async () => {
+    const big = "x".repeat(2048);
+    const response = await request(server, "/echo", { method: "POST", body: big, headers: { "content-type": "text/plain" } });
+    assert.equal(response.status, 413);
+    assert.equal((await response.json()).code, "PAYLOAD_TOO_LARGE");
+    const small = await request(server, "/echo", { method: "POST", body: "hey", headers: { "content-type": "text/plain" } });
+    assert.deepEqual(await small.json(), { size: 3 });
+  });
+
+  test("@concurrent false runs requests one at a time in arrival order", async () => {
+    const times = await Promise.all(Array.from({ length: 3 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      return Number(await (await request(server, "/serial")).text());
+    }));
+    assert.ok(times[1]! - times[0]! >= 25 && times[2]! - times[1]! >= 25, `finish times ${times.join(", ")}`);
+  });
+
+  test("a full queue answers 429 with Retry-After", async () => {
+    const responses = await Promise.all(Array.from({ length: 5 }, () => request(server, "/slow")));
+    const statuses = responses.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    const refused = responses.find((r) => r.status === 429)!;
+    assert.equal(refused.headers.get("retry-after"), "1");
+    assert.equal((await refused.json()).code, "QUEUE_FULL");
+  });
+
+  test("the management API answers health and the instance list", async () => {
+    const health = await (await request(server, "/api/v1/exec/health")).json();
+    assert.equal(health.status, "ok");
+    assert.equal(health.service, "hoody-exec");
+    const list = await (await request(server, "/api/v1/exec/list")).json();
+    assert.deepEqual(list.execIds.map((e: { id: string }) => e.id), ["1", "2", "test"]);
+    const foreign = await request(server, "/api/v1/exec/list", { headers: { origin: "https://evil.example" } });
+    assert.equal(foreign.status, 403);
+  });
+});

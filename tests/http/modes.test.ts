@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { RunningHoodyExec } from "../../runtime/serve.ts";
+import { request, startServer } from "../lib/server.ts";
+import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+
+const json = async (server: RunningHoodyExec, path: string, host?: string) =>
+  await (await request(server, path, { host })).json();
+
+describe("execution modes", () => {
+  let dir: ScriptsDir;
+  let server: RunningHoodyExec;
+  before(async () => {
+    dir = tmpScripts({
+      "1/inc.ts": `// @mode worker\nshared.visits = (shared.visits ?? 0) + 1;\nshared.log = [...(shared.log ?? []), "inc"];\nreturn { visits: shared.visits };`,
+      "1/peek.ts": `// @mode worker\nreturn { visits: shared.visits ?? null, log: shared.log ?? null };`,
+      "1/module-state.ts": `// @mode worker\nlet hits = 0;\nexport default () => ({ hits: ++hits });`,
+      "1/fresh.ts": `// @mode serverless\nconst g = globalThis as Record<string, number>;\ng.leak = (g.leak ?? 0) + 1;\nshared.n = (shared.n ?? 0) + 1;\nreturn { leak: g.leak, shared: shared.n };`,
+      "1/spin.ts": `// @mode worker\n// @timeout 300\nwhile (true) {}`,
+      "1/exit.ts": `// @mode worker\nsetTimeout(() => process.exit(3), 0);\nreturn "bye";`,
+      "2/inc.ts": `// @mode worker\nshared.visits = (shared.visits ?? 0) + 100;\nreturn { visits: shared.visits };`,
+    });
+    server = await startServer(dir.root);
+  });
+  after(async () => {
+    await server.stop();
+    await dir[Symbol.asyncDispose]();
+  });
+
+  test("a worker-mode write to shared is visible to the next request of any worker-mode script of the instance (worker mode only)", async () => {
+    assert.deepEqual(await json(server, "/inc"), { visits: 1 });
+    assert.deepEqual(await json(server, "/inc"), { visits: 2 });
+    assert.deepEqual(await json(server, "/peek"), { visits: 2, log: ["inc", "inc"] });
+    assert.deepEqual(await json(server, "/inc", "exec-2.localhost"), { visits: 100 });
+    assert.deepEqual(await json(server, "/peek"), { visits: 2, log: ["inc", "inc"] });
+  });
+
+  test("concurrent worker-mode writes all count (worker mode only)", async () => {
+    const before = (await json(server, "/peek")).visits as number;
+    await Promise.all(Array.from({ length: 20 }, () => request(server, "/inc").then((r) => r.text())));
+    assert.equal((await json(server, "/peek")).visits, before + 20);
+  });
+
+  test("a worker-mode script keeps module state between requests (worker mode only)", async () => {
+    assert.deepEqual(await json(server, "/module-state"), { hits: 1 });
+    assert.deepEqual(await json(server, "/module-state"), { hits: 2 });
+  });
+
+  test("a serverless request starts from fresh globals and a fresh shared (serverless only)", async () => {
+    assert.deepEqual(await json(server, "/fresh"), { leak: 1, shared: 1 });
+    assert.deepEqual(await json(server, "/fresh"), { leak: 1, shared: 1 });
+  });
+
+  test("shared survives a worker-mode Worker stopped by a timeout (worker mode only)", async () => {
+    const visits = (await json(server, "/peek")).visits as number;
+    assert.equal((await request(server, "/spin")).status, 504);
+    assert.deepEqual(await json(server, "/peek"), { visits, log: (await json(server, "/peek")).log });
+    assert.deepEqual(await json(server, "/inc"), { visits: visits + 1 });
+  });
+
+  test("a Worker that exits answers its next request from a new Worker (worker mode only)", async () => {
+    assert.equal(await (await request(server, "/exit")).text(), "bye");
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await request(server, "/exit");
+    assert.ok([200, 502].includes(again.status), `status ${again.status}`);
+    await again.text();
+    assert.equal((await request(server, "/peek")).status, 200);
+  });
+});

@@ -1,0 +1,338 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  normalise,
+  type Normalised,
+  type ScriptShape,
+  toLoader,
+  toOriginalPosition,
+  toPackageName,
+} from "../../runtime/compile/normalise.ts";
+
+function normaliseOk(source: string, filename = "script.ts"): Normalised {
+  const result = normalise(source, filename);
+  if (!result.ok) assert.fail(`expected a normalised module, got ${JSON.stringify(result.error)}`);
+  return result;
+}
+
+describe("normalise: shape detection", () => {
+  const cases: [string, string, string, ScriptShape][] = [
+    ["top-level return", "script.ts", "const a = 1;\nreturn { a };", "return"],
+    ["statements without any export", "script.js", "console.log('hi');", "return"],
+    ["an empty file", "script.ts", "", "return"],
+    [
+      "TS syntax with top-level return",
+      "x.ts",
+      "const n: number = 1;\nreturn n as number;",
+      "return",
+    ],
+    ["top-level await", "script.ts", "const r = await fetch('x');\nreturn r.status;", "return"],
+    [
+      "module.exports = handler",
+      "s.js",
+      "module.exports = async (req, res) => ({ ok: true });",
+      "commonjs",
+    ],
+    ["exports.x = value", "s.cjs", "exports.handler = function () {};", "commonjs"],
+    ["module.exports.x inside a block", "s.js", "if (true) { module.exports.a = 1; }", "commonjs"],
+    [
+      "export default function (req, res)",
+      "s.ts",
+      "export default async function (req, res) {}",
+      "esm",
+    ],
+    ["export default arrow with two parameters", "s.ts", "export default (req, res) => 1;", "esm"],
+    [
+      "export default an imported app",
+      "s.ts",
+      "import app from './app.ts';\nexport default app;",
+      "esm",
+    ],
+    [
+      "export default a local object without fetch",
+      "s.ts",
+      "const app = {};\nexport default app;",
+      "esm",
+    ],
+    [
+      "export { handler as default }",
+      "s.ts",
+      "function handler(req) {}\nexport { handler as default };",
+      "esm",
+    ],
+    [
+      "export default { fetch(request) }",
+      "s.ts",
+      "export default { fetch(request) { return new Response(); } };",
+      "edge",
+    ],
+    [
+      "export default { fetch } shorthand",
+      "s.ts",
+      "const fetch = () => new Response();\nexport default { fetch };",
+      "edge",
+    ],
+    [
+      "export default { fetch } satisfies",
+      "s.ts",
+      "export default { fetch: f } satisfies object;",
+      "edge",
+    ],
+    [
+      "(request: Request) => ...",
+      "s.ts",
+      "export default (request: Request) => new Response('hi');",
+      "edge",
+    ],
+    ["(r: Request) => ...", "s.ts", "export default (r: Request) => new Response('hi');", "edge"],
+    [
+      "function (request)",
+      "s.js",
+      "export default function (request) { return new Response(); }",
+      "edge",
+    ],
+    [
+      "a named local edge handler",
+      "s.ts",
+      "const h = (request) => new Response();\nexport default h;",
+      "edge",
+    ],
+    [
+      "export { h as default } of an edge function",
+      "s.ts",
+      "function h(q: Request) {}\nexport { h as default };",
+      "edge",
+    ],
+    [
+      "export default edge in TSX",
+      "s.tsx",
+      "export default (request: Request) => <div />;",
+      "edge",
+    ],
+  ];
+  for (const [name, filename, source, shape] of cases) {
+    test(`${name} -> ${shape}`, () => {
+      const result = normaliseOk(source, filename);
+      assert.equal(result.shape, shape);
+      assert.ok(result.code.endsWith(`export const __shape = "${shape}";`));
+    });
+  }
+});
+
+describe("normalise: output text", () => {
+  test("wraps a return script in an async default function on its first line", () => {
+    const result = normaliseOk("return 1;");
+    assert.equal(
+      result.code,
+      'export default async function (req, res, metadata, shared, ws, mainResult) {{return 1;\n}}\nexport const __shape = "return";',
+    );
+    assert.deepEqual(result.transformations, ["wrap-async-function"]);
+  });
+
+  test("puts the wrapper after the last leading import so the body's columns stay put", () => {
+    const source = "// @timeout 100\nimport a from 'a'; // note\nconst b = a;\nreturn b;";
+    const result = normaliseOk(source);
+    const lines = result.code.split("\n");
+    assert.match(
+      lines[1] ?? "",
+      /^import a from 'a'; export default async function \(.*\) \{\{ \/\/ note$/,
+    );
+    assert.deepEqual(lines.slice(2, 4), ["const b = a;", "return b;"]);
+    assert.deepEqual(result.insertions, [{ line: 2, column: 18, length: 78 }]);
+  });
+
+  test("hoists imports that follow code and blanks them in place", () => {
+    const source = "const a = 1;\nimport {\n  b, // the b\n  c,\n} from 'bc';\nreturn a + b + c;";
+    const result = normaliseOk(source);
+    const lines = result.code.split("\n");
+    assert.match(
+      lines[0] ?? "",
+      /^import \{ b, c,? \} from ["']bc["']; export default async function/,
+    );
+    assert.ok(lines[0]?.endsWith("{const a = 1;"));
+    assert.deepEqual(lines.slice(1, 5).map((line) => line.trim()), ["", "", "", ""]);
+    assert.equal(lines[5], "return a + b + c;");
+    assert.deepEqual(result.transformations, ["hoist-imports", "wrap-async-function"]);
+  });
+
+  test("keeps every original line on its line number", () => {
+    const source = [
+      "#!/usr/bin/env bun",
+      "// @mode worker",
+      "import x from 'x';",
+      "interface Row { id: string }",
+      "const rows: Row[] = [];",
+      "import y from 'y';",
+      "",
+      "return rows.length + x + y;",
+    ];
+    const lines = normaliseOk(source.join("\n")).code.split("\n");
+    assert.equal(lines[0], source[0]);
+    for (const index of [1, 3, 4, 7]) assert.ok(lines[index]?.includes(source[index] ?? "?"));
+    assert.equal(lines[5]?.trim(), "");
+    assert.equal(lines.length, source.length + 2);
+  });
+
+  test("wraps CommonJS so it runs once with module, exports and require", () => {
+    const source = "const lib = require('lodash');\nmodule.exports = async (req, res) => lib;";
+    const result = normaliseOk(source, "handler.js");
+    const lines = result.code.split("\n");
+    assert.match(
+      lines[0] ?? "",
+      /^const __hoody_module = .*async function \(module, exports, require\) \{\{const lib/,
+    );
+    assert.equal(lines[1], source.split("\n")[1]);
+    assert.ok(result.code.includes("export default __hoody_module.exports;"));
+    assert.deepEqual(result.transformations, ["wrap-commonjs"]);
+    assert.deepEqual(result.imports, ["lodash"]);
+  });
+
+  test("binds require to the sandbox's global, appended after the last line", () => {
+    const cases: [string, string, string[]][] = [
+      ["return script", "return require('x');", ["wrap-async-function", "bind-require"]],
+      ["ES module", "export default () => require('x');", ["bind-require"]],
+      ["ES module with its own require", "const require = f();\nexport default require;", []],
+      ["CommonJS (require is a parameter)", "module.exports = require('x');", ["wrap-commonjs"]],
+      ["script without require", "return 1;", ["wrap-async-function"]],
+    ];
+    for (const [name, source, transformations] of cases) {
+      const result = normaliseOk(source);
+      assert.deepEqual(result.transformations, transformations, name);
+      const lastLine = result.code.split("\n").at(-1) ?? "";
+      assert.equal(
+        lastLine.includes("function require(id)"),
+        transformations.includes("bind-require"),
+      );
+    }
+  });
+
+  test("leaves ES modules as they are, plus the shape export", () => {
+    const source = "export default async function (req, res) {\n  return 1;\n}";
+    const result = normaliseOk(source);
+    assert.equal(result.code, `${source}\nexport const __shape = "esm";`);
+    assert.deepEqual(result.transformations, []);
+    assert.deepEqual(result.insertions, []);
+  });
+
+  test("drops `export` from type-only exports of a return script", () => {
+    const source = "export interface A { a: number }\nexport type { B } from './b.ts';\nreturn 1;";
+    const result = normaliseOk(source);
+    assert.equal(result.shape, "return");
+    assert.ok(!/\bexport (interface|type)/.test(result.code));
+    assert.deepEqual(result.transformations, ["unexport-types", "wrap-async-function"]);
+  });
+
+  test("does not touch the injected free identifiers", () => {
+    const source =
+      "res.setHeader('x', '1');\nreturn [req, metadata, shared, ws, mainResult, require, console, fetch];";
+    const result = normaliseOk(source);
+    assert.ok(result.code.includes(source.split("\n")[1] ?? "?"));
+  });
+});
+
+describe("normalise: imports", () => {
+  test("lists bare packages imported or required statically", () => {
+    const source = [
+      "import a from 'lodash/fp';",
+      "import * as b from '@scope/pkg/sub';",
+      "import './local.ts';",
+      "import fs from 'node:fs';",
+      "import path from 'path';",
+      "import type { T } from 'types-only';",
+      "import { type U } from 'also-types';",
+      "export * from 'reexported';",
+      "const z = require('zod');",
+      "const h = await import('hono');",
+      "const lazy = await import(dynamicName);",
+      "const again = require('lodash');",
+      "export default () => [a, b, fs, path, z, h, lazy, again];",
+    ].join("\n");
+    assert.deepEqual(normaliseOk(source).imports, [
+      "lodash",
+      "@scope/pkg",
+      "reexported",
+      "zod",
+      "hono",
+    ]);
+  });
+
+  const names: [string, string | undefined][] = [
+    ["lodash", "lodash"],
+    ["lodash/fp", "lodash"],
+    ["@scope/pkg", "@scope/pkg"],
+    ["@scope/pkg/deep/file.js", "@scope/pkg"],
+    ["npm:zod@4", "zod"],
+    ["npm:@scope/pkg@1.2.3/sub", "@scope/pkg"],
+    ["./local.ts", undefined],
+    ["../up.js", undefined],
+    ["/abs.js", undefined],
+    ["#internal", undefined],
+    ["node:fs", undefined],
+    ["fs/promises", undefined],
+    ["crypto", undefined],
+    ["bun", undefined],
+    ["bun:sqlite", undefined],
+    ["jsr:@std/http", undefined],
+    ["https://esm.sh/react", undefined],
+  ];
+  for (const [specifier, name] of names) {
+    test(`package name of ${specifier} is ${name ?? "none"}`, () => {
+      assert.equal(toPackageName(specifier), name);
+    });
+  }
+});
+
+describe("normalise: errors", () => {
+  const cases: [string, string, string, number, number][] = [
+    ["a missing expression", "s.ts", "const a = 1;\nconst b = ;\n", 2, 11],
+    ["an unclosed brace", "s.ts", "function f() {\n  return 1;\n", 3, 1],
+    ["an unclosed call in TSX", "s.tsx", "// @mode worker\nconst x = <div>{f(</div>;", 2, 19],
+    ["named exports without a default", "s.ts", "const a = 1;\nexport const b = 2;", 2, 1],
+  ];
+  for (const [name, filename, source, line, column] of cases) {
+    test(`reports ${name} at ${line}:${column}`, () => {
+      const result = normalise(source, filename);
+      assert.equal(result.ok, false);
+      if (result.ok) return;
+      assert.deepEqual([result.error.line, result.error.column], [line, column]);
+      assert.ok(result.error.message.length > 0);
+    });
+  }
+});
+
+describe("toOriginalPosition", () => {
+  const insertions = [{ line: 2, column: 10, length: 5 }];
+  const cases: [number, number, number][] = [
+    [1, 30, 30], // another line
+    [2, 10, 10], // before the insertion
+    [2, 11, 11], // inside the inserted text: its first original column
+    [2, 15, 11],
+    [2, 16, 11], // the first original character after the insertion
+    [2, 20, 15],
+  ];
+  for (const [line, column, expected] of cases) {
+    test(`${line}:${column} -> ${line}:${expected}`, () => {
+      assert.deepEqual(toOriginalPosition(insertions, { line, column }), {
+        line,
+        column: expected,
+      });
+    });
+  }
+});
+
+describe("toLoader", () => {
+  const cases: [string, string][] = [
+    ["a.ts", "ts"],
+    ["a.mts", "ts"],
+    ["a.tsx", "tsx"],
+    ["a.js", "js"],
+    ["a.mjs", "js"],
+    ["a.cjs", "js"],
+    ["a.jsx", "jsx"],
+    ["A.TS", "ts"],
+    ["noext", "ts"],
+  ];
+  for (const [filename, loader] of cases) {
+    test(`${filename} -> ${loader}`, () => assert.equal(toLoader(filename), loader));
+  }
+});
