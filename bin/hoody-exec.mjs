@@ -2,36 +2,11 @@
 // Runs hoody-exec's main.ts under Bun or Deno, both shipped as npm packages, so a plain shell with
 // Node is enough after `npm install`.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findRuntime } from "./runtimes.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const require = createRequire(import.meta.url);
-
-/** The real executable: the main package's file once its postinstall ran, else the platform package's. */
-export function findRuntime(name) {
-  const packageDir = (pkg) => {
-    try {
-      return dirname(require.resolve(`${pkg}/package.json`));
-    } catch {
-      return null;
-    }
-  };
-  const isBinary = (file) => existsSync(file) && statSync(file).size > 1_000_000;
-  const main = packageDir(name);
-  const candidates = name === "bun" ? [main && join(main, "bin", "bun.exe")] : [main && join(main, "deno")];
-  const scope = name === "bun" ? "@oven" : "@deno";
-  const scopeDir = main && join(dirname(main), scope);
-  for (const dir of scopeDir && existsSync(scopeDir) ? readdirSync(scopeDir) : []) {
-    if (!dir.includes(process.platform) || !dir.includes(process.arch)) continue;
-    candidates.push(join(scopeDir, dir, name === "bun" ? "bin/bun" : "deno"));
-  }
-  const found = candidates.find((file) => file && isBinary(file));
-  if (!found) throw new Error(`the "${name}" package is not installed: run npm install`);
-  return found;
-}
 
 function runtimeArgs(argv) {
   const index = argv.findIndex((a) => a === "--runtime" || a.startsWith("--runtime="));

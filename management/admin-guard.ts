@@ -12,18 +12,30 @@ export function adminGuard(adminToken: string | null): MiddlewareHandler<Managem
   return async (c, next) => {
     const origin = c.req.header("origin");
     if (origin && origin !== new URL(c.req.url).origin) {
-      return toErrorResponse(new ServerError("FORBIDDEN", "The management API does not accept calls from other origins"));
+      return toErrorResponse(
+        new ServerError("FORBIDDEN", "The management API does not accept calls from other origins"),
+      );
     }
     if (c.req.path === "/api/v1/exec/health") return await next();
     if (adminToken === null) {
       if (!isLoopback(c.env.clientIp)) {
-        return toErrorResponse(new ServerError("FORBIDDEN", "Without --admin-token only loopback clients may call the management API"));
+        return toErrorResponse(
+          new ServerError(
+            "FORBIDDEN",
+            "Without --admin-token only loopback clients may call the management API",
+          ),
+        );
       }
       return await next();
     }
     const presented = c.req.header("x-admin-token") ?? bearer(c.req.header("authorization"));
     if (!presented || !same(adminToken, presented)) {
-      return toErrorResponse(new ServerError("UNAUTHORIZED", "Send the admin token as Authorization: Bearer <token> or X-Admin-Token"));
+      return toErrorResponse(
+        new ServerError(
+          "UNAUTHORIZED",
+          "Send the admin token as Authorization: Bearer <token> or X-Admin-Token",
+        ),
+      );
     }
     return await next();
   };

@@ -16,9 +16,17 @@ export function createManagementApp(options: ManagementOptions): Hono<Management
   app.use("*", adminGuard(options.adminToken));
   app.route("/", systemRoutes());
   app.route("/", instanceRoutes(options.root));
-  app.notFound((c) => toErrorResponse(new ServerError("NOT_FOUND", `No management endpoint ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    toErrorResponse(
+      new ServerError("NOT_FOUND", `No management endpoint ${c.req.method} ${c.req.path}`),
+    )
+  );
   app.onError((error) =>
-    toErrorResponse(error instanceof ServerError ? error : new ServerError("INTERNAL", "Internal Server Error", { cause: error }))
+    toErrorResponse(
+      error instanceof ServerError
+        ? error
+        : new ServerError("INTERNAL", "Internal Server Error", { cause: error }),
+    )
   );
   return app;
 }

@@ -30,7 +30,10 @@ export class ServerError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options?: ErrorOptions & { details?: Record<string, unknown>; headers?: Record<string, string> },
+    options?: ErrorOptions & {
+      details?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    },
   ) {
     super(message, options);
     this.code = code;
@@ -45,10 +48,17 @@ export function statusOf(code: ErrorCode): number {
 }
 
 /** The one exit from an error to a Response: `{ error, code, ...details }`; stacks only with `--debug`. */
-export function toErrorResponse(error: ServerError, debug = false, extraHeaders: [string, string][] = []): Response {
+export function toErrorResponse(
+  error: ServerError,
+  debug = false,
+  extraHeaders: [string, string][] = [],
+): Response {
   const details = { ...error.details };
   if (!debug) delete details.stack;
   const headers = new Headers(error.headers);
   for (const [name, value] of extraHeaders) headers.set(name, value);
-  return Response.json({ error: error.message, code: error.code, ...details }, { status: error.status, headers });
+  return Response.json({ error: error.message, code: error.code, ...details }, {
+    status: error.status,
+    headers,
+  });
 }

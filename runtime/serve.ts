@@ -5,7 +5,7 @@ import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createHostPool } from "./host/pool.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { type ResolvedConfig, resolveConfig, type ServeConfig } from "./server/config.ts";
+import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
 import { createInstanceRegistry } from "./server/instances.ts";
 import { createPipeline } from "./server/pipeline.ts";
 import { createSharedStore } from "./server/shared-state.ts";
@@ -18,7 +18,10 @@ export interface RunningHoodyExec {
 }
 
 /** Starts the whole server: compiler, Worker hosts, watcher, management API and the HTTP front. */
-export async function serve(input: ServeConfig = {}, log: Logger = createLogger(input.quiet)): Promise<RunningHoodyExec> {
+export async function serve(
+  input: ServeConfig = {},
+  log: Logger = createLogger(input.quiet),
+): Promise<RunningHoodyExec> {
   const config = resolveConfig(input);
   const adapter = await getAdapter();
   mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
@@ -36,7 +39,10 @@ export async function serve(input: ServeConfig = {}, log: Logger = createLogger(
     },
     snapshot: (instance) => shared.get(instance),
     onFetch: async (info, body) => {
-      const response = await pipeline(new Request(info.url, { method: info.method, headers: info.headers, body }), "127.0.0.1");
+      const response = await pipeline(
+        new Request(info.url, { method: info.method, headers: info.headers, body }),
+        "127.0.0.1",
+      );
       const bytes = response.body ? new Uint8Array(await response.arrayBuffer()) : null;
       return { response: { status: response.status, headers: [...response.headers] }, body: bytes };
     },

@@ -1,2 +1,2 @@
-// @description Says hello
+// @description Says hello: the smallest endpoint there is
 return { message: "Hello from hoody-exec", method: req.method };

@@ -8,9 +8,15 @@ interface DenoServer {
 interface DenoGlobal {
   serve(
     options: { hostname: string; port: number; onListen(addr: { port: number }): void },
-    handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Response | Promise<Response>,
+    handler: (
+      request: Request,
+      info: { remoteAddr: { hostname: string } },
+    ) => Response | Promise<Response>,
   ): DenoServer;
-  watchFs(path: string, options: { recursive: boolean }): AsyncIterable<{ paths: string[] }> & { close(): void };
+  watchFs(
+    path: string,
+    options: { recursive: boolean },
+  ): AsyncIterable<{ paths: string[] }> & { close(): void };
   execPath(): string;
 }
 
@@ -34,12 +40,17 @@ export const denoAdapter: Adapter = {
   command(entry) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;
-    return { exec: Deno.execPath(), args: ["run", "-A", "--unstable-worker-options", "--no-check", "--config", config, entry] };
+    return {
+      exec: Deno.execPath(),
+      args: ["run", "-A", "--unstable-worker-options", "--no-check", "--config", config, entry],
+    };
   },
   watch(dir, onChange) {
     const watcher = Deno.watchFs(dir, { recursive: true });
     (async () => {
-      for await (const event of watcher) for (const path of event.paths) onChange(relative(dir, path));
+      for await (const event of watcher) {
+        for (const path of event.paths) onChange(relative(dir, path));
+      }
     })().catch(() => {}); // the iterator ends with an error once closed
     return () => watcher.close();
   },

@@ -6,7 +6,16 @@
  */
 import { connect } from "node:net";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
-import type { Envelope, FromHost, FromWorker, RequestInfo, ToHost, ToWorker, Unit, Bytes } from "../protocol/messages.ts";
+import type {
+  Bytes,
+  Envelope,
+  FromHost,
+  FromWorker,
+  RequestInfo,
+  ToHost,
+  ToWorker,
+  Unit,
+} from "../protocol/messages.ts";
 import { applyOps } from "../protocol/shared-ops.ts";
 
 const socketPath = process.env.HOODY_EXEC_SOCKET ?? "";
@@ -61,7 +70,13 @@ function onServer(message: ToHost, body: Bytes | null): void {
     case "fetch-result": {
       const origin = fetches.get(message.id);
       fetches.delete(message.id);
-      if (origin) toWorker(origin.slot, { t: "fetch-result", id: origin.id, response: message.response }, body);
+      if (origin) {
+        toWorker(
+          origin.slot,
+          { t: "fetch-result", id: origin.id, response: message.response },
+          body,
+        );
+      }
       return;
     }
     case "shared-snapshot":
@@ -124,8 +139,16 @@ function refillStock(): void {
 function spawnWorker(): Slot {
   workerCount += 1;
   const worker = new Worker(WORKER_URL, { type: "module" });
-  const slot: Slot = { id: `${process.pid}:${workerCount}`, worker, unit: null, inflight: new Set(), ephemeral: false, pongs: new Map() };
-  worker.onmessage = ({ data }: MessageEvent<Envelope<FromWorker>>) => onWorker(slot, data.message, data.body);
+  const slot: Slot = {
+    id: `${process.pid}:${workerCount}`,
+    worker,
+    unit: null,
+    inflight: new Set(),
+    ephemeral: false,
+    pongs: new Map(),
+  };
+  worker.onmessage = ({ data }: MessageEvent<Envelope<FromWorker>>) =>
+    onWorker(slot, data.message, data.body);
   worker.onerror = (event) => {
     event.preventDefault?.();
     fail(slot, `the Worker crashed: ${event.message ?? "unknown error"}`);
@@ -173,7 +196,12 @@ async function cancel(id: number): Promise<void> {
   if (slot.ephemeral || !alive) {
     stop(slot, `request ${id} passed its deadline while the Worker was busy`);
     if (!alive && !terminateStopsLoops) {
-      send({ t: "condemned", reason: `a Worker of ${slot.unit?.main.file} is stuck in a loop` } satisfies FromHost);
+      send(
+        {
+          t: "condemned",
+          reason: `a Worker of ${slot.unit?.main.file} is stuck in a loop`,
+        } satisfies FromHost,
+      );
     }
   }
 }
@@ -196,7 +224,8 @@ function ping(slot: Slot): Promise<boolean> {
 }
 
 function isCurrent(slot: Slot): boolean {
-  return slot.unit !== null && longLived.get(`${slot.unit.instance}:${slot.unit.main.file}`) === slot;
+  return slot.unit !== null &&
+    longLived.get(`${slot.unit.instance}:${slot.unit.main.file}`) === slot;
 }
 
 function retire(slot: Slot): void {
@@ -210,7 +239,9 @@ function stop(slot: Slot, reason: string): void {
 
 /** A Worker is gone: its requests answer 502 and a worker-mode script gets a new Worker on its next request. */
 function fail(slot: Slot, reason: string): void {
-  if (slot.unit && isCurrent(slot)) longLived.delete(`${slot.unit.instance}:${slot.unit.main.file}`);
+  if (slot.unit && isCurrent(slot)) {
+    longLived.delete(`${slot.unit.instance}:${slot.unit.main.file}`);
+  }
   const index = stock.indexOf(slot);
   if (index >= 0) stock.splice(index, 1);
   for (const id of slot.inflight) {

@@ -7,7 +7,17 @@ import { join } from "node:path";
 import type { Adapter } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
-import type { Bytes, ErrorInfo, FetchInfo, FromHost, RequestInfo, ResponseInfo, SharedPatch, ToHost, Unit } from "../protocol/messages.ts";
+import type {
+  Bytes,
+  ErrorInfo,
+  FetchInfo,
+  FromHost,
+  RequestInfo,
+  ResponseInfo,
+  SharedPatch,
+  ToHost,
+  Unit,
+} from "../protocol/messages.ts";
 
 export interface PoolOptions {
   adapter: Adapter;
@@ -57,7 +67,10 @@ const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOM
 
 /** Worker host processes (DESIGN.md "Threads and processes"): killable, env scrubbed, replaced when they die. */
 export async function createHostPool(options: PoolOptions): Promise<HostPool> {
-  const socketPath = join(tmpdir(), `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`);
+  const socketPath = join(
+    tmpdir(),
+    `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
+  );
   const hosts: Host[] = [];
   const sticky = new Map<string, Host>();
   let nextId = 0;
@@ -69,16 +82,21 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   /** The first frame on a connection must carry a host's one-time token. */
   function adopt(socket: Socket): void {
     let host: Host | undefined;
-    socket.on("data", createFrameReader<FromHost>(({ message, body }) => {
-      if (!host) {
-        host = message.t === "hello" ? hosts.find((h) => !h.send && sameToken(h.token, message.token)) : undefined;
-        if (!host) return void socket.destroy();
-        host.send = createFrameWriter(socket);
-        host.onConnect();
-        return;
-      }
-      onHostMessage(host, message, body);
-    }));
+    socket.on(
+      "data",
+      createFrameReader<FromHost>(({ message, body }) => {
+        if (!host) {
+          host = message.t === "hello"
+            ? hosts.find((h) => !h.send && sameToken(h.token, message.token))
+            : undefined;
+          if (!host) return void socket.destroy();
+          host.send = createFrameWriter(socket);
+          host.onConnect();
+          return;
+        }
+        onHostMessage(host, message, body);
+      }),
+    );
     socket.on("error", () => socket.destroy());
   }
 
@@ -94,7 +112,17 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     const child = spawn(exec, args, { env, stdio: ["ignore", "inherit", "inherit"] });
     let onConnect = () => {};
     const connected = new Promise<void>((resolve) => (onConnect = resolve));
-    const host: Host = { process: child, token, send: null, connected, onConnect, pending: new Map(), instances: new Set(), units: new Set(), condemned: false };
+    const host: Host = {
+      process: child,
+      token,
+      send: null,
+      connected,
+      onConnect,
+      pending: new Map(),
+      instances: new Set(),
+      units: new Set(),
+      condemned: false,
+    };
     child.on("exit", (code, signal) => onExit(host, code, signal));
     hosts.push(host);
     return host;
@@ -103,14 +131,23 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   function onExit(host: Host, code: number | null, signal: string | null): void {
     hosts.splice(hosts.indexOf(host), 1);
     for (const [key, h] of sticky) if (h === host) sticky.delete(key);
-    const reason = host.condemned ? "its host process was recycled" : `its host process exited (${signal ?? code})`;
+    const reason = host.condemned
+      ? "its host process was recycled"
+      : `its host process exited (${signal ?? code})`;
     for (const pending of host.pending.values()) {
       clearTimeout(pending.timer);
-      pending.reject(new ServerError("SCRIPT_CRASHED", `The script's Worker is gone: ${reason}. Retry the request.`));
+      pending.reject(
+        new ServerError(
+          "SCRIPT_CRASHED",
+          `The script's Worker is gone: ${reason}. Retry the request.`,
+        ),
+      );
     }
     host.pending.clear();
     if (closing) return;
-    if (!host.condemned) options.log(`worker host ${host.process.pid} exited (${signal ?? code}); starting a new one`);
+    if (!host.condemned) {
+      options.log(`worker host ${host.process.pid} exited (${signal ?? code}); starting a new one`);
+    }
     if (live().length < options.size) spawnHost();
   }
 
@@ -183,7 +220,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       const send = host.send!;
       if (unit.mode === "worker" && !host.instances.has(unit.instance)) {
         host.instances.add(unit.instance);
-        send({ t: "shared-snapshot", instance: unit.instance, value: options.snapshot(unit.instance) });
+        send({
+          t: "shared-snapshot",
+          instance: unit.instance,
+          value: options.snapshot(unit.instance),
+        });
       }
       nextId += 1;
       const id = nextId;
@@ -193,7 +234,12 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
           pending.timer = setTimeout(() => {
             host.pending.delete(id);
             send({ t: "cancel", id });
-            reject(new ServerError("SCRIPT_TIMEOUT", `${request.scriptPath} did not answer within its @timeout of ${timeoutMs} ms`));
+            reject(
+              new ServerError(
+                "SCRIPT_TIMEOUT",
+                `${request.scriptPath} did not answer within its @timeout of ${timeoutMs} ms`,
+              ),
+            );
           }, timeoutMs);
         }
         host.pending.set(id, pending);
@@ -203,7 +249,9 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       });
     },
     broadcast(patch) {
-      for (const host of hosts) if (host.instances.has(patch.instance)) host.send?.({ t: "shared-patch", patch });
+      for (const host of hosts) {
+        if (host.instances.has(patch.instance)) host.send?.({ t: "shared-patch", patch });
+      }
     },
     async close() {
       closing = true;

@@ -53,7 +53,9 @@ export function createFrameWriter(socket: Socket): (message: unknown, body?: Byt
 }
 
 /** Feeds socket chunks in, calls `onFrame` for every complete frame. */
-export function createFrameReader<T>(onFrame: (frame: Frame<T>) => void): (chunk: Uint8Array) => void {
+export function createFrameReader<T>(
+  onFrame: (frame: Frame<T>) => void,
+): (chunk: Uint8Array) => void {
   let pending: Bytes = new Uint8Array(0);
   return (chunk) => {
     let data: Uint8Array = pending.byteLength === 0 ? chunk : concat(pending, chunk);
@@ -73,7 +75,9 @@ export function createFrameReader<T>(onFrame: (frame: Frame<T>) => void): (chunk
       onFrame({ message: JSON.parse(json) as T, body });
       offset += 4 + length;
     }
-    pending = offset === data.byteLength ? new Uint8Array(0) : new Uint8Array(data.subarray(offset));
+    pending = offset === data.byteLength
+      ? new Uint8Array(0)
+      : new Uint8Array(data.subarray(offset));
     data = pending;
   };
 }

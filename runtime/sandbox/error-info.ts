@@ -19,7 +19,9 @@ export function toErrorInfo(error: unknown, modules: ModuleRef[]): ErrorInfo {
     const line = Number(position[1]);
     const column = Number(position[2]);
     for (const ref of modules) {
-      if (frame.includes(ref.source)) return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line, column };
+      if (frame.includes(ref.source)) {
+        return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line, column };
+      }
       const compiled = fileURLToPath(ref.url);
       if (frame.includes(compiled)) {
         const original = mapPosition(compiled, line, column);
@@ -30,10 +32,15 @@ export function toErrorInfo(error: unknown, modules: ModuleRef[]): ErrorInfo {
   return { code: "SCRIPT_ERROR", message, stack };
 }
 
-function mapPosition(compiled: string, line: number, column: number): { line?: number; column?: number } {
+function mapPosition(
+  compiled: string,
+  line: number,
+  column: number,
+): { line?: number; column?: number } {
   try {
     const code = readFileSync(compiled, "utf8");
-    const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code);
+    const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/
+      .exec(code);
     if (!inline) return {};
     const map = new TraceMap(atob(inline[1]!));
     const original = originalPositionFor(map, { line, column: column - 1 });

@@ -30,7 +30,9 @@ export function installGlobals(unit: Unit, relay: FetchRelay): void {
     const write = original[level].bind(original);
     tagged[level] = (...args: unknown[]) => {
       const context = execution.getStore();
-      const tag = context ? `[${context.scriptPath} ${context.executionId}]` : `[${unit.main.file}]`;
+      const tag = context
+        ? `[${context.scriptPath} ${context.executionId}]`
+        : `[${unit.main.file}]`;
       write(tag, ...args);
     };
   }

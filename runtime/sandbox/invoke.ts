@@ -39,5 +39,6 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   }
   const handler = exported as Handler;
   if (ref.shape === "edge") return ({ request, metadata }) => handler(request, metadata);
-  return ({ req, res, metadata, shared, mainResult }) => handler(req, res, metadata, shared, null, mainResult);
+  return ({ req, res, metadata, shared, mainResult }) =>
+    handler(req, res, metadata, shared, null, mainResult);
 }

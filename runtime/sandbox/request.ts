@@ -1,4 +1,4 @@
-import type { RequestInfo, Bytes } from "../protocol/messages.ts";
+import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 
 /** What a classic script receives as `req` (SPEC D11). */
 export interface ScriptRequest {
@@ -71,7 +71,11 @@ function toQuery(params: URLSearchParams): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of params) {
     const seen = query[key];
-    query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+    query[key] = seen === undefined
+      ? value
+      : Array.isArray(seen)
+      ? [...seen, value]
+      : [seen, value];
   }
   return query;
 }
@@ -98,13 +102,19 @@ async function parseBody(contentType: string, body: Bytes | null): Promise<unkno
     const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
     const fields: Record<string, unknown> = {};
     for (const [key, value] of form) {
-      fields[key] = typeof value === "string"
-        ? value
-        : { name: value.name, type: value.type, size: value.size, data: new Uint8Array(await value.arrayBuffer()) };
+      fields[key] = typeof value === "string" ? value : {
+        name: value.name,
+        type: value.type,
+        size: value.size,
+        data: new Uint8Array(await value.arrayBuffer()),
+      };
     }
     return fields;
   }
-  if (type.startsWith("text/") || type === "" || type.endsWith("xml") || type === "application/javascript") {
+  if (
+    type.startsWith("text/") || type === "" || type.endsWith("xml") ||
+    type === "application/javascript"
+  ) {
     return decoder.decode(body);
   }
   return body;

@@ -107,7 +107,9 @@ export function createScriptResponse(): ResponseState {
 function toBytes(chunk: unknown): Bytes {
   if (chunk instanceof Uint8Array && chunk.buffer instanceof ArrayBuffer) return chunk as Bytes;
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return Uint8Array.from(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  if (ArrayBuffer.isView(chunk)) {
+    return Uint8Array.from(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
   return encoder.encode(typeof chunk === "string" ? chunk : String(chunk));
 }
 
@@ -134,14 +136,22 @@ export async function toReply(value: unknown, state: ResponseState): Promise<Rep
     return fromParts(res.statusCode === 200 ? 204 : res.statusCode, headers, null);
   }
   if (typeof value === "string") {
-    return fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), encoder.encode(value));
+    return fromParts(
+      res.statusCode,
+      withType(headers, "text/plain; charset=utf-8"),
+      encoder.encode(value),
+    );
   }
   if (value instanceof Uint8Array || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
     return fromParts(res.statusCode, withType(headers, "application/octet-stream"), toBytes(value));
   }
   if (value instanceof Blob) {
     const type = value.type || "application/octet-stream";
-    return fromParts(res.statusCode, withType(headers, type), new Uint8Array(await value.arrayBuffer()));
+    return fromParts(
+      res.statusCode,
+      withType(headers, type),
+      new Uint8Array(await value.arrayBuffer()),
+    );
   }
   if (value instanceof ReadableStream || isAsyncIterable(value)) {
     const parts: Bytes[] = [];

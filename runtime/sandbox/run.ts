@@ -1,4 +1,4 @@
-import type { RequestInfo, Bytes } from "../protocol/messages.ts";
+import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 import type { ScriptCall } from "./invoke.ts";
 import { createScriptRequest } from "./request.ts";
 import { createScriptResponse, type Reply, type ResponseState, toReply } from "./response.ts";
@@ -25,7 +25,11 @@ export async function runRequest(
   const { req, metadata, request } = await createScriptRequest(info, body, unit.mode);
   const state = createScriptResponse();
   const call = (script: ScriptCall, mainResult: unknown) =>
-    settle(script({ req, res: state.res, metadata, shared, request, mainResult }), state, unit.awaitPromises);
+    settle(
+      script({ req, res: state.res, metadata, shared, request, mainResult }),
+      state,
+      unit.awaitPromises,
+    );
 
   let result: unknown;
   let failure: { error: unknown } | null = null;
@@ -38,7 +42,9 @@ export async function runRequest(
   if (unit.post) {
     try {
       const replaced = await call(unit.post, failure ? undefined : result);
-      if (replaced !== undefined) return await toReply(replaced, state.res.ended ? createScriptResponse() : state);
+      if (replaced !== undefined) {
+        return await toReply(replaced, state.res.ended ? createScriptResponse() : state);
+      }
     } catch (error) {
       failure = { error };
     }

@@ -19,7 +19,10 @@ export function createSharedReplica(
   initial: unknown,
   send: (patch: SharedPatch) => void,
 ): SharedReplica {
-  const root = (typeof initial === "object" && initial !== null ? initial : {}) as Record<string, unknown>;
+  const root = (typeof initial === "object" && initial !== null ? initial : {}) as Record<
+    string,
+    unknown
+  >;
   const pending = new Map<number, SharedOp[]>();
   let buffer: SharedOp[] = [];
   let seq = 0;

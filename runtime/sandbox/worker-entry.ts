@@ -2,7 +2,14 @@
  * The Web Worker that runs user scripts. It imports nothing from the server side: it speaks only
  * the plain-data messages of protocol/messages.ts with its host.
  */
-import type { Bytes, Envelope, FromWorker, ModuleRef, ToWorker, Unit } from "../protocol/messages.ts";
+import type {
+  Bytes,
+  Envelope,
+  FromWorker,
+  ModuleRef,
+  ToWorker,
+  Unit,
+} from "../protocol/messages.ts";
 import { toErrorInfo } from "./error-info.ts";
 import { execution, type FetchRelay, installGlobals } from "./globals.ts";
 import { loadScript } from "./invoke.ts";
@@ -12,7 +19,10 @@ import { createSharedReplica, type SharedReplica } from "./shared.ts";
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<Envelope<ToWorker>>) => void) | null;
   postMessage(message: Envelope<FromWorker>, transfer?: Transferable[]): void;
-  addEventListener(type: string, listener: (event: Event & { reason?: unknown; error?: unknown }) => void): void;
+  addEventListener(
+    type: string,
+    listener: (event: Event & { reason?: unknown; error?: unknown }) => void,
+  ): void;
 };
 
 function post(message: FromWorker, body: Bytes | null = null): void {
@@ -42,8 +52,12 @@ scope.onmessage = ({ data }) => {
       unit = message.unit;
       installGlobals(unit, relay);
       if (unit.mode === "worker") {
-        replica = createSharedReplica(unit.instance, message.workerId, message.shared, (patch) =>
-          post({ t: "shared-patch", patch }));
+        replica = createSharedReplica(
+          unit.instance,
+          message.workerId,
+          message.shared,
+          (patch) => post({ t: "shared-patch", patch }),
+        );
       }
       loaded = load(unit);
       loaded.catch(() => {}); // reported per request below
@@ -56,7 +70,9 @@ scope.onmessage = ({ data }) => {
       return;
     case "fetch-result": {
       const { status, headers } = message.response;
-      relayed.get(message.id)?.(new Response([101, 204, 205, 304].includes(status) ? null : body, { status, headers }));
+      relayed.get(message.id)?.(
+        new Response([101, 204, 205, 304].includes(status) ? null : body, { status, headers }),
+      );
       relayed.delete(message.id);
       return;
     }
@@ -68,13 +84,25 @@ scope.onmessage = ({ data }) => {
 
 async function load(u: Unit): Promise<LoadedUnit> {
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
-  const [main, pre, post] = await Promise.all([loadScript(u.main), optional(u.pre), optional(u.post)]);
+  const [main, pre, post] = await Promise.all([
+    loadScript(u.main),
+    optional(u.pre),
+    optional(u.post),
+  ]);
   return { mode: u.mode, main, pre, post, awaitPromises: u.awaitPromises };
 }
 
-async function handle(id: number, request: Extract<ToWorker, { t: "run" }>["request"], body: Bytes | null) {
+async function handle(
+  id: number,
+  request: Extract<ToWorker, { t: "run" }>["request"],
+  body: Bytes | null,
+) {
   if (!unit || !loaded) return;
-  const context = { executionId: request.executionId, scriptPath: request.scriptPath, host: hostOf(request) };
+  const context = {
+    executionId: request.executionId,
+    scriptPath: request.scriptPath,
+    host: hostOf(request),
+  };
   try {
     const ready = await loaded;
     const shared = replica?.proxy ?? {};
@@ -83,7 +111,11 @@ async function handle(id: number, request: Extract<ToWorker, { t: "run" }>["requ
     post({ t: "result", id, response: reply.response }, reply.body);
   } catch (error) {
     replica?.flush();
-    post({ t: "error", id, error: toErrorInfo(error, [unit.main, unit.pre, unit.post].filter((r) => r !== null)) });
+    post({
+      t: "error",
+      id,
+      error: toErrorInfo(error, [unit.main, unit.pre, unit.post].filter((r) => r !== null)),
+    });
   }
 }
 
@@ -100,13 +132,20 @@ const announceExit = (exit: Exit): Exit => (code) => {
 };
 const runtimeGlobals = globalThis as unknown as { Deno?: { exit: Exit }; close?: Exit };
 process.exit = announceExit(process.exit.bind(process)) as typeof process.exit;
-if (runtimeGlobals.Deno) runtimeGlobals.Deno.exit = announceExit(runtimeGlobals.Deno.exit.bind(runtimeGlobals.Deno));
-if (runtimeGlobals.close) runtimeGlobals.close = announceExit(runtimeGlobals.close.bind(globalThis));
+if (runtimeGlobals.Deno) {
+  runtimeGlobals.Deno.exit = announceExit(runtimeGlobals.Deno.exit.bind(runtimeGlobals.Deno));
+}
+if (runtimeGlobals.close) {
+  runtimeGlobals.close = announceExit(runtimeGlobals.close.bind(globalThis));
+}
 
 // A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.
 for (const type of ["error", "unhandledrejection"]) {
   scope.addEventListener(type, (event) => {
     event.preventDefault();
-    console.error(`uncaught ${type === "error" ? "error" : "rejection"}:`, event.reason ?? event.error ?? event);
+    console.error(
+      `uncaught ${type === "error" ? "error" : "rejection"}:`,
+      event.reason ?? event.error ?? event,
+    );
   });
 }

@@ -30,5 +30,8 @@ export async function readBody(request: Request, max: number): Promise<Bytes | n
 }
 
 function tooLarge(max: number): ServerError {
-  return new ServerError("PAYLOAD_TOO_LARGE", `The request body is larger than ${max} bytes (--max-body-bytes)`);
+  return new ServerError(
+    "PAYLOAD_TOO_LARGE",
+    `The request body is larger than ${max} bytes (--max-body-bytes)`,
+  );
 }

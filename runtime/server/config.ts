@@ -48,7 +48,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     throw new Error(`--hosts must be an integer from 1 to 64 (got ${config.hosts})`);
   }
   if (!/^[A-Za-z0-9_]+$/.test(config.defaultInstance)) {
-    throw new Error(`--default-instance must match [A-Za-z0-9_]+ (got "${config.defaultInstance}")`);
+    throw new Error(
+      `--default-instance must match [A-Za-z0-9_]+ (got "${config.defaultInstance}")`,
+    );
   }
   if (!config.adminToken && !isLoopback(config.host)) {
     throw new Error(

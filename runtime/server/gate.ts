@@ -43,9 +43,13 @@ export function createGate(queueLimit: number): Gate {
       }
       if (queue.length >= queueLimit) {
         return Promise.reject(
-          new ServerError("QUEUE_FULL", `Too many requests waiting for this script (limit ${queueLimit}); retry shortly`, {
-            headers: { "retry-after": "1" },
-          }),
+          new ServerError(
+            "QUEUE_FULL",
+            `Too many requests waiting for this script (limit ${queueLimit}); retry shortly`,
+            {
+              headers: { "retry-after": "1" },
+            },
+          ),
         );
       }
       return new Promise((resolve, reject) => {
@@ -57,7 +61,9 @@ export function createGate(queueLimit: number): Gate {
         };
         const onAbort = () => {
           leave();
-          reject(new ServerError("QUEUE_TIMEOUT", "The client went away while waiting for this script"));
+          reject(
+            new ServerError("QUEUE_TIMEOUT", "The client went away while waiting for this script"),
+          );
         };
         const waiter: Waiter = {
           admit() {
@@ -67,7 +73,12 @@ export function createGate(queueLimit: number): Gate {
         };
         const timer = setTimeout(() => {
           leave();
-          reject(new ServerError("QUEUE_TIMEOUT", `Waited ${waitMs} ms for a free slot of this script; retry later`));
+          reject(
+            new ServerError(
+              "QUEUE_TIMEOUT",
+              `Waited ${waitMs} ms for a free slot of this script; retry later`,
+            ),
+          );
         }, waitMs);
         signal.addEventListener("abort", onAbort);
         queue.push(waiter);

@@ -29,7 +29,11 @@ export interface InstanceRegistry {
   changed(relative: string): void;
 }
 
-export function createInstanceRegistry(root: string, compiler: Compiler, log: Logger): InstanceRegistry {
+export function createInstanceRegistry(
+  root: string,
+  compiler: Compiler,
+  log: Logger,
+): InstanceRegistry {
   const instances = new Map<string, Instance>();
 
   const create = (id: string): Instance => {
@@ -57,7 +61,8 @@ export function createInstanceRegistry(root: string, compiler: Compiler, log: Lo
       },
       touched(file) {
         scripts.invalidate(file);
-        const isKnown = known !== null && (known.table.routes.some((r) => r.file === file) || isMiddleware(known, file));
+        const isKnown = known !== null &&
+          (known.table.routes.some((r) => r.file === file) || isMiddleware(known, file));
         if (!isKnown || !existsSync(join(dir, file))) {
           routes = null;
           known = null;
@@ -81,7 +86,10 @@ export function createInstanceRegistry(root: string, compiler: Compiler, log: Lo
     changed(relative) {
       const [id = "", ...rest] = relative.split(/[\\/]/);
       const file = rest.join("/");
-      if (rest.some((segment) => segment.startsWith("_") || segment.startsWith(".")) || id.startsWith("_")) return;
+      if (
+        rest.some((segment) => segment.startsWith("_") || segment.startsWith(".")) ||
+        id.startsWith("_")
+      ) return;
       const instance = instances.get(id);
       if (!instance) return;
       if (!isDirectory(instance.dir)) {

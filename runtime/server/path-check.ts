@@ -29,5 +29,8 @@ function hasBadParts(path: string): boolean {
 }
 
 function badPath(): ServerError {
-  return new ServerError("BAD_REQUEST", "The request path contains a control character, a backslash or a dot segment");
+  return new ServerError(
+    "BAD_REQUEST",
+    "The request path contains a control character, a backslash or a dot segment",
+  );
 }

@@ -29,7 +29,9 @@ const MANAGEMENT_PREFIX = "/api/v1/exec";
 const MAX_QUEUE_WAIT_MS = 60_000;
 
 /** The request lifecycle (docs/architecture.md keeps this list): each step numbered where it happens. */
-export function createPipeline(options: PipelineOptions): (request: Request, socketIp: string) => Promise<Response> {
+export function createPipeline(
+  options: PipelineOptions,
+): (request: Request, socketIp: string) => Promise<Response> {
   const { config, instances, pool, log } = options;
   const gates = new Map<string, Gate>();
   const units = new Map<string, Unit>();
@@ -40,7 +42,9 @@ export function createPipeline(options: PipelineOptions): (request: Request, soc
     try {
       // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
       const execId = parseInstanceId(request.headers.get("host"), config.defaultInstance);
-      if (execId === null) throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
+      if (execId === null) {
+        throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
+      }
       checkPath(url.pathname);
       const clientIp = clientIpOf(request, socketIp, config.trustProxy);
 
@@ -51,7 +55,12 @@ export function createPipeline(options: PipelineOptions): (request: Request, soc
 
       // 3. Host -> instance; 4. path -> script.
       const instance = instances.get(execId);
-      if (!instance) throw new ServerError("UNKNOWN_INSTANCE", `No instance "${execId}": create the folder ${execId}/ in the scripts root`);
+      if (!instance) {
+        throw new ServerError(
+          "UNKNOWN_INSTANCE",
+          `No instance "${execId}": create the folder ${execId}/ in the scripts root`,
+        );
+      }
       const routes = await instance.routes();
       const match = routes.table.match(url.pathname);
       if (!match) throw new ServerError("NOT_FOUND", `No script answers ${url.pathname}`);
@@ -59,29 +68,53 @@ export function createPipeline(options: PipelineOptions): (request: Request, soc
       const d = script.directives;
 
       // 5. Directives, all before any Worker work: @enabled, CORS preflight, @token.
-      if (!d.enabled) throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
+      if (!d.enabled) {
+        throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
+      }
       if (d.cors.kind !== "none" && isPreflight(request)) return preflightResponse(d, request);
       cors = corsHeaders(d, request.headers.get("origin"));
       if (d.token !== null && !tokenMatches(d.token, presentedToken(request, url))) {
-        throw new ServerError("UNAUTHORIZED", "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=", {
-          headers: { "www-authenticate": 'Bearer realm="hoody-exec"' },
-        });
+        throw new ServerError(
+          "UNAUTHORIZED",
+          "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=",
+          {
+            headers: { "www-authenticate": 'Bearer realm="hoody-exec"' },
+          },
+        );
       }
       const body = await readBody(request, config.maxBodyBytes);
 
       // 6. The @concurrent gate, then pre -> main -> post in the script's Worker, within @timeout.
-      const release = d.concurrent === true ? null : await gateOf(gates, instance, script, config.queueLimit)
-        .enter(d.concurrent === false ? 1 : d.concurrent, d.timeout || MAX_QUEUE_WAIT_MS, request.signal);
+      const release = d.concurrent === true
+        ? null
+        : await gateOf(gates, instance, script, config.queueLimit)
+          .enter(
+            d.concurrent === false ? 1 : d.concurrent,
+            d.timeout || MAX_QUEUE_WAIT_MS,
+            request.signal,
+          );
       try {
-        const unit = await unitOf(units, instance, routes, match, script, config, options.selfOrigin());
+        const unit = await unitOf(
+          units,
+          instance,
+          routes,
+          match,
+          script,
+          config,
+          options.selfOrigin(),
+        );
         const info = requestInfo(request, url, execId, clientIp, match, script);
         const outcome = await pool.run(unit, info, body, d.timeout);
 
         // 7. The Worker's status, headers and body -> a Response.
         const headers = new Headers(outcome.response.headers);
         for (const [name, value] of cors) if (!headers.has(name)) headers.set(name, value);
-        const empty = request.method === "HEAD" || [101, 204, 205, 304].includes(outcome.response.status);
-        return new Response(empty ? null : outcome.body, { status: outcome.response.status, headers });
+        const empty = request.method === "HEAD" ||
+          [101, 204, 205, 304].includes(outcome.response.status);
+        return new Response(empty ? null : outcome.body, {
+          status: outcome.response.status,
+          headers,
+        });
       } finally {
         release?.();
       }
@@ -91,7 +124,12 @@ export function createPipeline(options: PipelineOptions): (request: Request, soc
   };
 }
 
-function gateOf(gates: Map<string, Gate>, instance: Instance, script: Script, queueLimit: number): Gate {
+function gateOf(
+  gates: Map<string, Gate>,
+  instance: Instance,
+  script: Script,
+  queueLimit: number,
+): Gate {
   const key = `${instance.id}:${script.file}`;
   let gate = gates.get(key);
   if (!gate) {
@@ -119,8 +157,14 @@ async function unitOf(
   const key = [instance.id, script.file, script.hash, pre?.hash ?? "", post?.hash ?? ""].join(":");
   const known = units.get(key);
   if (known) return known;
-  const moduleOf = (s: Script | null): Promise<ModuleRef | null> => (s ? s.module() : Promise.resolve(null));
-  const [mainRef, preRef, postRef] = await Promise.all([script.module(), moduleOf(pre), moduleOf(post)]);
+  const moduleOf = (
+    s: Script | null,
+  ): Promise<ModuleRef | null> => (s ? s.module() : Promise.resolve(null));
+  const [mainRef, preRef, postRef] = await Promise.all([
+    script.module(),
+    moduleOf(pre),
+    moduleOf(post),
+  ]);
   const unit: Unit = {
     key,
     instance: instance.id,
@@ -164,11 +208,18 @@ function clientIpOf(request: Request, socketIp: string, trustProxy: boolean): st
   return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || socketIp;
 }
 
-function errorResponse(error: unknown, cors: [string, string][], debug: boolean, log: Logger, path: string): Response {
+function errorResponse(
+  error: unknown,
+  cors: [string, string][],
+  debug: boolean,
+  log: Logger,
+  path: string,
+): Response {
   const known = error instanceof ServerError
     ? error
     : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
-  if (!(error instanceof ServerError)) log.error(`${path}: ${error instanceof Error ? error.stack : String(error)}`);
-  else if (known.status >= 500) log.warn(`${path}: ${known.code} ${known.message}`);
+  if (!(error instanceof ServerError)) {
+    log.error(`${path}: ${error instanceof Error ? error.stack : String(error)}`);
+  } else if (known.status >= 500) log.warn(`${path}: ${known.code} ${known.message}`);
   return toErrorResponse(known, debug, cors);
 }

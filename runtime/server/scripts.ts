@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CompiledModule, Compiler, CompileFailure } from "../compile/compiler.ts";
+import type { CompiledModule, CompileFailure, Compiler } from "../compile/compiler.ts";
 import { ServerError } from "../errors.ts";
 import type { ModuleRef } from "../protocol/messages.ts";
 import { type Directives, type DirectiveWarning, parseDirectives } from "../script/directives.ts";
@@ -51,7 +51,11 @@ export function createScriptCache(dir: string, options: ScriptLoaderOptions): Sc
   };
 }
 
-async function loadScript(dir: string, file: string, options: ScriptLoaderOptions): Promise<Script> {
+async function loadScript(
+  dir: string,
+  file: string,
+  options: ScriptLoaderOptions,
+): Promise<Script> {
   const path = join(dir, file);
   let source: string;
   try {
@@ -75,7 +79,12 @@ async function loadScript(dir: string, file: string, options: ScriptLoaderOption
   };
 }
 
-async function compile(compiler: Compiler, source: string, file: string, path: string): Promise<ModuleRef> {
+async function compile(
+  compiler: Compiler,
+  source: string,
+  file: string,
+  path: string,
+): Promise<ModuleRef> {
   const result = await compiler.compile(source, path);
   if (!result.ok) throw compileError(file, result.error);
   const module: CompiledModule = result.module;
@@ -83,7 +92,11 @@ async function compile(compiler: Compiler, source: string, file: string, path: s
 }
 
 function compileError(file: string, error: CompileFailure): ServerError {
-  return new ServerError("COMPILE_ERROR", `${file}:${error.line}:${error.column}: ${error.message}`, {
-    details: { script: file, line: error.line, column: error.column },
-  });
+  return new ServerError(
+    "COMPILE_ERROR",
+    `${file}:${error.line}:${error.column}: ${error.message}`,
+    {
+      details: { script: file, line: error.line, column: error.column },
+    },
+  );
 }

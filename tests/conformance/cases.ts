@@ -103,9 +103,12 @@ export const CASES: Case[] = [
   {
     name: "accepts every script shape",
     files: {
-      "cjs.js": `module.exports = async (req, res, metadata) => ({ shape: "cjs", id: metadata.executionId.length > 0 });`,
-      "esm.ts": `export default function (req: { method: string }) { return { shape: "esm", method: req.method }; }`,
-      "edge-object.ts": `export default { fetch(request: Request) { return new Response("edge " + new URL(request.url).pathname); } };`,
+      "cjs.js":
+        `module.exports = async (req, res, metadata) => ({ shape: "cjs", id: metadata.executionId.length > 0 });`,
+      "esm.ts":
+        `export default function (req: { method: string }) { return { shape: "esm", method: req.method }; }`,
+      "edge-object.ts":
+        `export default { fetch(request: Request) { return new Response("edge " + new URL(request.url).pathname); } };`,
       "edge-fn.ts": `export default (request: Request) => Response.json({ edge: request.method });`,
       "top.ts": `const n: number = 2;\nreturn { shape: "return", n };`,
     },
@@ -128,11 +131,25 @@ export const CASES: Case[] = [
       "iterable.ts": `async function* gen() { yield "a"; yield "b"; }\nreturn gen();`,
     },
     exchanges: [
-      { path: "/string", status: 200, text: "plain", headers: { "content-type": "text/plain; charset=utf-8" } },
+      {
+        path: "/string",
+        status: 200,
+        text: "plain",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      },
       { path: "/nothing", status: 204, text: "" },
-      { path: "/bytes", status: 200, headers: { "content-type": "application/octet-stream", "content-length": "3" } },
+      {
+        path: "/bytes",
+        status: 200,
+        headers: { "content-type": "application/octet-stream", "content-length": "3" },
+      },
       { path: "/response", status: 201, text: "made", headers: { "x-made": "yes" } },
-      { path: "/object", status: 200, json: { a: [1, { b: null }] }, headers: { "content-type": "application/json" } },
+      {
+        path: "/object",
+        status: 200,
+        json: { a: [1, { b: null }] },
+        headers: { "content-type": "application/json" },
+      },
       { path: "/iterable", status: 200, text: "ab" },
     ],
   },
@@ -140,7 +157,8 @@ export const CASES: Case[] = [
     name: "offers the res methods",
     files: {
       "status.ts": `res.status(201).json({ created: true });`,
-      "head.ts": `res.setHeader("x-one", "1");\nres.writeHead(202, { "x-two": "2" });\nres.write("a");\nres.end("b");\nreturn "ignored";`,
+      "head.ts":
+        `res.setHeader("x-one", "1");\nres.writeHead(202, { "x-two": "2" });\nres.write("a");\nres.end("b");\nreturn "ignored";`,
       "redirect.ts": `res.redirect("/elsewhere");`,
       "send.ts": `res.send("<b>hi</b>");`,
       "code.ts": `res.statusCode = 418;\nreturn { teapot: true };`,
@@ -149,47 +167,84 @@ export const CASES: Case[] = [
       { path: "/status", status: 201, json: { created: true } },
       { path: "/head", status: 202, text: "ab", headers: { "x-one": "1", "x-two": "2" } },
       { path: "/redirect", status: 302, headers: { location: "/elsewhere" } },
-      { path: "/send", status: 200, text: "<b>hi</b>", headers: { "content-type": "text/html; charset=utf-8" } },
+      {
+        path: "/send",
+        status: 200,
+        text: "<b>hi</b>",
+        headers: { "content-type": "text/html; charset=utf-8" },
+      },
       { path: "/code", status: 418, json: { teapot: true } },
     ],
   },
   {
     name: "parses the request for the script",
     files: {
-      "echo.ts": `return { method: req.method, path: req.path, url: req.url, body: req.body, query: metadata.query, q: req.query, type: typeof req.body, ct: req.headers["content-type"] ?? null };`,
-      "meta.ts": `return { execId: metadata.execId, scriptPath: metadata.scriptPath, mode: metadata.mode, ip: metadata.clientIp, hasRequest: metadata.request instanceof Request };`,
+      "echo.ts":
+        `return { method: req.method, path: req.path, url: req.url, body: req.body, query: metadata.query, q: req.query, type: typeof req.body, ct: req.headers["content-type"] ?? null };`,
+      "meta.ts":
+        `return { execId: metadata.execId, scriptPath: metadata.scriptPath, mode: metadata.mode, ip: metadata.clientIp, hasRequest: metadata.request instanceof Request };`,
     },
     exchanges: [
       {
         path: "/echo?a=1&a=2&b=x",
         init: json({ hello: "json" }),
         status: 200,
-        jsonHas: { method: "POST", path: "/echo", url: "/echo?a=1&a=2&b=x", body: { hello: "json" }, query: { a: ["1", "2"], b: "x" }, q: { a: ["1", "2"], b: "x" } },
+        jsonHas: {
+          method: "POST",
+          path: "/echo",
+          url: "/echo?a=1&a=2&b=x",
+          body: { hello: "json" },
+          query: { a: ["1", "2"], b: "x" },
+          q: { a: ["1", "2"], b: "x" },
+        },
       },
       {
         path: "/echo",
-        init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "x=1&y=two" },
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "x=1&y=two",
+        },
         status: 200,
         jsonHas: { body: { x: "1", y: "two" } },
       },
-      { path: "/echo", init: { method: "POST", headers: { "content-type": "text/plain" }, body: "words" }, status: 200, jsonHas: { body: "words", type: "string" } },
+      {
+        path: "/echo",
+        init: { method: "POST", headers: { "content-type": "text/plain" }, body: "words" },
+        status: 200,
+        jsonHas: { body: "words", type: "string" },
+      },
       { path: "/echo", status: 200, jsonHas: { type: "undefined" } },
-      { path: "/meta", status: 200, jsonHas: { scriptPath: "meta.ts", ip: "127.0.0.1", hasRequest: true } },
+      {
+        path: "/meta",
+        status: 200,
+        jsonHas: { scriptPath: "meta.ts", ip: "127.0.0.1", hasRequest: true },
+      },
     ],
   },
   {
     name: "runs pre and post middleware around the script",
     files: {
       "mw/pre.ts": `if (req.query.block) return { blocked: true };\nshared.trail = ["pre"];`,
-      "mw/post.ts": `if (metadata.query.replace) return { replaced: mainResult ?? null };\nreturn undefined;`,
-      "mw/main.ts": `if (req.query.fail) throw new Error("main failed");\nreturn { main: true, trail: shared.trail };`,
+      "mw/post.ts":
+        `if (metadata.query.replace) return { replaced: mainResult ?? null };\nreturn undefined;`,
+      "mw/main.ts":
+        `if (req.query.fail) throw new Error("main failed");\nreturn { main: true, trail: shared.trail };`,
     },
     exchanges: [
       { path: "/mw/main", status: 200, json: { main: true, trail: ["pre"] } },
       { path: "/mw/main?block=1", status: 200, json: { blocked: true } },
-      { path: "/mw/main?replace=1", status: 200, json: { replaced: { main: true, trail: ["pre"] } } },
+      {
+        path: "/mw/main?replace=1",
+        status: 200,
+        json: { replaced: { main: true, trail: ["pre"] } },
+      },
       { path: "/mw/main?block=1&replace=1", status: 200, json: { replaced: { blocked: true } } },
-      { path: "/mw/main?fail=1", status: 500, jsonHas: { code: "SCRIPT_ERROR", error: "main failed" } },
+      {
+        path: "/mw/main?fail=1",
+        status: 500,
+        jsonHas: { code: "SCRIPT_ERROR", error: "main failed" },
+      },
       { path: "/mw/main?fail=1&replace=1", status: 200, json: { replaced: null } },
     ],
   },
@@ -198,7 +253,8 @@ export const CASES: Case[] = [
     files: {
       "reflect.ts": `// @cors reflective\n// @cors-credentials true\nreturn "r";`,
       "star.ts": `// @cors *\nreturn "s";`,
-      "pinned.ts": `// @cors https://app.example.com\n// @cors-methods GET,POST\nthrow new Error("must not run on preflight");`,
+      "pinned.ts":
+        `// @cors https://app.example.com\n// @cors-methods GET,POST\nthrow new Error("must not run on preflight");`,
       "plain.ts": `return "p";`,
     },
     exchanges: [
@@ -206,36 +262,80 @@ export const CASES: Case[] = [
         path: "/reflect",
         init: { headers: { origin: "https://a.example" } },
         status: 200,
-        headers: { "access-control-allow-origin": "https://a.example", "access-control-allow-credentials": "true", vary: "Origin" },
+        headers: {
+          "access-control-allow-origin": "https://a.example",
+          "access-control-allow-credentials": "true",
+          vary: "Origin",
+        },
       },
-      { path: "/star", init: { headers: { origin: "https://a.example" } }, status: 200, headers: { "access-control-allow-origin": "*" } },
+      {
+        path: "/star",
+        init: { headers: { origin: "https://a.example" } },
+        status: 200,
+        headers: { "access-control-allow-origin": "*" },
+      },
       {
         path: "/pinned",
-        init: { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "POST" } },
+        init: {
+          method: "OPTIONS",
+          headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+        },
         status: 204,
-        headers: { "access-control-allow-origin": "https://app.example.com", "access-control-allow-methods": "GET, POST" },
+        headers: {
+          "access-control-allow-origin": "https://app.example.com",
+          "access-control-allow-methods": "GET, POST",
+        },
       },
       {
         path: "/pinned",
-        init: { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } },
+        init: {
+          method: "OPTIONS",
+          headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+        },
         status: 204,
         headers: { "access-control-allow-origin": null },
       },
-      { path: "/plain", init: { headers: { origin: "https://a.example" } }, status: 200, headers: { "access-control-allow-origin": null } },
+      {
+        path: "/plain",
+        init: { headers: { origin: "https://a.example" } },
+        status: 200,
+        headers: { "access-control-allow-origin": null },
+      },
     ],
   },
   {
     name: "checks @token before running the script, first source present wins",
-    files: { "secret.ts": `// @token s3cret\nreturn { ok: true, sawToken: JSON.stringify(req.headers).includes("s3cret") };` },
+    files: {
+      "secret.ts":
+        `// @token s3cret\nreturn { ok: true, sawToken: JSON.stringify(req.headers).includes("s3cret") };`,
+    },
     exchanges: [
-      { path: "/secret", status: 401, jsonHas: { code: "UNAUTHORIZED" }, headers: { "www-authenticate": 'Bearer realm="hoody-exec"' } },
-      { path: "/secret", init: { headers: { authorization: "Bearer s3cret" } }, status: 200, jsonHas: { ok: true } },
+      {
+        path: "/secret",
+        status: 401,
+        jsonHas: { code: "UNAUTHORIZED" },
+        headers: { "www-authenticate": 'Bearer realm="hoody-exec"' },
+      },
+      {
+        path: "/secret",
+        init: { headers: { authorization: "Bearer s3cret" } },
+        status: 200,
+        jsonHas: { ok: true },
+      },
       { path: "/secret", init: { headers: { authorization: "bearer s3cret" } }, status: 200 },
-      { path: "/secret", init: { headers: { authorization: `Basic ${btoa("anyone:s3cret")}` } }, status: 200 },
+      {
+        path: "/secret",
+        init: { headers: { authorization: `Basic ${btoa("anyone:s3cret")}` } },
+        status: 200,
+      },
       { path: "/secret", init: { headers: { "x-token": "s3cret" } }, status: 200 },
       { path: "/secret?token=s3cret", status: 200 },
       { path: "/secret?token=s3cret", init: { headers: { "x-token": "wrong" } }, status: 401 },
-      { path: "/secret", init: { headers: { authorization: "Bearer wrong", "x-token": "s3cret" } }, status: 401 },
+      {
+        path: "/secret",
+        init: { headers: { authorization: "Bearer wrong", "x-token": "s3cret" } },
+        status: 401,
+      },
     ],
   },
   {
@@ -250,20 +350,29 @@ export const CASES: Case[] = [
       "fine.ts": `return "fine";`,
     },
     exchanges: [
-      { path: "/throws", status: 500, jsonHas: { code: "SCRIPT_ERROR", error: "boom 1", script: "throws.ts", line: 3 } },
+      {
+        path: "/throws",
+        status: 500,
+        jsonHas: { code: "SCRIPT_ERROR", error: "boom 1", script: "throws.ts", line: 3 },
+      },
       { path: "/fine", status: 200, text: "fine" },
     ],
   },
   {
     name: "reports a syntax error with line and column",
     files: { "broken.ts": `const a = 1;\nconst b = ;\nreturn a;` },
-    exchanges: [{ path: "/broken", status: 500, jsonHas: { code: "COMPILE_ERROR", script: "broken.ts", line: 3 } }],
+    exchanges: [{
+      path: "/broken",
+      status: 500,
+      jsonHas: { code: "COMPILE_ERROR", script: "broken.ts", line: 3 },
+    }],
   },
   {
     name: "answers 504 at the deadline for loops and hangs, and keeps serving",
     files: {
       "spin.ts": `// @timeout 300\nwhile (true) {}`,
-      "spin-later.ts": `// @timeout 300\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) {}`,
+      "spin-later.ts":
+        `// @timeout 300\nawait new Promise((r) => setTimeout(r, 10));\nwhile (true) {}`,
       "hang.ts": `// @timeout 300\nawait new Promise(() => {});`,
       "after.ts": `return "alive";`,
     },
@@ -278,7 +387,8 @@ export const CASES: Case[] = [
   {
     name: "requires built-ins and refuses packages that are not installed in the scripts root",
     files: {
-      "builtin.ts": `const { createHash } = require("node:crypto");\nconst path = require("path");\nreturn { hash: createHash("sha1").update("x").digest("hex").length, join: path.join("a", "b") };`,
+      "builtin.ts":
+        `const { createHash } = require("node:crypto");\nconst path = require("path");\nreturn { hash: createHash("sha1").update("x").digest("hex").length, join: path.join("a", "b") };`,
       "missing.ts": `const x = require("definitely-not-installed-pkg");\nreturn x;`,
     },
     exchanges: [
@@ -289,10 +399,15 @@ export const CASES: Case[] = [
   {
     name: "fetches a relative URL from the same instance through the pipeline",
     files: {
-      "caller.ts": `const r = await fetch("/callee?x=1", { headers: { authorization: "Bearer t" } });\nreturn { status: r.status, body: await r.json() };`,
+      "caller.ts":
+        `const r = await fetch("/callee?x=1", { headers: { authorization: "Bearer t" } });\nreturn { status: r.status, body: await r.json() };`,
       "callee.ts": `// @token t\nreturn { called: true, x: metadata.query.x };`,
     },
-    exchanges: [{ path: "/caller", status: 200, json: { status: 200, body: { called: true, x: "1" } } }],
+    exchanges: [{
+      path: "/caller",
+      status: 200,
+      json: { status: 200, body: { called: true, x: "1" } },
+    }],
   },
   {
     name: "gives one request's pre, main and post the same shared object",

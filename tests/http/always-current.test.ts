@@ -13,7 +13,10 @@ describe("files take effect with no restart", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {
-    dir = tmpScripts({ "1/hello.ts": `return "v1";`, "1/stay.ts": `// @mode worker\nreturn "stay";` });
+    dir = tmpScripts({
+      "1/hello.ts": `return "v1";`,
+      "1/stay.ts": `// @mode worker\nreturn "stay";`,
+    });
     server = await startServer(dir.root);
   });
   after(async () => {
@@ -22,9 +25,14 @@ describe("files take effect with no restart", () => {
   });
 
   test("a new file answers with its params", async () => {
-    assert.equal(await text(server, "/api/users/123"), `404 {"error":"No script answers /api/users/123","code":"NOT_FOUND"}`);
+    assert.equal(
+      await text(server, "/api/users/123"),
+      `404 {"error":"No script answers /api/users/123","code":"NOT_FOUND"}`,
+    );
     dir.write("1/api/users/[id].ts", "return { id: metadata.parameters.id };");
-    assert.ok(await eventually(async () => (await text(server, "/api/users/123")) === `200 {"id":"123"}`));
+    assert.ok(
+      await eventually(async () => (await text(server, "/api/users/123")) === `200 {"id":"123"}`),
+    );
   });
 
   test("an edited file serves its new code, and a deleted one stops answering", async () => {
@@ -46,10 +54,16 @@ describe("files take effect with no restart", () => {
   });
 
   test("an edited worker-mode script gets a new Worker and the instance's shared survives (worker mode only: serverless has no Worker to replace)", async () => {
-    dir.write("1/count.ts", `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "a" + shared.n;`);
+    dir.write(
+      "1/count.ts",
+      `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "a" + shared.n;`,
+    );
     assert.ok(await eventually(async () => (await text(server, "/count")) === "200 a1"));
     assert.equal(await text(server, "/count"), "200 a2");
-    dir.write("1/count.ts", `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "b" + shared.n;`);
+    dir.write(
+      "1/count.ts",
+      `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "b" + shared.n;`,
+    );
     assert.ok(await eventually(async () => (await text(server, "/count")).startsWith("200 b")));
     assert.match(await text(server, "/count"), /^200 b[4-9]$/);
   });

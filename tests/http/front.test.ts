@@ -13,8 +13,10 @@ describe("the front: instances, limits and the gate", () => {
       "2/who.ts": `return metadata.execId;`,
       "test/who.ts": `return metadata.execId;`,
       "1/echo.ts": `return { size: req.body?.length ?? 0 };`,
-      "1/serial.ts": `// @concurrent false\nawait new Promise((r) => setTimeout(r, 30));\nreturn Date.now();`,
-      "1/slow.ts": `// @concurrent 1\nawait new Promise((r) => setTimeout(r, 300));\nreturn "done";`,
+      "1/serial.ts":
+        `// @concurrent false\nawait new Promise((r) => setTimeout(r, 30));\nreturn Date.now();`,
+      "1/slow.ts":
+        `// @concurrent 1\nawait new Promise((r) => setTimeout(r, 300));\nreturn "done";`,
     });
     server = await startServer(dir.root, { maxBodyBytes: 1024, queueLimit: 2 });
   });
@@ -24,7 +26,12 @@ describe("the front: instances, limits and the gate", () => {
   });
 
   test("picks the instance from the Host header", async () => {
-    for (const [host, id] of [["localhost", "1"], ["exec-2.localhost", "2"], ["p-c-exec-test.example.com", "test"]]) {
+    for (
+      const [host, id] of [["localhost", "1"], ["exec-2.localhost", "2"], [
+        "p-c-exec-test.example.com",
+        "test",
+      ]]
+    ) {
       const response = await request(server, "/who", { host });
       assert.equal(await response.text(), id, host);
     }
@@ -38,10 +45,18 @@ describe("the front: instances, limits and the gate", () => {
 
   test("answers 413 for a body over the limit before any script runs", async () => {
     const big = "x".repeat(2048);
-    const response = await request(server, "/echo", { method: "POST", body: big, headers: { "content-type": "text/plain" } });
+    const response = await request(server, "/echo", {
+      method: "POST",
+      body: big,
+      headers: { "content-type": "text/plain" },
+    });
     assert.equal(response.status, 413);
     assert.equal((await response.json()).code, "PAYLOAD_TOO_LARGE");
-    const small = await request(server, "/echo", { method: "POST", body: "hey", headers: { "content-type": "text/plain" } });
+    const small = await request(server, "/echo", {
+      method: "POST",
+      body: "hey",
+      headers: { "content-type": "text/plain" },
+    });
     assert.deepEqual(await small.json(), { size: 3 });
   });
 
@@ -50,7 +65,10 @@ describe("the front: instances, limits and the gate", () => {
       await new Promise((r) => setTimeout(r, i * 5));
       return Number(await (await request(server, "/serial")).text());
     }));
-    assert.ok(times[1]! - times[0]! >= 25 && times[2]! - times[1]! >= 25, `finish times ${times.join(", ")}`);
+    assert.ok(
+      times[1]! - times[0]! >= 25 && times[2]! - times[1]! >= 25,
+      `finish times ${times.join(", ")}`,
+    );
   });
 
   test("a full queue answers 429 with Retry-After", async () => {
@@ -68,7 +86,9 @@ describe("the front: instances, limits and the gate", () => {
     assert.equal(health.service, "hoody-exec");
     const list = await (await request(server, "/api/v1/exec/list")).json();
     assert.deepEqual(list.execIds.map((e: { id: string }) => e.id), ["1", "2", "test"]);
-    const foreign = await request(server, "/api/v1/exec/list", { headers: { origin: "https://evil.example" } });
+    const foreign = await request(server, "/api/v1/exec/list", {
+      headers: { origin: "https://evil.example" },
+    });
     assert.equal(foreign.status, 403);
   });
 });

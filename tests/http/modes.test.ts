@@ -12,13 +12,18 @@ describe("execution modes", () => {
   let server: RunningHoodyExec;
   before(async () => {
     dir = tmpScripts({
-      "1/inc.ts": `// @mode worker\nshared.visits = (shared.visits ?? 0) + 1;\nshared.log = [...(shared.log ?? []), "inc"];\nreturn { visits: shared.visits };`,
-      "1/peek.ts": `// @mode worker\nreturn { visits: shared.visits ?? null, log: shared.log ?? null };`,
-      "1/module-state.ts": `// @mode worker\nlet hits = 0;\nexport default () => ({ hits: ++hits });`,
-      "1/fresh.ts": `// @mode serverless\nconst g = globalThis as Record<string, number>;\ng.leak = (g.leak ?? 0) + 1;\nshared.n = (shared.n ?? 0) + 1;\nreturn { leak: g.leak, shared: shared.n };`,
+      "1/inc.ts":
+        `// @mode worker\nshared.visits = (shared.visits ?? 0) + 1;\nshared.log = [...(shared.log ?? []), "inc"];\nreturn { visits: shared.visits };`,
+      "1/peek.ts":
+        `// @mode worker\nreturn { visits: shared.visits ?? null, log: shared.log ?? null };`,
+      "1/module-state.ts":
+        `// @mode worker\nlet hits = 0;\nexport default () => ({ hits: ++hits });`,
+      "1/fresh.ts":
+        `// @mode serverless\nconst g = globalThis as Record<string, number>;\ng.leak = (g.leak ?? 0) + 1;\nshared.n = (shared.n ?? 0) + 1;\nreturn { leak: g.leak, shared: shared.n };`,
       "1/spin.ts": `// @mode worker\n// @timeout 300\nwhile (true) {}`,
       "1/exit.ts": `// @mode worker\nsetTimeout(() => process.exit(3), 0);\nreturn "bye";`,
-      "2/inc.ts": `// @mode worker\nshared.visits = (shared.visits ?? 0) + 100;\nreturn { visits: shared.visits };`,
+      "2/inc.ts":
+        `// @mode worker\nshared.visits = (shared.visits ?? 0) + 100;\nreturn { visits: shared.visits };`,
     });
     server = await startServer(dir.root);
   });
@@ -37,7 +42,9 @@ describe("execution modes", () => {
 
   test("concurrent worker-mode writes all count (worker mode only)", async () => {
     const before = (await json(server, "/peek")).visits as number;
-    await Promise.all(Array.from({ length: 20 }, () => request(server, "/inc").then((r) => r.text())));
+    await Promise.all(
+      Array.from({ length: 20 }, () => request(server, "/inc").then((r) => r.text())),
+    );
     assert.equal((await json(server, "/peek")).visits, before + 20);
   });
 
@@ -54,7 +61,10 @@ describe("execution modes", () => {
   test("shared survives a worker-mode Worker stopped by a timeout (worker mode only)", async () => {
     const visits = (await json(server, "/peek")).visits as number;
     assert.equal((await request(server, "/spin")).status, 504);
-    assert.deepEqual(await json(server, "/peek"), { visits, log: (await json(server, "/peek")).log });
+    assert.deepEqual(await json(server, "/peek"), {
+      visits,
+      log: (await json(server, "/peek")).log,
+    });
     assert.deepEqual(await json(server, "/inc"), { visits: visits + 1 });
   });
 

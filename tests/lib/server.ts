@@ -3,7 +3,10 @@ import { type RunningHoodyExec, serve } from "../../runtime/serve.ts";
 import type { ServeConfig } from "../../runtime/server/config.ts";
 
 /** A real server on a random loopback port, serving `root`. */
-export async function startServer(root: string, options: ServeConfig = {}): Promise<RunningHoodyExec> {
+export async function startServer(
+  root: string,
+  options: ServeConfig = {},
+): Promise<RunningHoodyExec> {
   return await serve({ root, port: 0, quiet: true, ...options });
 }
 
@@ -30,7 +33,9 @@ export function request(
           for (const [name, value] of Object.entries(incoming.headers)) {
             for (const v of [value ?? []].flat()) responseHeaders.append(name, v);
           }
-          const body = [101, 204, 205, 304].includes(status) ? null : new Uint8Array(Buffer.concat(chunks));
+          const body = [101, 204, 205, 304].includes(status)
+            ? null
+            : new Uint8Array(Buffer.concat(chunks));
           resolve(new Response(body, { status, headers: responseHeaders }));
         });
         incoming.on("error", reject);

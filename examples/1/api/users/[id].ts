@@ -1,2 +1,2 @@
-// @mode worker
+// @description A route parameter from the file name
 return { id: metadata.parameters.id };

@@ -1,0 +1,2 @@
+// @description A catch-all route: /docs/a/b/c gives slug = ["a", "b", "c"]
+return { slug: metadata.parameters.slug };

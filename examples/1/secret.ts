@@ -1,0 +1,3 @@
+// @token change-me
+// @description Needs Authorization: Bearer change-me (or X-Token, or ?token=)
+return { secret: "42" };
