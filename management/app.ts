@@ -1,17 +1,13 @@
 import { Hono } from "hono";
 import { ServerError, toErrorResponse } from "../runtime/errors.ts";
 import { adminGuard } from "./admin-guard.ts";
+import type { ManagementContext } from "./context.ts";
 import type { ManagementEnv } from "./env.ts";
 import { instanceRoutes } from "./instances.ts";
 import { systemRoutes } from "./system.ts";
 
-export interface ManagementOptions {
-  root: string;
-  adminToken: string | null;
-}
-
 /** The hono app behind /api/v1/exec/*: one file per resource, mounted here. */
-export function createManagementApp(options: ManagementOptions): Hono<ManagementEnv> {
+export function createManagementApp(options: ManagementContext): Hono<ManagementEnv> {
   const app = new Hono<ManagementEnv>().basePath("/api/v1/exec");
   app.use("*", adminGuard(options.adminToken));
   app.route("/", systemRoutes());

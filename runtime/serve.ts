@@ -9,6 +9,7 @@ import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/c
 import { createInstanceRegistry } from "./server/instances.ts";
 import { createPipeline } from "./server/pipeline.ts";
 import { createSharedStore } from "./server/shared-state.ts";
+import type { SharedPatch } from "./protocol/messages.ts";
 
 export interface RunningHoodyExec {
   readonly port: number;
@@ -29,14 +30,15 @@ export async function serve(
   const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
   const shared = createSharedStore();
   let origin = "";
+  const applyShared = (patch: SharedPatch) => {
+    shared.apply(patch);
+    pool.broadcast(patch);
+  };
   const pool = await createHostPool({
     adapter,
     size: config.hosts,
     drainMs: 30_000,
-    onPatch: (patch) => {
-      shared.apply(patch);
-      pool.broadcast(patch);
-    },
+    onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),
     onFetch: async (info, body) => {
       const response = await pipeline(
@@ -50,7 +52,6 @@ export async function serve(
   });
   const instances = createInstanceRegistry(config.root, compiler, log);
   const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
-  const management = createManagementApp({ root: config.root, adminToken: config.adminToken });
 
   const pipeline = createPipeline({
     config,
@@ -59,6 +60,34 @@ export async function serve(
     log,
     management: (request, clientIp) => management.fetch(request, { clientIp }),
     selfOrigin: () => origin,
+  });
+  const clearCompiled = () => {
+    compiler.clear();
+    instances.clear();
+    pipeline.clearUnits();
+  };
+  const management = createManagementApp({
+    root: config.root,
+    adminToken: config.adminToken,
+    defaultInstance: config.defaultInstance,
+    startedAt: Date.now(),
+    instances,
+    compiler,
+    shared,
+    applyShared,
+    activeRequests: () => [...pipeline.active.values()],
+    clearCompiled,
+    restart: async ({ drainTimeoutMs, reason }) => {
+      log.warn(`restarting: ${reason}`);
+      pipeline.draining = true;
+      const deadline = Date.now() + drainTimeoutMs;
+      while (pipeline.active.size > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      clearCompiled();
+      await pool.restart();
+      pipeline.draining = false;
+    },
   });
   const server = await adapter.serve({
     hostname: config.host,

@@ -41,6 +41,8 @@ export interface RunOutcome {
 export interface HostPool {
   run(unit: Unit, request: RequestInfo, body: Bytes | null, timeoutMs: number): Promise<RunOutcome>;
   broadcast(patch: SharedPatch): void;
+  /** Replaces every host process (their requests answer 502); resolves when the new ones are connected. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -182,12 +184,12 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   }
 
   /** A host with a Worker stuck in a loop takes no new work and is killed once drained (or after drainMs). */
-  function condemn(host: Host, reason: string): void {
+  function condemn(host: Host, reason: string, replace = true): void {
     if (host.condemned) return;
     host.condemned = true;
     options.log(`recycling worker host ${host.process.pid}: ${reason}`);
     for (const [key, h] of sticky) if (h === host) sticky.delete(key);
-    spawnHost();
+    if (replace) spawnHost();
     if (host.pending.size === 0) host.process.kill("SIGKILL");
     else setTimeout(() => host.process.kill("SIGKILL"), options.drainMs).unref?.();
   }
@@ -252,6 +254,12 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       for (const host of hosts) {
         if (host.instances.has(patch.instance)) host.send?.({ t: "shared-patch", patch });
       }
+    },
+    async restart() {
+      const old = [...hosts];
+      const fresh = old.map(() => spawnHost());
+      for (const host of old) condemn(host, "restart requested", false);
+      await Promise.all(fresh.map((h) => h.connected));
     },
     async close() {
       closing = true;

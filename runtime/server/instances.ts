@@ -27,6 +27,8 @@ export interface InstanceRegistry {
   list(): string[];
   /** Called by the watcher with a path relative to the scripts root. */
   changed(relative: string): void;
+  /** Forgets every instance: routes and scripts are read again on the next request. */
+  clear(): void;
 }
 
 export function createInstanceRegistry(
@@ -82,6 +84,9 @@ export function createInstanceRegistry(
     },
     list() {
       return [...instances.keys()];
+    },
+    clear() {
+      instances.clear();
     },
     changed(relative) {
       const [id = "", ...rest] = relative.split(/[\\/]/);

@@ -14,6 +14,26 @@ import { checkPath } from "./path-check.ts";
 import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
 
+/** A request running right now (GET /monitor/active-requests, restart drains). */
+export interface ActiveRequest {
+  executionId: string;
+  scriptPath: string;
+  hostname: string;
+  clientIp: string;
+  method: string;
+  url: string;
+  startedAt: number;
+}
+
+export interface Pipeline {
+  (request: Request, socketIp: string): Promise<Response>;
+  readonly active: Map<string, ActiveRequest>;
+  /** Forgets compiled units (cache clear, restart). */
+  clearUnits(): void;
+  /** While set, script requests answer 503 (a restart is draining); the management API still answers. */
+  draining: boolean;
+}
+
 export interface PipelineOptions {
   config: ResolvedConfig;
   instances: InstanceRegistry;
@@ -29,14 +49,13 @@ const MANAGEMENT_PREFIX = "/api/v1/exec";
 const MAX_QUEUE_WAIT_MS = 60_000;
 
 /** The request lifecycle (docs/architecture.md keeps this list): each step numbered where it happens. */
-export function createPipeline(
-  options: PipelineOptions,
-): (request: Request, socketIp: string) => Promise<Response> {
+export function createPipeline(options: PipelineOptions): Pipeline {
   const { config, instances, pool, log } = options;
   const gates = new Map<string, Gate>();
   const units = new Map<string, Unit>();
+  const active = new Map<string, ActiveRequest>();
 
-  return async (request, socketIp) => {
+  const handle = async (request: Request, socketIp: string): Promise<Response> => {
     let cors: [string, string][] = [];
     const url = new URL(request.url);
     try {
@@ -51,6 +70,12 @@ export function createPipeline(
       // 2. The management API always wins over scripts.
       if (url.pathname === MANAGEMENT_PREFIX || url.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
         return await options.management(request, clientIp);
+      }
+
+      if (pipeline.draining) {
+        throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
+          headers: { "retry-after": "1" },
+        });
       }
 
       // 3. Host -> instance; 4. path -> script.
@@ -104,7 +129,18 @@ export function createPipeline(
           options.selfOrigin(),
         );
         const info = requestInfo(request, url, execId, clientIp, match, script);
-        const outcome = await pool.run(unit, info, body, d.timeout);
+        active.set(info.executionId, {
+          executionId: info.executionId,
+          scriptPath: script.file,
+          hostname: info.hostname,
+          clientIp,
+          method: info.method,
+          url: info.url,
+          startedAt: info.startedAt,
+        });
+        const outcome = await pool.run(unit, info, body, d.timeout).finally(() =>
+          active.delete(info.executionId)
+        );
 
         // 7. The Worker's status, headers and body -> a Response.
         const headers = new Headers(outcome.response.headers);
@@ -122,6 +158,12 @@ export function createPipeline(
       return errorResponse(error, cors, config.debug, log, url.pathname);
     }
   };
+  const pipeline: Pipeline = Object.assign(handle, {
+    active,
+    draining: false,
+    clearUnits: () => units.clear(),
+  });
+  return pipeline;
 }
 
 function gateOf(
