@@ -37,6 +37,7 @@ export async function serve(
   const pool = await createHostPool({
     adapter,
     size: config.hosts,
+    stock: config.stock,
     drainMs: 30_000,
     onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),

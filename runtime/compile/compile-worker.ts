@@ -1,17 +1,13 @@
 // The compile Worker: owns esbuild so the ~250 ms start and every transform stay off the
 // server's event loop. Messages are plain data.
 import { initEsbuild, transpile } from "./esbuild.ts";
-import {
-  type CompileFailure,
-  normalise,
-  type ScriptShape,
-  toLoader,
-  toOriginalPosition,
-} from "./normalise.ts";
+import { type CompileFailure, normalise, type ScriptShape, toLoader } from "./normalise.ts";
+import { toOriginalPosition } from "./text-editor.ts";
 
 export interface CompileRequest {
   id: number;
   source: string;
+  /** The user's file, absolute. */
   filename: string;
 }
 

@@ -3,12 +3,12 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
 import { ESBUILD_VERSION } from "./esbuild.ts";
-import { type CompileFailure, NORMALISE_VERSION, type ScriptShape, toLoader } from "./normalise.ts";
+import { type CompileFailure, NORMALISE_VERSION, type ScriptShape } from "./normalise.ts";
 
 export type { CompileFailure, ScriptShape };
 
 /** Bump when the compiler's output changes in a way the other two tags do not capture. */
-const COMPILER_VERSION = "1";
+const COMPILER_VERSION = "2";
 const CACHE_TAG = `hoody-compile@${COMPILER_VERSION} esbuild-wasm@${ESBUILD_VERSION} ` +
   `normalise@${NORMALISE_VERSION}`;
 const SHAPES: readonly string[] = ["return", "commonjs", "esm", "edge"] satisfies ScriptShape[];
@@ -36,8 +36,14 @@ export interface CompilerOptions {
 }
 
 export interface Compiler {
-  /** `filename` picks the loader by extension and names the file in source maps. */
+  /**
+   * `filename` is the user's file (a relative path is resolved from the working folder). It picks
+   * the loader by extension, names the file in source maps, is where relative imports and
+   * `import.meta.url` point, and so is part of the cache key with `source`.
+   */
   compile(source: string, filename: string): Promise<CompileResult>;
+  /** Forgets the results held in memory. The disk cache stays: its entries are keyed by hash. */
+  clear(): void;
   /** Terminates the compile Worker; later compiles reject. */
   close(): void;
 }
@@ -48,7 +54,7 @@ interface CacheRecord {
   transformations: string[];
 }
 
-/** A compiler that caches by content hash in memory and on disk and compiles in one Worker. */
+/** A compiler that caches by file and source in memory and on disk, compiling in one Worker. */
 export function createCompiler(options: CompilerOptions): Compiler {
   const cacheDir = resolve(options.cacheDir);
   const results = new Map<string, Promise<CompileResult>>();
@@ -77,14 +83,20 @@ export function createCompiler(options: CompilerOptions): Compiler {
   return {
     async compile(source, filename) {
       if (closed) throw new Error("the compiler is closed: create a new one to compile again");
-      const hash = await toHash(`${CACHE_TAG}\0${toLoader(filename)}\0${source}`);
+      const path = resolve(filename);
+      const hash = await toHash(`${CACHE_TAG}\0${path}\0${source}`);
       const known = results.get(hash);
       if (known) return known;
-      const result = load(hash, source, filename);
+      const result = load(hash, source, path);
       results.set(hash, result);
       // A thrown compile (Worker crash, disk full) is not a property of the source: retry next time.
-      result.catch(() => results.delete(hash));
+      result.catch(() => {
+        if (results.get(hash) === result) results.delete(hash);
+      });
       return result;
+    },
+    clear() {
+      results.clear();
     },
     close() {
       closed = true;

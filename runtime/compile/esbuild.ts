@@ -1,6 +1,7 @@
 import * as esbuild from "esbuild-wasm/esm/browser.js";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Loader } from "./normalise.ts";
 
 export const ESBUILD_VERSION: string = esbuild.version;
@@ -29,16 +30,26 @@ export function initEsbuild(): Promise<void> {
   return ready;
 }
 
-/** TS/TSX/JS/JSX -> ES module JavaScript with an inline source map naming `sourcefile`. */
+/**
+ * TS/TSX/JS/JSX -> ES module JavaScript with an inline source map naming `sourcefile`, the user's
+ * absolute file path; `import.meta.url`, `.filename` and `.dirname` become that file's.
+ */
 export async function transpile(
   code: string,
   options: { loader: Loader; sourcefile: string },
 ): Promise<TranspileResult> {
   await initEsbuild();
+  const { loader, sourcefile } = options;
   try {
     const result = await esbuild.transform(code, {
-      loader: options.loader,
-      sourcefile: options.sourcefile,
+      loader,
+      sourcefile,
+      // The compiled module runs from the cache folder, not from the user's file.
+      define: {
+        "import.meta.url": JSON.stringify(pathToFileURL(sourcefile).href),
+        "import.meta.filename": JSON.stringify(sourcefile),
+        "import.meta.dirname": JSON.stringify(dirname(sourcefile)),
+      },
       format: "esm",
       platform: "neutral",
       target: "esnext",

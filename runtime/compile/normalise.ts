@@ -1,10 +1,22 @@
-import { createRequire, isBuiltin } from "node:module";
+import { isBuiltin } from "node:module";
+import { pathToFileURL } from "node:url";
 import type TS from "typescript";
+import {
+  declaresAtTopLevel,
+  isImport,
+  isTypeOnlyExport,
+  type ModuleLoad,
+  scanSource,
+  type ScriptShape,
+} from "./scan.ts";
+import { createTextEditor, type Insertion, type TextEditor } from "./text-editor.ts";
+import { loadTypeScript, ts } from "./typescript.ts";
+
+export type { Insertion, ScriptShape };
 
 /** Bump when the text `normalise` produces changes, so cached compiles are redone. */
-export const NORMALISE_VERSION = "1";
+export const NORMALISE_VERSION = "2";
 
-export type ScriptShape = "return" | "commonjs" | "esm" | "edge";
 export type Loader = "ts" | "tsx" | "js" | "jsx";
 
 /** A compile error; `line` and `column` are 1-based and point into the user's original file. */
@@ -12,15 +24,6 @@ export interface CompileFailure {
   message: string;
   line: number;
   column: number;
-}
-
-/** Text put into an existing line: the one edit that moves anything (later columns of that line). */
-export interface Insertion {
-  /** 1-based line of the normalised text. */
-  line: number;
-  /** 0-based column (UTF-16) where the inserted text starts. */
-  column: number;
-  length: number;
 }
 
 export interface Normalised {
@@ -47,18 +50,15 @@ const COMMONJS_SUFFIX =
 // `globalThis.require`); a module-level declaration makes scripts see the sandbox's on both
 // runtimes. A function declaration is initialised before any module code runs.
 const REQUIRE_BINDING = "function require(id) { return globalThis.require(id); }";
-
-// Loaded on the first `normalise` call, through `require`: importing this module stays cheap
-// for the server thread (it needs only the constants), and typescript loads faster as CommonJS.
-// Every helper below runs after `normalise` has set it.
-let ts: typeof TS;
+const RELATIVE = /^\.\.?\//;
 
 /**
  * Rewrites a script into one ES module shape with `export default` and `export const __shape`,
- * keeping every original line on its line number.
+ * keeping every original line on its line number. `filename` is the user's file: relative
+ * imports are resolved from it.
  */
 export function normalise(source: string, filename: string): NormaliseResult {
-  ts ??= createRequire(import.meta.url)("typescript") as typeof TS;
+  loadTypeScript();
   const kind = ts.ScriptKind[toLoader(filename).toUpperCase() as Uppercase<Loader>];
   const file = ts.createSourceFile(filename, source, ts.ScriptTarget.Latest, false, kind);
   const diagnostic = getParseDiagnostics(file)[0];
@@ -67,36 +67,29 @@ export function normalise(source: string, filename: string): NormaliseResult {
     return { ok: false, error: toFailure(file, diagnostic.start ?? 0, message) };
   }
   const scan = scanSource(file);
-  const imports = [...new Set(scan.specifiers.flatMap((s) => toPackageName(s) ?? []))];
+  const imports = [...new Set(scan.loads.flatMap((load) => toPackageName(load.specifier) ?? []))];
   if (scan.valueExport && !scan.defaultExport) {
     const message = "the script exports values but has no default export: " +
       "export the handler with `export default`, or use top-level `return`";
     return { ok: false, error: toFailure(file, scan.valueExport.getStart(file), message) };
   }
-  const shape = toShape(file, scan);
-  const wrapped = shape === "return" || shape === "commonjs"
-    ? wrap(file, shape)
-    : { code: source, transformations: [], insertions: [] };
-  let code = `${wrapped.code}\nexport const __shape = "${shape}";`;
+  const { shape } = scan;
+  const editor = createTextEditor(source);
+  const urls = resolveRelativeImports(editor, file, scan.loads, filename);
+  const transformations = urls.size > 0 ? ["resolve-relative-imports"] : [];
+  let suffix = "";
+  if (shape === "return" || shape === "commonjs") {
+    const wrapped = wrap(editor, file, shape, urls);
+    transformations.push(...wrapped.transformations);
+    suffix = wrapped.suffix;
+  }
+  suffix += `\nexport const __shape = "${shape}";`;
   if (shape !== "commonjs" && scan.usesRequire && !declaresAtTopLevel(file, "require")) {
-    code += ` ${REQUIRE_BINDING}`;
-    wrapped.transformations.push("bind-require");
+    suffix += ` ${REQUIRE_BINDING}`;
+    transformations.push("bind-require");
   }
-  return { ok: true, shape, imports, ...wrapped, code };
-}
-
-/** Maps a 1-based position in normalised text back to the user's original file. */
-export function toOriginalPosition(
-  insertions: readonly Insertion[],
-  position: { line: number; column: number },
-): { line: number; column: number } {
-  let column = position.column;
-  for (const insertion of insertions) {
-    if (insertion.line === position.line && column > insertion.column) {
-      column = Math.max(insertion.column + 1, column - insertion.length);
-    }
-  }
-  return { line: position.line, column };
+  const { code, insertions } = editor.toResult();
+  return { ok: true, code: code + suffix, shape, imports, transformations, insertions };
 }
 
 /** The esbuild loader for a script file name; unknown extensions are read as TypeScript. */
@@ -117,23 +110,58 @@ export function toPackageName(specifier: string): string | undefined {
 }
 
 /**
+ * The compiled module runs from the cache folder, so relative ES module loads become `file:` URLs
+ * next to the user's file. `require` is left alone: the sandbox's resolves from the user's file.
+ * Returns the URL of each rewritten literal.
+ */
+function resolveRelativeImports(
+  editor: TextEditor,
+  file: TS.SourceFile,
+  loads: readonly ModuleLoad[],
+  filename: string,
+): Map<TS.Node, string> {
+  const urls = new Map<TS.Node, string>();
+  const base = pathToFileURL(filename);
+  for (const { literal, kind, specifier } of loads) {
+    const start = literal.getStart(file);
+    // A literal continued over lines would lose lines when rewritten.
+    if (kind !== "import" || !RELATIVE.test(specifier) || /[\r\n]/.test(literal.getText(file))) {
+      continue;
+    }
+    const url = new URL(specifier, base).href;
+    urls.set(literal, url);
+    editor.replace(start, literal.end, JSON.stringify(url));
+  }
+  return urls;
+}
+
+/**
  * Wraps everything but the imports in one function. Imports that follow code are blanked in
  * place and printed on the wrapper's line; type-only exports lose their `export`.
  */
-function wrap(file: TS.SourceFile, shape: "return" | "commonjs") {
-  const text = file.text.split("");
+function wrap(
+  editor: TextEditor,
+  file: TS.SourceFile,
+  shape: "return" | "commonjs",
+  urls: ReadonlyMap<TS.Node, string>,
+): { suffix: string; transformations: string[] } {
   const transformations: string[] = [];
   const hoisted: string[] = [];
-  const printer = ts.createPrinter({ removeComments: true });
+  const printer = ts.createPrinter({ removeComments: true }, {
+    substituteNode(_hint, node) {
+      const url = urls.get(node);
+      return url === undefined ? node : ts.factory.createStringLiteral(url);
+    },
+  });
   let body: TS.Statement | undefined;
   for (const statement of file.statements) {
     if (isImport(statement)) {
       if (!body) continue;
       const printed = printer.printNode(ts.EmitHint.Unspecified, statement, file);
       hoisted.push(printed.replace(/\s*\n\s*/g, " "));
-      blank(text, statement.getStart(file), statement.end);
+      editor.blank(statement.getStart(file), statement.end);
     } else if (isTypeOnlyExport(statement)) {
-      unexport(text, file, statement);
+      unexport(editor, file, statement);
       if (!transformations.includes("unexport-types")) transformations.push("unexport-types");
     } else {
       body ??= statement;
@@ -149,13 +177,9 @@ function wrap(file: TS.SourceFile, shape: "return" | "commonjs") {
     : offset === file.text.length && file.text.startsWith("#!")
     ? "\n"
     : " ";
-  const inserted = separator +
-    [...hoisted, shape === "return" ? RETURN_PREFIX : COMMONJS_PREFIX].join(" ");
-  const suffix = shape === "return" ? "\n}}" : COMMONJS_SUFFIX;
-  const code = text.slice(0, offset).join("") + inserted + text.slice(offset).join("") + suffix;
-  const at = file.getLineAndCharacterOfPosition(offset);
-  const insertion = { line: at.line + 1, column: at.character, length: inserted.length };
-  return { code, transformations, insertions: [insertion] };
+  const prefix = shape === "return" ? RETURN_PREFIX : COMMONJS_PREFIX;
+  editor.insert(offset, separator + [...hoisted, prefix].join(" "));
+  return { suffix: shape === "return" ? "\n}}" : COMMONJS_SUFFIX, transformations };
 }
 
 // Right after the previous token: never inside a comment, and on the line of the code before
@@ -167,177 +191,16 @@ function getInsertionOffset(file: TS.SourceFile, body: TS.Statement | undefined)
   return lineEnd === -1 ? file.text.length : lineEnd + 1;
 }
 
-interface Scan {
-  valueExport?: TS.Node;
-  defaultExport?: TS.Node;
-  commonjs: boolean;
-  usesRequire: boolean;
-  specifiers: string[];
-}
-
-function toShape(file: TS.SourceFile, scan: Scan): ScriptShape {
-  if (scan.defaultExport) return isEdgeHandler(file, scan.defaultExport) ? "edge" : "esm";
-  return scan.commonjs ? "commonjs" : "return";
-}
-
-function scanSource(file: TS.SourceFile): Scan {
-  const scan: Scan = { commonjs: false, usesRequire: false, specifiers: [] };
-  for (const statement of file.statements) {
-    if (!isValueExport(statement)) continue;
-    scan.valueExport ??= statement;
-    scan.defaultExport ??= getDefaultExport(file, statement);
-  }
-  const visit = (node: TS.Node): void => {
-    const specifier = getSpecifier(node);
-    if (specifier !== undefined) scan.specifiers.push(specifier);
-    if (isCommonJsExport(node)) scan.commonjs = true;
-    if (ts.isIdentifier(node) && node.text === "require") scan.usesRequire = true;
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return scan;
-}
-
-function isImport(statement: TS.Statement): boolean {
-  return ts.isImportDeclaration(statement) ||
-    (ts.isImportEqualsDeclaration(statement) &&
-      ts.isExternalModuleReference(statement.moduleReference));
-}
-
-function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) &&
-    (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
-}
-
-function isTypeOnlyExport(statement: TS.Statement): boolean {
-  const exported = ts.isExportDeclaration(statement) ||
-    hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-  return exported && !isValueExport(statement);
-}
-
-function isValueExport(statement: TS.Statement): boolean {
-  if (ts.isExportAssignment(statement)) return true;
+function unexport(editor: TextEditor, file: TS.SourceFile, statement: TS.Statement): void {
   if (ts.isExportDeclaration(statement)) {
-    const clause = statement.exportClause;
-    if (statement.isTypeOnly) return false;
-    if (statement.moduleSpecifier || !clause || !ts.isNamedExports(clause)) return true;
-    return clause.elements.some((element) => !element.isTypeOnly);
+    return editor.blank(statement.getStart(file), statement.end);
   }
-  if (!hasModifier(statement, ts.SyntaxKind.ExportKeyword)) return false;
-  return !ts.isInterfaceDeclaration(statement) && !ts.isTypeAliasDeclaration(statement) &&
-    !hasModifier(statement, ts.SyntaxKind.DeclareKeyword);
-}
-
-/** The expression or declaration exported as default by this statement, if any. */
-function getDefaultExport(file: TS.SourceFile, statement: TS.Statement): TS.Node | undefined {
-  if (ts.isExportAssignment(statement)) {
-    return statement.isExportEquals ? undefined : statement.expression;
-  }
-  if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) return statement;
-  const clause = ts.isExportDeclaration(statement) ? statement.exportClause : undefined;
-  if (!clause || !ts.isNamedExports(clause)) return undefined;
-  const element = clause.elements.find((e) => e.name.text === "default");
-  if (!element || (statement as TS.ExportDeclaration).moduleSpecifier) return element;
-  return findDeclaration(file, (element.propertyName ?? element.name).text) ?? element;
-}
-
-function declaresAtTopLevel(file: TS.SourceFile, name: string): boolean {
-  const names: string[] = [];
-  const collect = (node: TS.Node | undefined): void => {
-    if (node && ts.isIdentifier(node)) names.push(node.text);
-    else if (node && (ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node))) {
-      for (const element of node.elements) if (ts.isBindingElement(element)) collect(element.name);
-    }
-  };
-  for (const statement of file.statements) {
-    if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) collect(declaration.name);
-    } else if (ts.isImportDeclaration(statement)) {
-      const clause = statement.importClause;
-      const bindings = clause?.namedBindings;
-      collect(clause?.name);
-      if (bindings && ts.isNamespaceImport(bindings)) collect(bindings.name);
-      else for (const element of bindings?.elements ?? []) collect(element.name);
-    } else if (
-      ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) ||
-      ts.isEnumDeclaration(statement) || ts.isImportEqualsDeclaration(statement)
-    ) collect(statement.name);
-  }
-  return names.includes(name);
-}
-
-function findDeclaration(file: TS.SourceFile, name: string): TS.Node | undefined {
-  for (const statement of file.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return statement;
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      if (ts.isIdentifier(declaration.name) && declaration.name.text === name) {
-        return declaration.initializer;
-      }
+  for (const modifier of ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : []) {
+    const kind = modifier.kind;
+    if (kind === ts.SyntaxKind.ExportKeyword || kind === ts.SyntaxKind.DefaultKeyword) {
+      editor.blank(modifier.getStart(file), modifier.end);
     }
   }
-  return undefined;
-}
-
-/** `(request) => …` or `(x: Request) => …` with one parameter, or an object literal with `fetch`. */
-function isEdgeHandler(file: TS.SourceFile, node: TS.Node, depth = 0): boolean {
-  let target = node;
-  while (
-    ts.isParenthesizedExpression(target) || ts.isAsExpression(target) ||
-    ts.isSatisfiesExpression(target) || ts.isNonNullExpression(target)
-  ) target = target.expression;
-  if (ts.isIdentifier(target)) {
-    const declaration = findDeclaration(file, target.text);
-    return depth < 3 && declaration !== undefined && isEdgeHandler(file, declaration, depth + 1);
-  }
-  if (ts.isObjectLiteralExpression(target)) {
-    return target.properties.some(({ name }) =>
-      name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name)) &&
-      name.text === "fetch"
-    );
-  }
-  if (!ts.isFunctionLike(target) || target.parameters.length !== 1) return false;
-  const { name, type } = target.parameters[0]!;
-  if (ts.isIdentifier(name) && name.text === "request") return true;
-  return type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) &&
-    type.typeName.text === "Request";
-}
-
-/** `module.exports` anywhere, or an assignment to `exports.x` / `exports[x]`. */
-function isCommonJsExport(node: TS.Node): boolean {
-  if (ts.isPropertyAccessExpression(node)) {
-    return ts.isIdentifier(node.expression) && node.expression.text === "module" &&
-      node.name.text === "exports";
-  }
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) {
-    return false;
-  }
-  const left = node.left;
-  return (ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) &&
-    ts.isIdentifier(left.expression) && left.expression.text === "exports";
-}
-
-/** The module specifier a node loads at run time, if any. */
-function getSpecifier(node: TS.Node): string | undefined {
-  let specifier: TS.Node | undefined;
-  if (ts.isImportDeclaration(node)) {
-    const clause = node.importClause;
-    const named = clause?.namedBindings;
-    const typesOnly = clause?.isTypeOnly ||
-      (clause && !clause.name && named && ts.isNamedImports(named) &&
-        named.elements.length > 0 && named.elements.every((element) => element.isTypeOnly));
-    specifier = typesOnly ? undefined : node.moduleSpecifier;
-  } else if (ts.isExportDeclaration(node)) {
-    specifier = node.isTypeOnly ? undefined : node.moduleSpecifier;
-  } else if (ts.isExternalModuleReference(node)) {
-    specifier = node.expression;
-  } else if (ts.isCallExpression(node)) {
-    const callee = node.expression;
-    const loads = callee.kind === ts.SyntaxKind.ImportKeyword ||
-      (ts.isIdentifier(callee) && callee.text === "require");
-    specifier = loads ? node.arguments[0] : undefined;
-  }
-  return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
 }
 
 // `parseDiagnostics` is internal but has been stable for years; the public route
@@ -349,23 +212,4 @@ function getParseDiagnostics(file: TS.SourceFile): readonly TS.Diagnostic[] {
 function toFailure(file: TS.SourceFile, offset: number, message: string): CompileFailure {
   const { line, character } = file.getLineAndCharacterOfPosition(offset);
   return { message, line: line + 1, column: character + 1 };
-}
-
-/** Spaces over everything but line breaks, so later lines keep their numbers. */
-function blank(text: string[], start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    if (text[i] !== "\n" && text[i] !== "\r") text[i] = " ";
-  }
-}
-
-function unexport(text: string[], file: TS.SourceFile, statement: TS.Statement): void {
-  if (ts.isExportDeclaration(statement)) {
-    return blank(text, statement.getStart(file), statement.end);
-  }
-  for (const modifier of ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : []) {
-    const kind = modifier.kind;
-    if (kind === ts.SyntaxKind.ExportKeyword || kind === ts.SyntaxKind.DefaultKeyword) {
-      blank(text, modifier.getStart(file), modifier.end);
-    }
-  }
 }

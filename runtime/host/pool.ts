@@ -1,31 +1,28 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import { rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import type { Adapter } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
-import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
   Bytes,
   ErrorInfo,
   FetchInfo,
-  FromHost,
+  FromWorker,
   RequestInfo,
   ResponseInfo,
   SharedPatch,
-  ToHost,
+  ToWorker,
   Unit,
 } from "../protocol/messages.ts";
+import { safeEqual } from "../safe-equal.ts";
+import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
 
 export interface PoolOptions {
   adapter: Adapter;
-  /** How many host processes share the work. */
+  /** How many host processes share the Workers. */
   size: number;
+  /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */
+  stock: number;
   /** A host condemned for a stuck Worker gets this long to finish its other requests before it is killed. */
   drainMs: number;
-  /** Applies a patch to the server's copy of `shared`, returning the snapshot hosts must start from. */
   onPatch(patch: SharedPatch): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
@@ -41,7 +38,7 @@ export interface RunOutcome {
 export interface HostPool {
   run(unit: Unit, request: RequestInfo, body: Bytes | null, timeoutMs: number): Promise<RunOutcome>;
   broadcast(patch: SharedPatch): void;
-  /** Replaces every host process (their requests answer 502); resolves when the new ones are connected. */
+  /** Replaces every host process; resolves when the new ones are connected. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,91 +49,196 @@ interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-interface Host {
-  process: ChildProcess;
+/** One Web Worker, driven from here over its own socket. */
+interface WorkerRecord {
+  id: string;
   token: string;
-  send: ((message: ToHost, body?: Bytes | null) => void) | null;
-  connected: Promise<void>;
-  onConnect(): void;
+  host: Host;
+  link: WorkerLink | null;
+  /** Messages written before the Worker connected, sent in order once it does. */
+  outbox: [ToWorker, Bytes | null][];
+  unit: Unit | null;
+  ephemeral: boolean;
   pending: Map<number, Pending>;
-  instances: Set<string>;
-  units: Set<string>;
-  condemned: boolean;
+  pongs: Map<number, () => void>;
+  gone: boolean;
 }
 
-const HOST_ENTRY = new URL("./host-main.ts", import.meta.url).pathname;
-const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"];
+const PING_GRACE_MS = 250;
 
-/** Worker host processes (DESIGN.md "Threads and processes"): killable, env scrubbed, replaced when they die. */
+/**
+ * Workers in killable host processes (DESIGN.md "Threads and processes"). A worker-mode script
+ * keeps one Worker until its code changes; a serverless request takes a ready Worker from the
+ * stock, which serves it alone and is terminated. Requests go straight to the Worker's socket.
+ */
 export async function createHostPool(options: PoolOptions): Promise<HostPool> {
-  const socketPath = join(
-    tmpdir(),
-    `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
-  );
   const hosts: Host[] = [];
-  const sticky = new Map<string, Host>();
-  let nextId = 0;
+  const workers = new Map<string, WorkerRecord>();
+  const stock: WorkerRecord[] = [];
+  const dedicated = new Map<string, WorkerRecord>();
+  let nextRequest = 0;
+  let nextWorker = 0;
+  let nonce = 0;
   let closing = false;
 
-  const server: Server = createServer((socket) => adopt(socket));
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  const farm = await createHosts({
+    adapter: options.adapter,
+    onHostExit: (host, reason) => {
+      hosts.splice(hosts.indexOf(host), 1);
+      for (const worker of workers.values()) {
+        if (worker.host === host) gone(worker, `its host process exited (${reason})`);
+      }
+      if (closing) return;
+      if (!host.condemned) {
+        options.log(`worker host ${host.pid} exited (${reason}); starting a new one`);
+      }
+      if (live().length < options.size) addHost();
+    },
+    onWorker: (id, token, link) => {
+      const worker = workers.get(id);
+      if (!worker || worker.link || worker.gone || !safeEqual(worker.token, token)) return null;
+      worker.link = link;
+      for (const [message, body] of worker.outbox.splice(0)) link.send(message, body);
+      return (message, body) => onWorkerMessage(worker, message, body);
+    },
+    onWorkerClosed: (id) => {
+      const worker = workers.get(id);
+      if (worker) gone(worker, "the Worker exited");
+    },
+  });
 
-  /** The first frame on a connection must carry a host's one-time token. */
-  function adopt(socket: Socket): void {
-    let host: Host | undefined;
-    socket.on(
-      "data",
-      createFrameReader<FromHost>(({ message, body }) => {
-        if (!host) {
-          host = message.t === "hello"
-            ? hosts.find((h) => !h.send && sameToken(h.token, message.token))
-            : undefined;
-          if (!host) return void socket.destroy();
-          host.send = createFrameWriter(socket);
-          host.onConnect();
-          return;
-        }
-        onHostMessage(host, message, body);
-      }),
-    );
-    socket.on("error", () => socket.destroy());
-  }
-
-  function spawnHost(): Host {
-    const token = randomBytes(24).toString("hex");
-    const env: Record<string, string> = {
-      HOODY_EXEC_SOCKET: socketPath,
-      HOODY_EXEC_HOST_TOKEN: token,
-      HOODY_EXEC_TERMINATE_STOPS_LOOPS: options.adapter.terminateStopsLoops ? "1" : "0",
-    };
-    for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
-    const { exec, args } = options.adapter.command(HOST_ENTRY);
-    const child = spawn(exec, args, { env, stdio: ["ignore", "inherit", "inherit"] });
-    let onConnect = () => {};
-    const connected = new Promise<void>((resolve) => (onConnect = resolve));
-    const host: Host = {
-      process: child,
-      token,
-      send: null,
-      connected,
-      onConnect,
-      pending: new Map(),
-      instances: new Set(),
-      units: new Set(),
-      condemned: false,
-    };
-    child.on("exit", (code, signal) => onExit(host, code, signal));
+  function addHost(): Host {
+    const host = farm.spawn();
     hosts.push(host);
+    for (let i = 0; i < options.stock; i++) stock.push(spawnWorker(host));
     return host;
   }
 
-  function onExit(host: Host, code: number | null, signal: string | null): void {
-    hosts.splice(hosts.indexOf(host), 1);
-    for (const [key, h] of sticky) if (h === host) sticky.delete(key);
-    const reason = host.condemned
-      ? "its host process was recycled"
-      : `its host process exited (${signal ?? code})`;
-    for (const pending of host.pending.values()) {
+  function live(): Host[] {
+    return hosts.filter((h) => !h.condemned);
+  }
+
+  function spawnWorker(host: Host): WorkerRecord {
+    nextWorker += 1;
+    const worker: WorkerRecord = {
+      id: `w${nextWorker}`,
+      token: randomBytes(18).toString("hex"),
+      host,
+      link: null,
+      outbox: [],
+      unit: null,
+      ephemeral: false,
+      pending: new Map(),
+      pongs: new Map(),
+      gone: false,
+    };
+    workers.set(worker.id, worker);
+    host.send({ t: "spawn", workerId: worker.id, token: worker.token });
+    return worker;
+  }
+
+  function deliver(worker: WorkerRecord, message: ToWorker, body: Bytes | null = null): void {
+    if (worker.link) worker.link.send(message, body);
+    else worker.outbox.push([message, body]);
+  }
+
+  /** A ready Worker from the stock (refilled on its host at once), or a new one on the least busy host. */
+  function takeWorker(): WorkerRecord {
+    const connected = stock.findIndex((w) => !w.host.condemned && w.link);
+    const index = connected >= 0 ? connected : stock.findIndex((w) => !w.host.condemned);
+    const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy());
+    if (!worker.host.condemned) stock.push(spawnWorker(worker.host));
+    return worker;
+  }
+
+  function leastBusy(): Host {
+    const load = (host: Host) => [...workers.values()].filter((w) => w.host === host).length;
+    return live().reduce((a, b) => (load(b) < load(a) ? b : a));
+  }
+
+  function workerFor(unit: Unit): WorkerRecord {
+    if (unit.mode === "serverless") {
+      const worker = takeWorker();
+      worker.ephemeral = true;
+      worker.unit = unit;
+      deliver(worker, { t: "init", unit, shared: {} });
+      return worker;
+    }
+    const name = `${unit.instance}:${unit.main.file}`;
+    const current = dedicated.get(name);
+    if (current && !current.gone && !current.host.condemned && current.unit?.key === unit.key) {
+      return current;
+    }
+    // An edit gives the script a new Worker; the old one finishes what it has first.
+    if (current) retire(current);
+    const worker = takeWorker();
+    worker.unit = unit;
+    deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });
+    dedicated.set(name, worker);
+    return worker;
+  }
+
+  function onWorkerMessage(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
+    switch (message.t) {
+      case "result":
+        return settle(worker, message.id, (p) => p.resolve({ response: message.response, body }));
+      case "error":
+        return settle(worker, message.id, (p) => p.reject(fromErrorInfo(message.error)));
+      case "shared-patch":
+        return options.onPatch(message.patch);
+      case "fetch":
+        void options.onFetch(message.request, body).then((outcome) =>
+          deliver(
+            worker,
+            { t: "fetch-result", id: message.id, response: outcome.response },
+            outcome.body,
+          )
+        );
+        return;
+      case "pong":
+        worker.pongs.get(message.nonce)?.();
+        return;
+      case "hello":
+        return;
+    }
+  }
+
+  function settle(worker: WorkerRecord, id: number, done: (p: Pending) => void): void {
+    const pending = worker.pending.get(id);
+    if (!pending) return;
+    worker.pending.delete(id);
+    clearTimeout(pending.timer);
+    done(pending);
+    if (worker.ephemeral || (isRetired(worker) && worker.pending.size === 0)) terminate(worker);
+    maybeKillCondemned(worker.host);
+  }
+
+  function isRetired(worker: WorkerRecord): boolean {
+    return !worker.ephemeral && worker.unit !== null &&
+      dedicated.get(`${worker.unit.instance}:${worker.unit.main.file}`) !== worker;
+  }
+
+  function retire(worker: WorkerRecord): void {
+    if (worker.pending.size === 0) terminate(worker);
+  }
+
+  function terminate(worker: WorkerRecord): void {
+    worker.host.send({ t: "terminate", workerId: worker.id });
+    gone(worker, "the Worker was stopped");
+  }
+
+  /** A Worker is gone: its requests answer 502 and a worker-mode script gets a new one next time. */
+  function gone(worker: WorkerRecord, reason: string): void {
+    if (worker.gone) return;
+    worker.gone = true;
+    workers.delete(worker.id);
+    const index = stock.indexOf(worker);
+    if (index >= 0) stock.splice(index, 1);
+    if (worker.unit) {
+      const name = `${worker.unit.instance}:${worker.unit.main.file}`;
+      if (dedicated.get(name) === worker) dedicated.delete(name);
+    }
+    for (const pending of worker.pending.values()) {
       clearTimeout(pending.timer);
       pending.reject(
         new ServerError(
@@ -145,97 +247,72 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
         ),
       );
     }
-    host.pending.clear();
-    if (closing) return;
-    if (!host.condemned) {
-      options.log(`worker host ${host.process.pid} exited (${signal ?? code}); starting a new one`);
-    }
-    if (live().length < options.size) spawnHost();
+    worker.pending.clear();
+    maybeKillCondemned(worker.host);
   }
 
-  function onHostMessage(host: Host, message: FromHost, body: Bytes | null): void {
-    switch (message.t) {
-      case "result":
-        return settle(host, message.id, (p) => p.resolve({ response: message.response, body }));
-      case "error":
-        return settle(host, message.id, (p) => p.reject(fromErrorInfo(message.error)));
-      case "shared-patch":
-        options.onPatch(message.patch);
-        return;
-      case "fetch":
-        void options.onFetch(message.request, body).then(({ response, body }) =>
-          host.send?.({ t: "fetch-result", id: message.id, response }, body)
-        );
-        return;
-      case "condemned":
-        return condemn(host, message.reason);
-      case "hello":
-        return;
+  /** Past its deadline: a Worker that still answers a ping was only waiting, and keeps running. */
+  async function expire(worker: WorkerRecord, id: number): Promise<void> {
+    worker.pending.delete(id);
+    const alive = await ping(worker);
+    if (alive && !worker.ephemeral) return;
+    terminate(worker);
+    if (!alive && !options.adapter.terminateStopsLoops) {
+      condemn(worker.host, `a Worker of ${worker.unit?.main.file} is stuck in a loop`);
     }
   }
 
-  function settle(host: Host, id: number, done: (p: Pending) => void): void {
-    const pending = host.pending.get(id);
-    if (!pending) return;
-    host.pending.delete(id);
-    clearTimeout(pending.timer);
-    done(pending);
-    if (host.condemned && host.pending.size === 0) host.process.kill("SIGKILL");
+  function ping(worker: WorkerRecord): Promise<boolean> {
+    nonce += 1;
+    const n = nonce;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        worker.pongs.delete(n);
+        resolve(false);
+      }, PING_GRACE_MS);
+      worker.pongs.set(n, () => {
+        clearTimeout(timer);
+        worker.pongs.delete(n);
+        resolve(true);
+      });
+      deliver(worker, { t: "ping", nonce: n });
+    });
   }
 
-  /** A host with a Worker stuck in a loop takes no new work and is killed once drained (or after drainMs). */
+  /**
+   * Deno cannot stop a Worker busy in a loop, so its whole host goes: no new work, a replacement
+   * at once, and a kill when its other requests are done (or after drainMs).
+   */
   function condemn(host: Host, reason: string, replace = true): void {
     if (host.condemned) return;
     host.condemned = true;
-    options.log(`recycling worker host ${host.process.pid}: ${reason}`);
-    for (const [key, h] of sticky) if (h === host) sticky.delete(key);
-    if (replace) spawnHost();
-    if (host.pending.size === 0) host.process.kill("SIGKILL");
-    else setTimeout(() => host.process.kill("SIGKILL"), options.drainMs).unref?.();
+    options.log(`recycling worker host ${host.pid}: ${reason}`);
+    for (const worker of [...stock]) if (worker.host === host) terminate(worker);
+    for (const worker of dedicated.values()) if (worker.host === host) retire(worker);
+    if (replace) addHost();
+    maybeKillCondemned(host);
+    setTimeout(() => host.kill(), options.drainMs).unref?.();
   }
 
-  function live(): Host[] {
-    return hosts.filter((h) => !h.condemned);
+  function maybeKillCondemned(host: Host): void {
+    if (!host.condemned) return;
+    const busy = [...workers.values()].some((w) => w.host === host && w.pending.size > 0);
+    if (!busy) host.kill();
   }
 
-  /** Worker-mode scripts stay on one host (their Worker lives there); serverless goes to the least busy. */
-  function pick(unit: Unit): Host {
-    const candidates = live();
-    if (unit.mode === "worker") {
-      const key = `${unit.instance}:${unit.main.file}`;
-      const current = sticky.get(key);
-      if (current && !current.condemned) return current;
-      const chosen = candidates[hash(key) % candidates.length]!;
-      sticky.set(key, chosen);
-      return chosen;
-    }
-    return candidates.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-  }
-
-  for (let i = 0; i < options.size; i++) spawnHost();
+  for (let i = 0; i < options.size; i++) addHost();
   await Promise.all(hosts.map((h) => h.connected));
 
   return {
-    async run(unit, request, body, timeoutMs) {
-      const host = pick(unit);
-      await host.connected;
-      const send = host.send!;
-      if (unit.mode === "worker" && !host.instances.has(unit.instance)) {
-        host.instances.add(unit.instance);
-        send({
-          t: "shared-snapshot",
-          instance: unit.instance,
-          value: options.snapshot(unit.instance),
-        });
-      }
-      nextId += 1;
-      const id = nextId;
-      return await new Promise<RunOutcome>((resolve, reject) => {
+    run(unit, request, body, timeoutMs) {
+      const worker = workerFor(unit);
+      nextRequest += 1;
+      const id = nextRequest;
+      return new Promise<RunOutcome>((resolve, reject) => {
         const pending: Pending = { resolve, reject, timer: undefined };
         if (timeoutMs > 0) {
           pending.timer = setTimeout(() => {
-            host.pending.delete(id);
-            send({ t: "cancel", id });
+            void expire(worker, id);
             reject(
               new ServerError(
                 "SCRIPT_TIMEOUT",
@@ -244,28 +321,24 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
             );
           }, timeoutMs);
         }
-        host.pending.set(id, pending);
-        const fresh = !host.units.has(unit.key);
-        if (fresh) host.units.add(unit.key);
-        send({ t: "run", id, key: unit.key, unit: fresh ? unit : undefined, request }, body);
+        worker.pending.set(id, pending);
+        deliver(worker, { t: "run", id, request }, body);
       });
     },
     broadcast(patch) {
-      for (const host of hosts) {
-        if (host.instances.has(patch.instance)) host.send?.({ t: "shared-patch", patch });
+      for (const worker of dedicated.values()) {
+        if (worker.unit?.instance === patch.instance) deliver(worker, { t: "shared-patch", patch });
       }
     },
     async restart() {
       const old = [...hosts];
-      const fresh = old.map(() => spawnHost());
+      const fresh = old.map(() => addHost());
       for (const host of old) condemn(host, "restart requested", false);
       await Promise.all(fresh.map((h) => h.connected));
     },
     async close() {
       closing = true;
-      for (const host of hosts) host.process.kill("SIGKILL");
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(socketPath, { force: true });
+      await farm.close();
     },
   };
 }
@@ -277,16 +350,4 @@ function fromErrorInfo(info: ErrorInfo): ServerError {
   if (info.column) details.column = info.column;
   if (info.stack) details.stack = info.stack;
   return new ServerError(info.code, info.message, { details });
-}
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function hash(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
-  return h;
 }

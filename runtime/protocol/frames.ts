@@ -25,11 +25,18 @@ export function encodeFrame(message: unknown, body: Uint8Array | null): Uint8Arr
   return frame;
 }
 
+export interface FrameWriter {
+  (message: unknown, body?: Uint8Array | null): void;
+  /** Writes what is queued now instead of at the end of this turn. */
+  flush(): void;
+}
+
 /** Collects frames written in one turn of the event loop and sends them as one write (batching doubles throughput). */
-export function createFrameWriter(socket: Socket): (message: unknown, body?: Bytes | null) => void {
+export function createFrameWriter(socket: Socket): FrameWriter {
   let queue: Uint8Array[] = [];
   let size = 0;
   const flush = () => {
+    if (queue.length === 0) return;
     const chunks = queue;
     queue = [];
     if (chunks.length === 1) socket.write(chunks[0]!);
@@ -44,12 +51,13 @@ export function createFrameWriter(socket: Socket): (message: unknown, body?: Byt
     }
     size = 0;
   };
-  return (message, body = null) => {
+  const send = (message: unknown, body: Uint8Array | null = null) => {
     const frame = encodeFrame(message, body);
     if (queue.length === 0) setImmediate(flush);
     queue.push(frame);
     size += frame.byteLength;
   };
+  return Object.assign(send, { flush });
 }
 
 /** Feeds socket chunks in, calls `onFrame` for every complete frame. */

@@ -81,46 +81,37 @@ export interface SharedPatch {
   ops: SharedOp[];
 }
 
-// server -> host
+// server -> host (control: a host only starts and stops Workers)
 export type ToHost =
-  | { t: "run"; id: number; key: string; unit?: Unit; request: RequestInfo } // unit only the first time a host sees its key
-  | { t: "cancel"; id: number }
-  | { t: "shared-snapshot"; instance: string; value: unknown }
-  | { t: "shared-patch"; patch: SharedPatch }
-  | { t: "fetch-result"; id: number; response: ResponseInfo };
+  | { t: "spawn"; workerId: string; token: string }
+  | { t: "terminate"; workerId: string };
 
 // host -> server
-export type FromHost =
-  | { t: "hello"; token: string }
-  | { t: "result"; id: number; response: ResponseInfo }
-  | { t: "error"; id: number; error: ErrorInfo }
-  | { t: "shared-patch"; patch: SharedPatch }
-  | { t: "fetch"; id: number; request: FetchInfo }
-  | { t: "condemned"; reason: string };
+export type FromHost = { t: "hello"; token: string };
 
-// host -> Worker
+/** The one message a host gives a new Worker: where to connect and how to prove who it is. */
+export interface WorkerBoot {
+  socketPath: string;
+  workerId: string;
+  token: string;
+}
+
+// server -> Worker (frames over the Worker's own socket)
 export type ToWorker =
-  | { t: "init"; workerId: string; unit: Unit; shared: unknown }
+  | { t: "init"; unit: Unit; shared: unknown }
   | { t: "run"; id: number; request: RequestInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch-result"; id: number; response: ResponseInfo }
   | { t: "ping"; nonce: number };
 
-// Worker -> host
+// Worker -> server
 export type FromWorker =
-  | { t: "ready" }
+  | { t: "hello"; workerId: string; token: string }
   | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
-  | { t: "exit"; code: number }
   | { t: "pong"; nonce: number };
 
-/** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer, so they can be transferred. */
+/** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer. */
 export type Bytes = Uint8Array<ArrayBuffer>;
-
-/** A message together with the body bytes travelling beside it (transferred, not copied, to a Worker). */
-export interface Envelope<T> {
-  message: T;
-  body: Bytes | null;
-}

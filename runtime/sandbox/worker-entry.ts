@@ -1,14 +1,18 @@
 /**
- * The Web Worker that runs user scripts. It imports nothing from the server side: it speaks only
- * the plain-data messages of protocol/messages.ts with its host.
+ * The Web Worker that runs user scripts. It imports nothing from the server side: after one boot
+ * message from its host it opens its own socket to the server and speaks only the plain-data
+ * messages of protocol/messages.ts.
  */
+import { connect } from "node:net";
+import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
   Bytes,
-  Envelope,
   FromWorker,
   ModuleRef,
+  RequestInfo,
   ToWorker,
   Unit,
+  WorkerBoot,
 } from "../protocol/messages.ts";
 import { toErrorInfo } from "./error-info.ts";
 import { execution, type FetchRelay, installGlobals } from "./globals.ts";
@@ -17,50 +21,59 @@ import { type LoadedUnit, runRequest } from "./run.ts";
 import { createSharedReplica, type SharedReplica } from "./shared.ts";
 
 const scope = globalThis as unknown as {
-  onmessage: ((event: MessageEvent<Envelope<ToWorker>>) => void) | null;
-  postMessage(message: Envelope<FromWorker>, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<WorkerBoot>) => void) | null;
+  close(): void;
   addEventListener(
     type: string,
     listener: (event: Event & { reason?: unknown; error?: unknown }) => void,
   ): void;
 };
 
-function post(message: FromWorker, body: Bytes | null = null): void {
-  // Transfer only a buffer the body owns whole: a view into a script's own buffer is copied.
-  const owned = body && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength &&
-    body.buffer instanceof ArrayBuffer;
-  scope.postMessage({ message, body }, owned ? [body.buffer as ArrayBuffer] : []);
-}
-
+let post: (message: FromWorker, body?: Bytes | null) => void = () => {};
+let workerId = "";
 let unit: Unit | null = null;
+let modules: ModuleRef[] = [];
+let loaded: Promise<LoadedUnit> | null = null;
+let replica: SharedReplica | null = null;
 const relayed = new Map<number, (response: Response) => void>();
 let relayCount = 0;
 
-const relay: FetchRelay = (request, body) => {
-  relayCount += 1;
-  const id = relayCount;
-  post({ t: "fetch", id, request }, body);
-  return new Promise((resolve) => relayed.set(id, resolve));
+scope.onmessage = ({ data: boot }) => {
+  scope.onmessage = null;
+  workerId = boot.workerId;
+  const socket = connect(boot.socketPath);
+  const writer = createFrameWriter(socket);
+  post = writer;
+  // A script may answer and then exit: what it already sent must reach the server first
+  // (Deno ends the Worker at once, dropping unsent writes).
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number) => {
+    writer.flush();
+    socket.end(() => exit(code));
+  }) as typeof process.exit;
+  post({ t: "hello", workerId: boot.workerId, token: boot.token });
+  socket.on("data", createFrameReader<ToWorker>(({ message, body }) => onServer(message, body)));
+  // The server is gone or dropped this Worker: nothing left to do.
+  socket.on("close", () => scope.close());
+  socket.on("error", () => scope.close());
 };
-let loaded: Promise<LoadedUnit> | null = null;
-let replica: SharedReplica | null = null;
 
-scope.onmessage = ({ data }) => {
-  const { message, body } = data;
+function onServer(message: ToWorker, body: Bytes | null): void {
   switch (message.t) {
     case "init":
       unit = message.unit;
+      modules = [unit.main, unit.pre, unit.post].filter((ref) => ref !== null);
       installGlobals(unit, relay);
       if (unit.mode === "worker") {
         replica = createSharedReplica(
           unit.instance,
-          message.workerId,
+          workerId,
           message.shared,
           (patch) => post({ t: "shared-patch", patch }),
         );
       }
       loaded = load(unit);
-      loaded.catch(() => {}); // reported per request below
+      loaded.catch(() => {}); // reported per request in handle()
       return;
     case "run":
       void handle(message.id, message.request, body);
@@ -80,6 +93,13 @@ scope.onmessage = ({ data }) => {
       post({ t: "pong", nonce: message.nonce });
       return;
   }
+}
+
+const relay: FetchRelay = (request, body) => {
+  relayCount += 1;
+  const id = relayCount;
+  post({ t: "fetch", id, request }, body);
+  return new Promise((resolve) => relayed.set(id, resolve));
 };
 
 async function load(u: Unit): Promise<LoadedUnit> {
@@ -92,17 +112,10 @@ async function load(u: Unit): Promise<LoadedUnit> {
   return { mode: u.mode, main, pre, post, awaitPromises: u.awaitPromises };
 }
 
-async function handle(
-  id: number,
-  request: Extract<ToWorker, { t: "run" }>["request"],
-  body: Bytes | null,
-) {
-  if (!unit || !loaded) return;
-  const context = {
-    executionId: request.executionId,
-    scriptPath: request.scriptPath,
-    host: hostOf(request),
-  };
+async function handle(id: number, request: RequestInfo, body: Bytes | null): Promise<void> {
+  if (!loaded) return;
+  const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
+  const context = { executionId: request.executionId, scriptPath: request.scriptPath, host };
   try {
     const ready = await loaded;
     const shared = replica?.proxy ?? {};
@@ -111,32 +124,8 @@ async function handle(
     post({ t: "result", id, response: reply.response }, reply.body);
   } catch (error) {
     replica?.flush();
-    post({
-      t: "error",
-      id,
-      error: toErrorInfo(error, [unit.main, unit.pre, unit.post].filter((r) => r !== null)),
-    });
+    post({ t: "error", id, error: toErrorInfo(error, modules) });
   }
-}
-
-function hostOf(request: { headers: [string, string][] }): string {
-  return request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
-}
-
-// Deno ends a Worker that calls process.exit() without telling anyone: announce it first, so the
-// host answers this Worker's requests and gives the script a new one.
-type Exit = (code?: number) => void;
-const announceExit = (exit: Exit): Exit => (code) => {
-  post({ t: "exit", code: typeof code === "number" ? code : 0 });
-  exit(code);
-};
-const runtimeGlobals = globalThis as unknown as { Deno?: { exit: Exit }; close?: Exit };
-process.exit = announceExit(process.exit.bind(process)) as typeof process.exit;
-if (runtimeGlobals.Deno) {
-  runtimeGlobals.Deno.exit = announceExit(runtimeGlobals.Deno.exit.bind(runtimeGlobals.Deno));
-}
-if (runtimeGlobals.close) {
-  runtimeGlobals.close = announceExit(runtimeGlobals.close.bind(globalThis));
 }
 
 // A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.

@@ -11,6 +11,8 @@ export interface ServeConfig {
   defaultInstance?: string;
   /** Worker host processes. @default 1 */
   hosts?: number;
+  /** Ready Workers kept per host for serverless requests. @default 2 */
+  stock?: number;
   /** Largest request body accepted, in bytes. @default 10 MiB */
   maxBodyBytes?: number;
   /** Requests that may wait behind a `@concurrent` limit. @default 100 */
@@ -34,6 +36,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     host: input.host ?? "127.0.0.1",
     defaultInstance: input.defaultInstance ?? "1",
     hosts: input.hosts ?? 1,
+    stock: input.stock ?? 2,
     maxBodyBytes: input.maxBodyBytes ?? 10 * 1024 * 1024,
     queueLimit: input.queueLimit ?? 100,
     debug: input.debug ?? false,

@@ -1,8 +1,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type CompiledModule,
@@ -25,6 +25,26 @@ function expectModule(result: CompileResult): CompiledModule {
 }
 
 type Handler = (...args: unknown[]) => unknown;
+
+/** Writes `files` (path relative to `root` -> source) and returns their absolute paths. */
+async function writeScripts(files: Record<string, string>): Promise<Record<string, string>> {
+  const paths: Record<string, string> = {};
+  for (const [name, source] of Object.entries(files)) {
+    const path = join(root, name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, source);
+    paths[name] = path;
+  }
+  return paths;
+}
+
+/** The `sources` of the inline source map at the end of a compiled module. */
+async function getMapSources(module: CompiledModule): Promise<string[]> {
+  const code = await readFile(module.path, "utf8");
+  const base64 = /sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(code)?.[1];
+  assert.ok(base64, "expected an inline source map");
+  return (JSON.parse(atob(base64)) as { sources: string[] }).sources;
+}
 
 async function importHandler(
   module: CompiledModule,
@@ -120,6 +140,12 @@ describe("createCompiler", () => {
       ["a redeclaration on the wrapped line", "const a = 1; const a = 2;\nreturn a;", 1, 20],
       ["a top-level return in an ES module", "export default 1;\nreturn 2;", 2, 1],
       ["a type annotation in a .js file", "// js\nconst a: number = 1;\nreturn a;", 2, 8],
+      [
+        "a redeclaration after a rewritten import",
+        "const m = import('./m.ts'); const m = 2;",
+        1,
+        35,
+      ],
     ];
     for (const [name, source, line, column] of cases) {
       const filename = name.includes(".js") ? "plain.js" : "wrapped.ts";
@@ -130,11 +156,11 @@ describe("createCompiler", () => {
     }
   });
 
-  test("compiles concurrent requests for the same source once", async () => {
+  test("compiles concurrent requests for the same file and source once", async () => {
     const source = "return 'same';";
     const [first, second] = await Promise.all([
       compiler.compile(source, "a.ts"),
-      compiler.compile(source, "b.ts"),
+      compiler.compile(source, "a.ts"),
     ]);
     assert.equal(first, second);
     const files = await readdir(cacheDir);
@@ -164,11 +190,69 @@ describe("createCompiler", () => {
     }
   });
 
-  test("keys the cache by loader as well as source", async () => {
-    const source = "return 1;";
-    const asTs = expectModule(await compiler.compile(source, "one.ts"));
-    const asJs = expectModule(await compiler.compile(source, "one.js"));
-    assert.notEqual(asTs.hash, asJs.hash);
+  test("keys the cache by file as well as source", async () => {
+    const source = "return import.meta.url;";
+    const files = [
+      join(root, "1", "same.ts"),
+      join(root, "2", "same.ts"),
+      join(root, "1", "same.js"),
+    ];
+    const modules = [];
+    for (const file of files) modules.push(expectModule(await compiler.compile(source, file)));
+    assert.equal(new Set(modules.map((module) => module.hash)).size, files.length);
+    for (const [index, module] of modules.entries()) {
+      const file = files[index]!;
+      assert.equal(await (await importHandler(module)).default(), pathToFileURL(file).href);
+      assert.deepEqual((await getMapSources(module)).map((source) => source.endsWith(file)), [
+        true,
+      ]);
+    }
+  });
+
+  test("clear() forgets results in memory and answers again from disk", async () => {
+    const source = "return 'cleared';";
+    const before = await compiler.compile(source, "clear.ts");
+    compiler.clear();
+    const after = await compiler.compile(source, "clear.ts");
+    assert.notEqual(after, before);
+    assert.deepEqual(after, before);
+  });
+
+  test("resolves relative imports from the user's file, not the cache folder", async () => {
+    const paths = await writeScripts({
+      "scripts/1/_lib/helpers.ts": "export const x: number = 41;\n",
+      "scripts/1/main.ts": "import { x } from './_lib/helpers.ts';\nreturn x + 1;\n",
+      "scripts/other.ts": "export const y = 'from other';\n",
+      "scripts/1/dyn.ts": "export const value = 'dynamic';\n",
+      "scripts/1/reexport.ts": "export { y } from '../other.ts';\n" +
+        "export default async () => (await import('./dyn.ts')).value;\n",
+    });
+    const main = expectModule(
+      await compiler.compile(
+        await readFile(paths["scripts/1/main.ts"]!, "utf8"),
+        paths["scripts/1/main.ts"]!,
+      ),
+    );
+    assert.equal(await (await importHandler(main)).default({}, {}, {}), 42);
+    const file = paths["scripts/1/reexport.ts"]!;
+    const reexport = expectModule(await compiler.compile(await readFile(file, "utf8"), file));
+    assert.equal(reexport.shape, "esm");
+    assert.deepEqual(reexport.transformations, ["resolve-relative-imports"]);
+    const loaded = (await importHandler(reexport)) as { default: Handler; y?: string };
+    assert.equal(loaded.y, "from other");
+    assert.equal(await loaded.default(), "dynamic");
+  });
+
+  test("gives a script its own file's import.meta", async () => {
+    const file = join(root, "scripts", "meta", "where.ts");
+    const source =
+      "export default () => [import.meta.url, import.meta.filename, import.meta.dirname];";
+    const module = expectModule(await compiler.compile(source, file));
+    assert.deepEqual(await (await importHandler(module)).default(), [
+      pathToFileURL(file).href,
+      file,
+      dirname(file),
+    ]);
   });
 
   test("rejects compiles after close", async () => {

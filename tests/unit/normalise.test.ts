@@ -5,7 +5,6 @@ import {
   type Normalised,
   type ScriptShape,
   toLoader,
-  toOriginalPosition,
   toPackageName,
 } from "../../runtime/compile/normalise.ts";
 
@@ -138,7 +137,7 @@ describe("normalise: output text", () => {
       /^import a from 'a'; export default async function \(.*\) \{\{ \/\/ note$/,
     );
     assert.deepEqual(lines.slice(2, 4), ["const b = a;", "return b;"]);
-    assert.deepEqual(result.insertions, [{ line: 2, column: 18, length: 78 }]);
+    assert.deepEqual(result.insertions, [{ line: 2, column: 18, length: 78, replaced: 0 }]);
   });
 
   test("hoists imports that follow code and blanks them in place", () => {
@@ -282,6 +281,67 @@ describe("normalise: imports", () => {
   }
 });
 
+describe("normalise: relative imports", () => {
+  const filename = "/srv/scripts/1/users/list.ts";
+  const rewritten: [string, string, string][] = [
+    ["a static import", "import { x } from './_lib/helpers.ts';", "/1/users/_lib/helpers.ts"],
+    ["a side-effect import", "import '../setup.js';", "/1/setup.js"],
+    ["a re-export", 'export { y } from "../other.ts";', "/1/other.ts"],
+    ["a star re-export", "export * from './all.ts';", "/1/users/all.ts"],
+    ["a dynamic import", "const d = await import('./dyn.ts');", "/1/users/dyn.ts"],
+    ["a template dynamic import", "const d = await import(`./t.tsx`);", "/1/users/t.tsx"],
+    ["a path that needs escaping", "import './my lib/[id].ts';", "/1/users/my%20lib/[id].ts"],
+  ];
+  for (const [name, line, path] of rewritten) {
+    test(`points ${name} at the user's folder`, () => {
+      const result = normaliseOk(`${line}\nexport default () => 1;`, filename);
+      assert.ok(result.code.includes(`"file:///srv/scripts${path}"`), result.code);
+      assert.deepEqual(result.transformations, ["resolve-relative-imports"]);
+    });
+  }
+
+  const kept: [string, string][] = [
+    ["require", "const r = require('./r.js');"],
+    ["import = require", "import r = require('./r.js');"],
+    ["a bare package", "import z from 'zod';"],
+    ["a node: built-in", "import fs from 'node:fs';"],
+    ["an npm: specifier", "import z from 'npm:zod@4';"],
+    ["a jsr: specifier", "import { serve } from 'jsr:@std/http';"],
+    ["a URL", "import r from 'https://esm.sh/react';"],
+    ["an absolute path", "import a from '/abs.ts';"],
+    ["a computed dynamic import", "const d = await import(name);"],
+    ["a type-only import", "import type { T } from './types.ts';"],
+  ];
+  for (const [name, line] of kept) {
+    test(`leaves ${name} as written`, () => {
+      const result = normaliseOk(`${line}\nexport default () => 1;`, filename);
+      assert.ok(result.code.startsWith(`${line}\n`), result.code);
+      assert.ok(!result.transformations.includes("resolve-relative-imports"));
+    });
+  }
+
+  test("rewrites imports hoisted out of a return script and keeps lines", () => {
+    const source = "const a = 1;\nimport { b } from './b.ts';\nreturn a + b;";
+    const lines = normaliseOk(source, filename).code.split("\n");
+    assert.match(
+      lines[0] ?? "",
+      /^import \{ b \} from "file:\/\/\/srv\/scripts\/1\/users\/b\.ts";/,
+    );
+    assert.equal(lines[1]?.trim(), "");
+    assert.equal(lines[2], "return a + b;");
+  });
+
+  test("records each rewrite as an insertion that replaces the literal", () => {
+    const source = "const m = await import('./m.ts');\nexport default m;";
+    const result = normaliseOk(source, filename);
+    const url = '"file:///srv/scripts/1/users/m.ts"';
+    assert.deepEqual(result.insertions, [
+      { line: 1, column: 23, length: url.length, replaced: 8 },
+    ]);
+    assert.equal(result.code.split("\n")[1], "export default m;");
+  });
+});
+
 describe("normalise: errors", () => {
   const cases: [string, string, string, number, number][] = [
     ["a missing expression", "s.ts", "const a = 1;\nconst b = ;\n", 2, 11],
@@ -296,26 +356,6 @@ describe("normalise: errors", () => {
       if (result.ok) return;
       assert.deepEqual([result.error.line, result.error.column], [line, column]);
       assert.ok(result.error.message.length > 0);
-    });
-  }
-});
-
-describe("toOriginalPosition", () => {
-  const insertions = [{ line: 2, column: 10, length: 5 }];
-  const cases: [number, number, number][] = [
-    [1, 30, 30], // another line
-    [2, 10, 10], // before the insertion
-    [2, 11, 11], // inside the inserted text: its first original column
-    [2, 15, 11],
-    [2, 16, 11], // the first original character after the insertion
-    [2, 20, 15],
-  ];
-  for (const [line, column, expected] of cases) {
-    test(`${line}:${column} -> ${line}:${expected}`, () => {
-      assert.deepEqual(toOriginalPosition(insertions, { line, column }), {
-        line,
-        column: expected,
-      });
     });
   }
 });

@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Adapter } from "../adapter/types.ts";
+import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
+import { safeEqual } from "../safe-equal.ts";
+import type { Bytes, FromHost, FromWorker, ToHost, ToWorker } from "../protocol/messages.ts";
+
+/** A Worker host process, as the server sees it. */
+export interface Host {
+  readonly pid: number;
+  readonly connected: Promise<void>;
+  condemned: boolean;
+  send(message: ToHost): void;
+  kill(): void;
+}
+
+/** A Worker's own connection, once it proved its one-time token. */
+export interface WorkerLink {
+  send(message: ToWorker, body?: Bytes | null): void;
+}
+
+export interface HostsOptions {
+  adapter: Adapter;
+  onHostExit(host: Host, reason: string): void;
+  /** A Worker connected with this id and token: return its message handler, or null to refuse it. */
+  onWorker(
+    workerId: string,
+    token: string,
+    link: WorkerLink,
+  ): ((message: FromWorker, body: Bytes | null) => void) | null;
+  onWorkerClosed(workerId: string): void;
+}
+
+export interface Hosts {
+  spawn(): Host;
+  close(): Promise<void>;
+}
+
+const HOST_ENTRY = new URL("./host-main.ts", import.meta.url).pathname;
+const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"];
+
+/**
+ * Host processes and the unix socket everything connects back to. A host proves itself with a
+ * token from its environment; a Worker with a one-time token the server minted for it, so script
+ * code cannot open a second connection.
+ */
+export async function createHosts(options: HostsOptions): Promise<Hosts> {
+  const socketPath = join(
+    tmpdir(),
+    `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
+  );
+  const waiting = new Map<string, (send: (message: ToHost) => void) => void>();
+  const children = new Set<ChildProcess>();
+
+  const server = createServer((socket) => adopt(socket));
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+
+  function adopt(socket: Socket): void {
+    let handler: ((message: FromWorker, body: Bytes | null) => void) | null = null;
+    let workerId: string | null = null;
+    socket.on(
+      "data",
+      createFrameReader<FromHost | FromWorker>(({ message, body }) => {
+        if (handler) return handler(message as FromWorker, body);
+        const send = createFrameWriter(socket);
+        if (message.t === "hello" && "workerId" in message) {
+          handler = options.onWorker(message.workerId, message.token, { send });
+          if (handler) workerId = message.workerId;
+        } else if (message.t === "hello") {
+          const accept = [...waiting.keys()].find((token) => safeEqual(token, message.token));
+          if (accept) {
+            waiting.get(accept)!(send);
+            waiting.delete(accept);
+            handler = () => {}; // hosts send nothing after hello
+          }
+        }
+        if (!handler) socket.destroy();
+      }),
+    );
+    socket.on("close", () => workerId && options.onWorkerClosed(workerId));
+    socket.on("error", () => socket.destroy());
+  }
+
+  return {
+    spawn() {
+      const token = randomBytes(24).toString("hex");
+      const env: Record<string, string> = {
+        HOODY_EXEC_SOCKET: socketPath,
+        HOODY_EXEC_HOST_TOKEN: token,
+      };
+      for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
+      const { exec, args } = options.adapter.command(HOST_ENTRY);
+      const child = spawn(exec, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+      children.add(child);
+      let send: ((message: ToHost) => void) | null = null;
+      const queue: ToHost[] = [];
+      const connected = new Promise<void>((resolve) => {
+        waiting.set(token, (s) => {
+          send = s;
+          for (const message of queue.splice(0)) s(message);
+          resolve();
+        });
+      });
+      const host: Host = {
+        pid: child.pid ?? 0,
+        connected,
+        condemned: false,
+        send: (message) => (send ? send(message) : queue.push(message)),
+        kill: () => child.kill("SIGKILL"),
+      };
+      child.on("exit", (code, signal) => {
+        children.delete(child);
+        waiting.delete(token);
+        options.onHostExit(host, `${signal ?? code}`);
+      });
+      return host;
+    },
+    async close() {
+      for (const child of children) child.kill("SIGKILL");
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(socketPath, { force: true });
+    },
+  };
+}
