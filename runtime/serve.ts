@@ -4,6 +4,7 @@ import { createManagementApp } from "../management/app.ts";
 import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createHostPool } from "./host/pool.ts";
+import { sandboxBundle } from "./host/sandbox-bundle.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
 import { createInstanceRegistry } from "./server/instances.ts";
@@ -36,6 +37,7 @@ export async function serve(
   };
   const pool = await createHostPool({
     adapter,
+    workerUrl: await sandboxBundle(compiler),
     size: config.hosts,
     stock: config.stock,
     drainMs: 30_000,

@@ -1,15 +1,20 @@
 // The compile Worker: owns esbuild so the ~250 ms start and every transform stay off the
 // server's event loop. Messages are plain data.
+import { bundle } from "./bundle.ts";
 import { initEsbuild, transpile } from "./esbuild.ts";
 import { type CompileFailure, normalise, type ScriptShape, toLoader } from "./normalise.ts";
 import { toOriginalPosition } from "./text-editor.ts";
 
-export interface CompileRequest {
-  id: number;
-  source: string;
-  /** The user's file, absolute. */
-  filename: string;
-}
+export type CompileRequest =
+  | {
+    id: number;
+    kind: "compile";
+    source: string;
+    /** The user's file, absolute. */
+    filename: string;
+  }
+  /** One of our own entry files, bundled with everything it imports. */
+  | { id: number; kind: "bundle"; entry: string };
 
 export type CompileReply =
   | {
@@ -20,6 +25,7 @@ export type CompileReply =
     imports: string[];
     transformations: string[];
   }
+  | { id: number; kind: "bundled"; code: string }
   | { id: number; kind: "failed"; error: CompileFailure }
   /** The compiler itself broke (esbuild did not start, an internal error): not the script's fault. */
   | { id: number; kind: "fault"; message: string };
@@ -37,7 +43,15 @@ initEsbuild().catch(() => {
 });
 
 scope.onmessage = (event) => {
-  compile(event.data).then(
+  const request = event.data;
+  const work = request.kind === "bundle"
+    ? bundle(request.entry).then((code): CompileReply => ({
+      id: request.id,
+      kind: "bundled",
+      code,
+    }))
+    : compile(request);
+  work.then(
     (reply) => scope.postMessage(reply),
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -46,7 +60,9 @@ scope.onmessage = (event) => {
   );
 };
 
-async function compile({ id, source, filename }: CompileRequest): Promise<CompileReply> {
+async function compile(
+  { id, source, filename }: Extract<CompileRequest, { kind: "compile" }>,
+): Promise<CompileReply> {
   const normalised = normalise(source, filename);
   if (!normalised.ok) return { id, kind: "failed", error: normalised.error };
   const loader = toLoader(filename);

@@ -42,6 +42,11 @@ export interface Compiler {
    * `import.meta.url` point, and so is part of the cache key with `source`.
    */
   compile(source: string, filename: string): Promise<CompileResult>;
+  /**
+   * One of our own entries bundled into a single module, cached on disk under `key` (which must
+   * change whenever any bundled file does). Resolves to the bundle's `file:` URL.
+   */
+  bundle(entry: string, key: string): Promise<string>;
   /** Forgets the results held in memory. The disk cache stays: its entries are keyed by hash. */
   clear(): void;
   /** Terminates the compile Worker; later compiles reject. */
@@ -65,7 +70,10 @@ export function createCompiler(options: CompilerOptions): Compiler {
     const path = join(cacheDir, `${hash}.mjs`);
     const cached = await readRecord(path, join(cacheDir, `${hash}.json`));
     if (cached) return { ok: true, module: toModule(hash, path, cached) };
-    const reply = await worker.compile(source, filename);
+    const reply = await worker.request({ kind: "compile", source, filename });
+    if (reply.kind === "bundled") {
+      throw new Error("the compile Worker answered a compile with a bundle");
+    }
     if (reply.kind === "failed") return { ok: false, error: reply.error };
     if (reply.kind === "fault") throw new Error(`the script compiler failed: ${reply.message}`);
     const record: CacheRecord = {
@@ -94,6 +102,21 @@ export function createCompiler(options: CompilerOptions): Compiler {
         if (results.get(hash) === result) results.delete(hash);
       });
       return result;
+    },
+    async bundle(entry, key) {
+      const path = join(cacheDir, `bundle-${await toHash(`${CACHE_TAG}\0${entry}\0${key}`)}.mjs`);
+      const cached = await stat(path).then(() => true, () => false);
+      if (!cached) {
+        const reply = await worker.request({ kind: "bundle", entry });
+        if (reply.kind !== "bundled") {
+          throw new Error(
+            `bundling ${entry} failed: ${"message" in reply ? reply.message : reply.kind}`,
+          );
+        }
+        await mkdir(cacheDir, { recursive: true });
+        await writeAtomically(path, reply.code);
+      }
+      return pathToFileURL(path).href;
     },
     clear() {
       results.clear();
@@ -137,8 +160,10 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(temp, path);
 }
 
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+
 interface WorkerClient {
-  compile(source: string, filename: string): Promise<CompileReply>;
+  request(request: WithoutId<CompileRequest>): Promise<CompileReply>;
   close(): void;
 }
 
@@ -169,10 +194,10 @@ function createWorkerClient(): WorkerClient {
   }
 
   return {
-    compile(source, filename) {
+    request(body) {
       worker ??= start();
       const id = nextId++;
-      const request: CompileRequest = { id, source, filename };
+      const request = { ...body, id } as CompileRequest;
       const reply = new Promise<CompileReply>((resolve, reject) => {
         pending.set(id, (value) => value instanceof Error ? reject(value) : resolve(value));
       });

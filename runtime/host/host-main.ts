@@ -5,33 +5,40 @@
  */
 import { connect } from "node:net";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
-import type { FromHost, ToHost, WorkerBoot } from "../protocol/messages.ts";
+import type {
+  Bytes,
+  Envelope,
+  FromHost,
+  FromWorker,
+  ToHost,
+  ToWorker,
+  WorkerBoot,
+} from "../protocol/messages.ts";
 
 const socketPath = process.env.HOODY_EXEC_SOCKET ?? "";
 const token = process.env.HOODY_EXEC_HOST_TOKEN ?? "";
 delete process.env.HOODY_EXEC_HOST_TOKEN;
 
-const WORKER_URL = new URL("../sandbox/worker-entry.ts", import.meta.url);
+// The sandbox bundled into one module (see sandbox-bundle.ts), or its source entry.
+const WORKER_URL = process.env.HOODY_EXEC_WORKER_URL ||
+  new URL("../sandbox/worker-entry.ts", import.meta.url);
 const workers = new Map<string, Worker>();
 
 const socket = connect(socketPath);
 const send = createFrameWriter(socket);
 socket.on("connect", () => send({ t: "hello", token } satisfies FromHost));
-socket.on("data", createFrameReader<ToHost>(({ message }) => onServer(message)));
+socket.on("data", createFrameReader<ToHost>(({ message, body }) => onServer(message, body)));
 // Without its server a host has nothing to do.
 socket.on("close", () => process.exit(0));
 socket.on("error", () => process.exit(1));
 
-function onServer(message: ToHost): void {
+function onServer(message: ToHost, body: Bytes | null): void {
   switch (message.t) {
-    case "spawn": {
-      const worker = new Worker(WORKER_URL, { type: "module" });
-      // A crash surfaces to the server as the Worker's socket closing; keep the host alive.
-      worker.onerror = (event) => event.preventDefault?.();
-      worker.postMessage(
-        { socketPath, workerId: message.workerId, token: message.token } satisfies WorkerBoot,
-      );
-      workers.set(message.workerId, worker);
+    case "spawn":
+      return spawnWorker(message.workerId, message.token, message.direct);
+    case "to-worker": {
+      const envelope: Envelope<ToWorker> = { message: message.message, body };
+      workers.get(message.workerId)?.postMessage(envelope, body ? [body.buffer] : []);
       return;
     }
     case "terminate":
@@ -39,4 +46,19 @@ function onServer(message: ToHost): void {
       workers.delete(message.workerId);
       return;
   }
+}
+
+/** A direct Worker connects to the server itself; any other speaks through this host. */
+function spawnWorker(workerId: string, workerToken: string, direct: boolean): void {
+  const worker = new Worker(WORKER_URL, { type: "module" });
+  // A crash surfaces as the Worker's socket closing or its exit; keep the host alive.
+  worker.onerror = (event) => event.preventDefault?.();
+  if (!direct) {
+    worker.onmessage = ({ data }: MessageEvent<Envelope<FromWorker>>) =>
+      send({ t: "from-worker", workerId, message: data.message } satisfies FromHost, data.body);
+    worker.addEventListener("close", () => send({ t: "worker-exit", workerId } satisfies FromHost));
+  }
+  const boot: WorkerBoot = { socketPath: direct ? socketPath : null, workerId, token: workerToken };
+  worker.postMessage(boot);
+  workers.set(workerId, worker);
 }

@@ -14,7 +14,7 @@ export interface Host {
   readonly pid: number;
   readonly connected: Promise<void>;
   condemned: boolean;
-  send(message: ToHost): void;
+  send(message: ToHost, body?: Bytes | null): void;
   kill(): void;
 }
 
@@ -25,7 +25,11 @@ export interface WorkerLink {
 
 export interface HostsOptions {
   adapter: Adapter;
+  /** Module every Worker starts from. */
+  workerUrl: string;
   onHostExit(host: Host, reason: string): void;
+  /** A frame from a host after its hello: messages of the Workers that speak through it. */
+  onHostMessage(host: Host, message: FromHost, body: Bytes | null): void;
   /** A Worker connected with this id and token: return its message handler, or null to refuse it. */
   onWorker(
     workerId: string,
@@ -53,7 +57,10 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
     tmpdir(),
     `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
   );
-  const waiting = new Map<string, (send: (message: ToHost) => void) => void>();
+  const waiting = new Map<
+    string,
+    { host: Host; accept(send: (message: ToHost, body?: Bytes | null) => void): void }
+  >();
   const children = new Set<ChildProcess>();
 
   const server = createServer((socket) => adopt(socket));
@@ -71,11 +78,13 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
           handler = options.onWorker(message.workerId, message.token, { send });
           if (handler) workerId = message.workerId;
         } else if (message.t === "hello") {
-          const accept = [...waiting.keys()].find((token) => safeEqual(token, message.token));
-          if (accept) {
-            waiting.get(accept)!(send);
-            waiting.delete(accept);
-            handler = () => {}; // hosts send nothing after hello
+          const token = [...waiting.keys()].find((t) => safeEqual(t, message.token));
+          const entry = token === undefined ? undefined : waiting.get(token);
+          if (token !== undefined && entry) {
+            waiting.delete(token);
+            entry.accept(send);
+            handler = (frame, frameBody) =>
+              options.onHostMessage(entry.host, frame as unknown as FromHost, frameBody);
           }
         }
         if (!handler) socket.destroy();
@@ -96,22 +105,28 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
       const { exec, args } = options.adapter.command(HOST_ENTRY);
       const child = spawn(exec, args, { env, stdio: ["ignore", "inherit", "inherit"] });
       children.add(child);
-      let send: ((message: ToHost) => void) | null = null;
-      const queue: ToHost[] = [];
-      const connected = new Promise<void>((resolve) => {
-        waiting.set(token, (s) => {
-          send = s;
-          for (const message of queue.splice(0)) s(message);
-          resolve();
-        });
-      });
+      let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
+      const queue: [ToHost, Bytes | null][] = [];
+      let onConnect = () => {};
+      const connected = new Promise<void>((resolve) => (onConnect = resolve));
       const host: Host = {
         pid: child.pid ?? 0,
         connected,
         condemned: false,
-        send: (message) => (send ? send(message) : queue.push(message)),
+        send: (
+          message,
+          body = null,
+        ) => (send ? send(message, body) : void queue.push([message, body])),
         kill: () => child.kill("SIGKILL"),
       };
+      waiting.set(token, {
+        host,
+        accept(s) {
+          send = s;
+          for (const [message, body] of queue.splice(0)) s(message, body);
+          onConnect();
+        },
+      });
       child.on("exit", (code, signal) => {
         children.delete(child);
         waiting.delete(token);

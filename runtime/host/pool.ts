@@ -17,6 +17,8 @@ import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
 
 export interface PoolOptions {
   adapter: Adapter;
+  /** Module every Worker starts from (the bundled sandbox). */
+  workerUrl: string;
   /** How many host processes share the Workers. */
   size: number;
   /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */
@@ -83,6 +85,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   const farm = await createHosts({
     adapter: options.adapter,
+    workerUrl: options.workerUrl,
     onHostExit: (host, reason) => {
       hosts.splice(hosts.indexOf(host), 1);
       for (const worker of workers.values()) {
@@ -101,6 +104,12 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       for (const [message, body] of worker.outbox.splice(0)) link.send(message, body);
       return (message, body) => onWorkerMessage(worker, message, body);
     },
+    onHostMessage: (_host, message, body) => {
+      const worker = message.t === "hello" ? undefined : workers.get(message.workerId);
+      if (!worker) return;
+      if (message.t === "from-worker") onWorkerMessage(worker, message.message, body);
+      else gone(worker, "the Worker exited");
+    },
     onWorkerClosed: (id) => {
       const worker = workers.get(id);
       if (worker) gone(worker, "the Worker exited");
@@ -110,7 +119,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   function addHost(): Host {
     const host = farm.spawn();
     hosts.push(host);
-    for (let i = 0; i < options.stock; i++) stock.push(spawnWorker(host));
+    for (let i = 0; i < options.stock; i++) stock.push(spawnWorker(host, false));
     return host;
   }
 
@@ -118,7 +127,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     return hosts.filter((h) => !h.condemned);
   }
 
-  function spawnWorker(host: Host): WorkerRecord {
+  /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */
+  function spawnWorker(host: Host, direct: boolean): WorkerRecord {
     nextWorker += 1;
     const worker: WorkerRecord = {
       id: `w${nextWorker}`,
@@ -132,8 +142,13 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       pongs: new Map(),
       gone: false,
     };
+    if (!direct) {
+      worker.link = {
+        send: (message, body) => host.send({ t: "to-worker", workerId: worker.id, message }, body),
+      };
+    }
     workers.set(worker.id, worker);
-    host.send({ t: "spawn", workerId: worker.id, token: worker.token });
+    host.send({ t: "spawn", workerId: worker.id, token: worker.token, direct });
     return worker;
   }
 
@@ -142,13 +157,20 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     else worker.outbox.push([message, body]);
   }
 
-  /** A ready Worker from the stock (refilled on its host at once), or a new one on the least busy host. */
+  /** A ready Worker from the stock, refilled on its host at once. */
   function takeWorker(): WorkerRecord {
-    const connected = stock.findIndex((w) => !w.host.condemned && w.link);
-    const index = connected >= 0 ? connected : stock.findIndex((w) => !w.host.condemned);
-    const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy());
-    if (!worker.host.condemned) stock.push(spawnWorker(worker.host));
+    const index = stock.findIndex((w) => !w.host.condemned);
+    const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
+    if (!worker.host.condemned) stock.push(spawnWorker(worker.host, false));
     return worker;
+  }
+
+  /** Worker-mode scripts spread over the hosts by name, so one runaway host holds only some of them. */
+  function hostFor(name: string): Host {
+    const candidates = live();
+    let hash = 0;
+    for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
+    return candidates[hash % candidates.length]!;
   }
 
   function leastBusy(): Host {
@@ -171,7 +193,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     }
     // An edit gives the script a new Worker; the old one finishes what it has first.
     if (current) retire(current);
-    const worker = takeWorker();
+    const worker = spawnWorker(hostFor(name), true);
     worker.unit = unit;
     deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });
     dedicated.set(name, worker);

@@ -13,6 +13,8 @@ export interface ModuleRef {
   file: string;
   /** Absolute path of the user's file: relative `require`s resolve from it. */
   source: string;
+  /** The module calls `require`: the Worker loads node:module for it before running the script. */
+  usesRequire: boolean;
 }
 
 /** Everything a Worker needs to run one script: the main module and its middleware. */
@@ -83,15 +85,25 @@ export interface SharedPatch {
 
 // server -> host (control: a host only starts and stops Workers)
 export type ToHost =
-  | { t: "spawn"; workerId: string; token: string }
-  | { t: "terminate"; workerId: string };
+  /** `direct`: the Worker opens its own socket (worker mode); else it speaks through the host. */
+  | { t: "spawn"; workerId: string; token: string; direct: boolean }
+  | { t: "terminate"; workerId: string }
+  | { t: "to-worker"; workerId: string; message: ToWorker };
 
 // host -> server
-export type FromHost = { t: "hello"; token: string };
+export type FromHost =
+  | { t: "hello"; token: string }
+  | { t: "from-worker"; workerId: string; message: FromWorker }
+  /** A Worker speaking through the host ended (Bun tells; on Deno the sandbox announces it). */
+  | { t: "worker-exit"; workerId: string };
 
-/** The one message a host gives a new Worker: where to connect and how to prove who it is. */
+/**
+ * The one message a host gives a new Worker. With a socket path the Worker connects on its own and
+ * proves itself with the token; without one it speaks to its host by postMessage, which keeps
+ * node:net (9-18 ms per Worker) out of a serverless Worker's boot.
+ */
 export interface WorkerBoot {
-  socketPath: string;
+  socketPath: string | null;
   workerId: string;
   token: string;
 }
@@ -111,7 +123,14 @@ export type FromWorker =
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
+  | { t: "exit"; code: number }
   | { t: "pong"; nonce: number };
+
+/** A message and the body bytes beside it, as Worker and host pass them by postMessage. */
+export interface Envelope<T> {
+  message: T;
+  body: Bytes | null;
+}
 
 /** Body bytes as they cross every boundary: always backed by a plain ArrayBuffer. */
 export type Bytes = Uint8Array<ArrayBuffer>;

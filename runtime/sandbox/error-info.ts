@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import type { ErrorInfo, ModuleRef } from "../protocol/messages.ts";
 
 const FRAME_POSITION = /:(\d+):(\d+)\)?\s*$/;
@@ -10,7 +7,7 @@ const FRAME_POSITION = /:(\d+):(\d+)\)?\s*$/;
  * compiled module's inline source map to stack frames itself; Bun does not, so a frame that points
  * into the compiled module is mapped here (only when an error happens: never on the happy path).
  */
-export function toErrorInfo(error: unknown, modules: ModuleRef[]): ErrorInfo {
+export async function toErrorInfo(error: unknown, modules: ModuleRef[]): Promise<ErrorInfo> {
   const message = error instanceof Error ? error.message : String(error);
   const stack = error instanceof Error ? error.stack : undefined;
   for (const frame of stack?.split("\n") ?? []) {
@@ -22,9 +19,9 @@ export function toErrorInfo(error: unknown, modules: ModuleRef[]): ErrorInfo {
       if (frame.includes(ref.source)) {
         return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line, column };
       }
-      const compiled = fileURLToPath(ref.url);
+      const compiled = decodeURIComponent(new URL(ref.url).pathname);
       if (frame.includes(compiled)) {
-        const original = mapPosition(compiled, line, column);
+        const original = await mapPosition(compiled, line, column);
         return { code: "SCRIPT_ERROR", message, stack, file: ref.file, ...original };
       }
     }
@@ -32,13 +29,18 @@ export function toErrorInfo(error: unknown, modules: ModuleRef[]): ErrorInfo {
   return { code: "SCRIPT_ERROR", message, stack };
 }
 
-function mapPosition(
+async function mapPosition(
   compiled: string,
   line: number,
   column: number,
-): { line?: number; column?: number } {
+): Promise<{ line?: number; column?: number }> {
   try {
-    const code = readFileSync(compiled, "utf8");
+    // Loaded on the first error only: a Worker's boot stays small.
+    const [{ originalPositionFor, TraceMap }, { readFile }] = await Promise.all([
+      import("@jridgewell/trace-mapping"),
+      import("node:fs/promises"),
+    ]);
+    const code = await readFile(compiled, "utf8");
     const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/
       .exec(code);
     if (!inline) return {};

@@ -1,85 +1,71 @@
 /**
  * The Web Worker that runs user scripts. It imports nothing from the server side: after one boot
- * message from its host it opens its own socket to the server and speaks only the plain-data
- * messages of protocol/messages.ts.
+ * message from its host it speaks only the plain-data messages of protocol/messages.ts, over its
+ * own socket (worker mode) or through its host (serverless; see channel.ts).
  */
-import { connect } from "node:net";
-import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
   Bytes,
-  FromWorker,
   ModuleRef,
   RequestInfo,
   ToWorker,
   Unit,
   WorkerBoot,
 } from "../protocol/messages.ts";
+import { type Channel, openChannel } from "./channel.ts";
 import { toErrorInfo } from "./error-info.ts";
-import { execution, type FetchRelay, installGlobals } from "./globals.ts";
+import { createExecution, type Execution, type FetchRelay, installGlobals } from "./globals.ts";
 import { loadScript } from "./invoke.ts";
 import { type LoadedUnit, runRequest } from "./run.ts";
 import { createSharedReplica, type SharedReplica } from "./shared.ts";
 
+interface Loaded {
+  execution: Execution;
+  scripts: LoadedUnit;
+  replica: SharedReplica | null;
+}
+
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<WorkerBoot>) => void) | null;
-  close(): void;
   addEventListener(
     type: string,
     listener: (event: Event & { reason?: unknown; error?: unknown }) => void,
   ): void;
 };
 
-let post: (message: FromWorker, body?: Bytes | null) => void = () => {};
+let channel: Channel;
 let workerId = "";
-let unit: Unit | null = null;
-let modules: ModuleRef[] = [];
-let loaded: Promise<LoadedUnit> | null = null;
-let replica: SharedReplica | null = null;
+let loaded: Promise<Loaded> | null = null;
+let unitModules: ModuleRef[] = [];
 const relayed = new Map<number, (response: Response) => void>();
 let relayCount = 0;
 
-scope.onmessage = ({ data: boot }) => {
+scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
   workerId = boot.workerId;
-  const socket = connect(boot.socketPath);
-  const writer = createFrameWriter(socket);
-  post = writer;
-  // A script may answer and then exit: what it already sent must reach the server first
-  // (Deno ends the Worker at once, dropping unsent writes).
+  channel = await openChannel(boot, onServer);
+  // A script may answer and then exit: what it already sent must leave first (Deno ends the
+  // Worker at once, dropping unsent writes, and tells nobody: so say it).
   const exit = process.exit.bind(process);
   process.exit = ((code?: number) => {
-    writer.flush();
-    socket.end(() => exit(code));
+    channel.post({ t: "exit", code: typeof code === "number" ? code : 0 });
+    channel.drain(() => exit(code));
   }) as typeof process.exit;
-  post({ t: "hello", workerId: boot.workerId, token: boot.token });
-  socket.on("data", createFrameReader<ToWorker>(({ message, body }) => onServer(message, body)));
-  // The server is gone or dropped this Worker: nothing left to do.
-  socket.on("close", () => scope.close());
-  socket.on("error", () => scope.close());
 };
 
 function onServer(message: ToWorker, body: Bytes | null): void {
   switch (message.t) {
     case "init":
-      unit = message.unit;
-      modules = [unit.main, unit.pre, unit.post].filter((ref) => ref !== null);
-      installGlobals(unit, relay);
-      if (unit.mode === "worker") {
-        replica = createSharedReplica(
-          unit.instance,
-          workerId,
-          message.shared,
-          (patch) => post({ t: "shared-patch", patch }),
-        );
-      }
-      loaded = load(unit);
+      unitModules = [message.unit.main, message.unit.pre, message.unit.post].filter((ref) =>
+        ref !== null
+      );
+      loaded = load(message.unit, message.shared);
       loaded.catch(() => {}); // reported per request in handle()
       return;
     case "run":
       void handle(message.id, message.request, body);
       return;
     case "shared-patch":
-      replica?.receive(message.patch);
+      void loaded?.then((l) => l.replica?.receive(message.patch));
       return;
     case "fetch-result": {
       const { status, headers } = message.response;
@@ -90,7 +76,7 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       return;
     }
     case "ping":
-      post({ t: "pong", nonce: message.nonce });
+      channel.post({ t: "pong", nonce: message.nonce });
       return;
   }
 }
@@ -98,33 +84,48 @@ function onServer(message: ToWorker, body: Bytes | null): void {
 const relay: FetchRelay = (request, body) => {
   relayCount += 1;
   const id = relayCount;
-  post({ t: "fetch", id, request }, body);
+  channel.post({ t: "fetch", id, request }, body);
   return new Promise((resolve) => relayed.set(id, resolve));
 };
 
-async function load(u: Unit): Promise<LoadedUnit> {
+async function load(unit: Unit, shared: unknown): Promise<Loaded> {
+  const execution = await createExecution(unit.mode);
+  await installGlobals(unit, execution, relay);
+  const replica = unit.mode === "worker"
+    ? createSharedReplica(
+      unit.instance,
+      workerId,
+      shared,
+      (patch) => channel.post({ t: "shared-patch", patch }),
+    )
+    : null;
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
   const [main, pre, post] = await Promise.all([
-    loadScript(u.main),
-    optional(u.pre),
-    optional(u.post),
+    loadScript(unit.main),
+    optional(unit.pre),
+    optional(unit.post),
   ]);
-  return { mode: u.mode, main, pre, post, awaitPromises: u.awaitPromises };
+  return {
+    execution,
+    replica,
+    scripts: { mode: unit.mode, main, pre, post, awaitPromises: unit.awaitPromises },
+  };
 }
 
 async function handle(id: number, request: RequestInfo, body: Bytes | null): Promise<void> {
-  if (!loaded) return;
-  const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
-  const context = { executionId: request.executionId, scriptPath: request.scriptPath, host };
   try {
-    const ready = await loaded;
-    const shared = replica?.proxy ?? {};
-    const reply = await execution.run(context, () => runRequest(ready, request, body, shared));
-    replica?.flush();
-    post({ t: "result", id, response: reply.response }, reply.body);
+    const ready = await loaded!;
+    const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
+    const context = { executionId: request.executionId, scriptPath: request.scriptPath, host };
+    const reply = await ready.execution.run(
+      context,
+      () => runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}),
+    );
+    ready.replica?.flush();
+    channel.post({ t: "result", id, response: reply.response }, reply.body);
   } catch (error) {
-    replica?.flush();
-    post({ t: "error", id, error: toErrorInfo(error, modules) });
+    void loaded?.then((l) => l.replica?.flush(), () => {});
+    channel.post({ t: "error", id, error: await toErrorInfo(error, unitModules) });
   }
 }
 

@@ -88,7 +88,9 @@ async function compile(
   const result = await compiler.compile(source, path);
   if (!result.ok) throw compileError(file, result.error);
   const module: CompiledModule = result.module;
-  return { url: module.url, shape: module.shape, file, source: path };
+  const usesRequire = module.shape === "commonjs" ||
+    module.transformations.includes("bind-require");
+  return { url: module.url, shape: module.shape, file, source: path, usesRequire };
 }
 
 function compileError(file: string, error: CompileFailure): ServerError {

@@ -8,6 +8,8 @@ import { applyOps } from "../protocol/shared-ops.ts";
 export interface SharedStore {
   get(instance: string): Record<string, unknown>;
   apply(patch: SharedPatch): void;
+  /** Instances that have a state (possibly empty). */
+  list(): string[];
 }
 
 export function createSharedStore(): SharedStore {
@@ -24,6 +26,9 @@ export function createSharedStore(): SharedStore {
     get,
     apply(patch) {
       applyOps(get(patch.instance), patch.ops);
+    },
+    list() {
+      return [...states.keys()];
     },
   };
 }

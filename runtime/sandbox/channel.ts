@@ -1,0 +1,53 @@
+import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
+import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../protocol/messages.ts";
+
+/** How a Worker talks to the server: its own socket (worker mode) or through its host (serverless). */
+export interface Channel {
+  post(message: FromWorker, body?: Bytes | null): void;
+  /** Sends what is queued and calls `then` once it has left (before a script's exit ends the Worker). */
+  drain(then: () => void): void;
+}
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<Envelope<ToWorker>>) => void) | null;
+  postMessage(message: Envelope<FromWorker>, transfer?: Transferable[]): void;
+  close(): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+export async function openChannel(
+  boot: WorkerBoot,
+  receive: (message: ToWorker, body: Bytes | null) => void,
+): Promise<Channel> {
+  if (boot.socketPath === null) {
+    scope.onmessage = ({ data }) => receive(data.message, data.body);
+    return {
+      post(message, body = null) {
+        scope.postMessage({ message, body }, body && owns(body) ? [body.buffer] : []);
+      },
+      drain: (then) => then(),
+    };
+  }
+  // Loaded only here: node:net costs a serverless Worker's boot 9-18 ms.
+  const { connect } = await import("node:net");
+  const socket = connect(boot.socketPath);
+  const writer = createFrameWriter(socket);
+  socket.on("data", createFrameReader<ToWorker>(({ message, body }) => receive(message, body)));
+  // The server is gone or dropped this Worker: nothing left to do.
+  socket.on("close", () => scope.close());
+  socket.on("error", () => scope.close());
+  writer({ t: "hello", workerId: boot.workerId, token: boot.token } satisfies FromWorker);
+  return {
+    post: (message, body = null) => writer(message, body),
+    drain(then) {
+      writer.flush();
+      socket.end(then);
+    },
+  };
+}
+
+/** Transfer only a buffer the body owns whole: a view into a script's own buffer is copied. */
+function owns(body: Bytes): boolean {
+  return body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+}
