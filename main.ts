@@ -1,5 +1,7 @@
 /** Entry: parse the command line and hand off. Run by bin/hoody-exec.mjs under Bun or Deno. */
 import { parseArgs } from "node:util";
+import { addRequestLog } from "./management/cli/dev.ts";
+import { runCli } from "./management/cli/program.ts";
 import { createLogger } from "./runtime/log.ts";
 import { serve } from "./runtime/serve.ts";
 
@@ -7,6 +9,8 @@ const USAGE = `hoody-exec — every file under a scripts folder is an HTTP endpo
 
 Usage:
   hoody-exec serve [--root DIR] [--port N] [--host ADDR] [--runtime bun|deno]
+  hoody-exec dev   [same options]      serve, with a line per request in the log
+  hoody-exec <group> <verb> [options]  drive a running server (hoody-exec --help lists them)
 
 Options:
   --root DIR               scripts root, one folder per instance (env HOODY_EXEC_ROOT, default ./scripts)
@@ -23,7 +27,32 @@ Options:
   --quiet                  no info lines in the log
 `;
 
+const SERVE_VALUE_FLAGS = new Set([
+  "--root",
+  "--port",
+  "--host",
+  "--runtime",
+  "--default-instance",
+  "--hosts",
+  "--max-body-bytes",
+  "--queue-limit",
+  "--admin-token",
+]);
+
+/**
+ * `serve`, `dev` and a bare `hoody-exec --root …` start a server; a first word that is not a
+ * serve flag's value (`--url U scripts list`) names a CLI command.
+ */
+function isServe(argv: string[]): boolean {
+  const first = argv.findIndex((arg, i) =>
+    !arg.startsWith("-") && !(i > 0 && SERVE_VALUE_FLAGS.has(argv[i - 1]!))
+  );
+  if (first === -1) return !argv.some((arg) => arg === "-h" || arg === "--help");
+  return argv[first] === "serve" || argv[first] === "dev";
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (!isServe(argv)) return await runCli(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -48,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command !== "serve") {
+  if (command === "dev") await addRequestLog(createLogger());
+  else if (command !== "serve") {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }

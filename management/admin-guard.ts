@@ -1,7 +1,7 @@
-import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { isLoopback } from "../runtime/server/config.ts";
 import { ServerError, toErrorResponse } from "../runtime/errors.ts";
+import { safeEqual } from "../runtime/safe-equal.ts";
 import type { ManagementEnv } from "./env.ts";
 
 /**
@@ -29,7 +29,7 @@ export function adminGuard(adminToken: string | null): MiddlewareHandler<Managem
       return await next();
     }
     const presented = c.req.header("x-admin-token") ?? bearer(c.req.header("authorization"));
-    if (!presented || !same(adminToken, presented)) {
+    if (!presented || !safeEqual(adminToken, presented)) {
       return toErrorResponse(
         new ServerError(
           "UNAUTHORIZED",
@@ -44,10 +44,4 @@ export function adminGuard(adminToken: string | null): MiddlewareHandler<Managem
 function bearer(header: string | undefined): string | undefined {
   const match = header && /^bearer\s+(.+)$/i.exec(header.trim());
   return match ? match[1] : undefined;
-}
-
-function same(expected: string, presented: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented);
-  return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(a, a), false);
 }

@@ -2,27 +2,53 @@ import { Hono } from "hono";
 import { ServerError, toErrorResponse } from "../runtime/errors.ts";
 import { adminGuard } from "./admin-guard.ts";
 import type { ManagementContext } from "./context.ts";
+import type { Endpoint } from "./endpoint.ts";
+import { mountEndpoints } from "./endpoint.ts";
 import type { ManagementEnv } from "./env.ts";
-import { instanceRoutes } from "./instances.ts";
-import { systemRoutes } from "./system.ts";
+import { toManagementResponse } from "./errors.ts";
+import { instanceEndpoints } from "./instances.ts";
+import { magicCommentEndpoints } from "./magic-comments.ts";
+import { API_PREFIX, createOpenApiDocument, toYaml } from "./openapi.ts";
+import { routeEndpoints } from "./routes.ts";
+import { scriptEndpoints } from "./scripts.ts";
+import { stateEndpoints } from "./state.ts";
+import { systemEndpoints } from "./system.ts";
 
-/** The hono app behind /api/v1/exec/*: one file per resource, mounted here. */
-export function createManagementApp(options: ManagementContext): Hono<ManagementEnv> {
-  const app = new Hono<ManagementEnv>().basePath("/api/v1/exec");
-  app.use("*", adminGuard(options.adminToken));
-  app.route("/", systemRoutes());
-  app.route("/", instanceRoutes(options.root));
+/** Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read this list. */
+export function createEndpoints(context: ManagementContext): Endpoint[] {
+  return [
+    ...systemEndpoints(context),
+    ...instanceEndpoints(context),
+    ...scriptEndpoints(context),
+    ...routeEndpoints(context),
+    ...magicCommentEndpoints(context),
+    ...stateEndpoints(context),
+  ];
+}
+
+/** The paths of the OpenAPI document: at the root as SPEC §1 has them, and under the API prefix. */
+export const OPENAPI_PATHS = ["/openapi.json", "/openapi.yaml"] as const;
+
+/** The hono app behind /api/v1/exec/* (and /openapi.json|yaml). */
+export function createManagementApp(context: ManagementContext): Hono<ManagementEnv> {
+  const endpoints = createEndpoints(context);
+  const document = createOpenApiDocument(endpoints);
+  const yaml = toYaml(document);
+  const app = new Hono<ManagementEnv>();
+  app.use("*", adminGuard(context.adminToken));
+  for (const base of ["", API_PREFIX]) {
+    app.get(`${base}/openapi.json`, (c) => c.json(document));
+    app.get(
+      `${base}/openapi.yaml`,
+      (c) => c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" }),
+    );
+  }
+  app.route(API_PREFIX, mountEndpoints(endpoints));
   app.notFound((c) =>
     toErrorResponse(
       new ServerError("NOT_FOUND", `No management endpoint ${c.req.method} ${c.req.path}`),
     )
   );
-  app.onError((error) =>
-    toErrorResponse(
-      error instanceof ServerError
-        ? error
-        : new ServerError("INTERNAL", "Internal Server Error", { cause: error }),
-    )
-  );
+  app.onError((error) => toManagementResponse(error));
   return app;
 }

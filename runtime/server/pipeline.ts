@@ -45,6 +45,13 @@ export interface PipelineOptions {
 }
 
 const MANAGEMENT_PREFIX = "/api/v1/exec";
+const MANAGEMENT_DOCUMENTS = new Set(["/openapi.json", "/openapi.yaml"]);
+
+/** The management API and its OpenAPI document always win over scripts (SPEC D14). */
+function isManagementPath(path: string): boolean {
+  return path === MANAGEMENT_PREFIX || path.startsWith(`${MANAGEMENT_PREFIX}/`) ||
+    MANAGEMENT_DOCUMENTS.has(path);
+}
 /** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
 const MAX_QUEUE_WAIT_MS = 60_000;
 
@@ -68,7 +75,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const clientIp = clientIpOf(request, socketIp, config.trustProxy);
 
       // 2. The management API always wins over scripts.
-      if (url.pathname === MANAGEMENT_PREFIX || url.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
+      if (isManagementPath(url.pathname)) {
         return await options.management(request, clientIp);
       }
 

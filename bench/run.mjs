@@ -1,0 +1,338 @@
+// `npm run bench`: hoody-exec against each runtime's raw serve, in the same run, on both runtimes.
+// Reports (never fails on) req/s, p50, p99 and the median per-round ratio to the raw baseline;
+// then first response after start with 1,000 scripts, RSS with 1,000 worker-mode scripts loaded,
+// and how long an edit takes to be served. Writes bench/results.json.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import http from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findRuntime } from "../bin/runtimes.mjs";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 50;
+const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "bun,deno").split(",");
+// Server (and its Worker hosts) on one core, wrk on the other, as DESIGN.md measured.
+const SERVER_CORE = "0";
+const WRK_CORE = String(Math.min(1, cpus().length - 1));
+
+ensureWrk();
+const work = mkdtempSync(join(tmpdir(), "hoody-exec-bench-"));
+const results = {
+  machine: machine(),
+  rounds: ROUNDS,
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+  runtimes: {},
+};
+try {
+  for (const runtime of RUNTIMES) results.runtimes[runtime] = await benchRuntime(runtime);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+writeFileSync(join(ROOT, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+printTable(results);
+
+async function benchRuntime(runtime) {
+  const exec = findRuntime(runtime);
+  const root = join(work, runtime);
+  writeScripts(root);
+  const raw = await start(runtime, exec, rawServeArgs(runtime), 19501);
+  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19502), 19502);
+  const scenarios = {
+    "worker-mode hello": "/hello",
+    "serverless hello": "/sl",
+    "route among 10,000 files": "/routes/d42/item-77",
+    "not found (404)": "/missing/path",
+    "script importing a package": "/pkg",
+  };
+  const rounds = [];
+  try {
+    for (const path of Object.values(scenarios)) await get(server.port, path); // compile and warm
+    for (let round = 0; round < ROUNDS; round++) {
+      const baseline = wrk(raw.port, "/");
+      const row = { baseline };
+      for (const [name, path] of Object.entries(scenarios)) row[name] = wrk(server.port, path);
+      rounds.push(row);
+      process.stderr.write(
+        `${runtime} round ${round + 1}/${ROUNDS}: raw ${baseline.rps.toFixed(0)} req/s\n`,
+      );
+    }
+  } finally {
+    raw.stop();
+    server.stop();
+  }
+  const summary = {};
+  for (const name of ["baseline", ...Object.keys(scenarios)]) {
+    const runs = rounds.map((r) => r[name]);
+    summary[name] = {
+      rps: median(runs.map((r) => r.rps)),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      ratio: median(rounds.map((r) => r[name].rps / r.baseline.rps)),
+    };
+  }
+  summary["serverless hello, 1 connection"] = await oneConnection(runtime, exec, root);
+  summary.firstResponseMs = await firstResponse(runtime, exec, root);
+  summary.rssMbWith1000WorkerScripts = await rssWith1000(runtime, exec, root);
+  summary.editServedMs = await editLatency(runtime, exec, root);
+  return summary;
+}
+
+function writeScripts(root) {
+  const write = (path, text) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  write("1/hello.ts", `// @mode worker\nreturn { hello: "world" };\n`);
+  write("1/sl.ts", `// @mode serverless\nreturn { hello: "world" };\n`);
+  write(
+    "1/pkg.ts",
+    `// @mode worker\nimport { double } from "bench-pkg";\nreturn { value: double(21) };\n`,
+  );
+  write(
+    "node_modules/bench-pkg/package.json",
+    JSON.stringify({ name: "bench-pkg", version: "1.0.0", type: "module", main: "index.js" }),
+  );
+  write("node_modules/bench-pkg/index.js", "export const double = (n) => n * 2;\n");
+  for (let d = 0; d < 100; d++) {
+    for (let i = 0; i < 100; i++) {
+      write(`1/routes/d${d}/item-${i}.ts`, `// @mode worker\nreturn { d: ${d}, i: ${i} };\n`);
+    }
+  }
+  for (let i = 0; i < 1000; i++) write(`2/s${i}.ts`, `// @mode worker\nreturn { script: ${i} };\n`);
+  write("3/hello.ts", `// @mode worker\nreturn "v0";\n`);
+}
+
+function rawServeArgs(runtime) {
+  const file = join(work, "raw.ts");
+  writeFileSync(
+    file,
+    `
+const body = JSON.stringify({ hello: "world" });
+const headers = { "content-type": "application/json", "x-bench-pid": String(process.pid) };
+const port = Number(process.env.PORT);
+if ("Bun" in globalThis) Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response(body, { headers }) });
+else Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, () => new Response(body, { headers }));
+`,
+  );
+  return runtime === "bun" ? [file] : ["run", "-A", file];
+}
+
+function hoodyArgs(runtime, root, port) {
+  const main = join(ROOT, "main.ts");
+  const args = ["serve", "--root", root, "--port", String(port), "--quiet"];
+  return runtime === "bun"
+    ? [main, ...args]
+    : ["run", "-A", "--no-check", "--config", join(ROOT, "deno.json"), main, ...args];
+}
+
+/** Starts a server pinned to its core and waits until the process we started is the one answering. */
+async function start(runtime, exec, args, port) {
+  const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const stop = () => child.kill("SIGTERM");
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const pid = await answeringPid(port);
+    if (pid === child.pid) return { port, pid, stop };
+    if (pid !== null) {
+      stop();
+      throw new Error(
+        `port ${port} is answered by pid ${pid}, not by the ${runtime} server we started (${child.pid})`,
+      );
+    }
+    await sleep(50);
+  }
+  stop();
+  throw new Error(`the ${runtime} server on port ${port} did not start`);
+}
+
+async function answeringPid(port) {
+  try {
+    const raw = await fetch(`http://127.0.0.1:${port}/`);
+    const header = raw.headers.get("x-bench-pid");
+    await raw.arrayBuffer();
+    if (header) return Number(header);
+    const health = await (await fetch(`http://127.0.0.1:${port}/api/v1/exec/health`)).json();
+    return health.pid;
+  } catch {
+    return null;
+  }
+}
+
+function wrk(port, path, connections = CONNECTIONS) {
+  const url = `http://127.0.0.1:${port}${path}`;
+  spawnSync("taskset", ["-c", WRK_CORE, "wrk", "-t1", `-c${connections}`, "-d1s", url]); // warm-up
+  const out = execFileSync("taskset", [
+    "-c",
+    WRK_CORE,
+    "wrk",
+    "-t1",
+    `-c${connections}`,
+    `-d${SECONDS}s`,
+    "--latency",
+    url,
+  ], {
+    encoding: "utf8",
+  });
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50Ms: latency(out, "50%"),
+    p99Ms: latency(out, "99%"),
+  };
+}
+
+function latency(out, label) {
+  const match = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
+  if (!match) return null;
+  const value = Number(match[1]);
+  return match[2] === "us" ? value / 1000 : match[2] === "s" ? value * 1000 : value;
+}
+
+async function oneConnection(runtime, exec, root) {
+  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19503), 19503);
+  try {
+    await get(server.port, "/sl");
+    const result = wrk(server.port, "/sl", 1);
+    return { rps: result.rps, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
+  } finally {
+    server.stop();
+  }
+}
+
+/** Spawn to the first 200 from one of 1,000 scripts, with the compile cache warm from an earlier start. */
+async function firstResponse(runtime, exec, root) {
+  const timed = async (port) => {
+    const started = performance.now();
+    const child = spawn(exec, hoodyArgs(runtime, root, port), { stdio: "ignore" });
+    try {
+      for (;;) {
+        const answer = await get(port, "/s500", "exec-2.localhost").catch(() => null);
+        if (answer?.status === 200) return performance.now() - started;
+        await sleep(2);
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await sleep(300);
+    }
+  };
+  await timed(19504);
+  return Math.round(await timed(19505));
+}
+
+async function rssWith1000(runtime, exec, root) {
+  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19506), 19506);
+  try {
+    for (let i = 0; i < 1000; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, k) => get(server.port, `/s${i + k}`, "exec-2.localhost")),
+      );
+    }
+    return Math.round(treeRss(server.pid) / 1024);
+  } finally {
+    server.stop();
+  }
+}
+
+async function editLatency(runtime, exec, root) {
+  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19507), 19507);
+  const times = [];
+  try {
+    for (let version = 1; version <= 5; version++) {
+      await get(server.port, "/hello", "exec-3.localhost");
+      const written = performance.now();
+      writeFileSync(join(root, "3/hello.ts"), `// @mode worker\nreturn "v${version}";\n`);
+      while (String(await get(server.port, "/hello", "exec-3.localhost")) !== `v${version}`) {
+        await sleep(1);
+      }
+      times.push(performance.now() - written);
+    }
+    return Number(median(times).toFixed(1));
+  } finally {
+    server.stop();
+  }
+}
+
+/** RSS in KiB of a process and all its descendants (server, Worker hosts). */
+function treeRss(pid) {
+  const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n")
+    .filter(Boolean);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const own = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return own + children.reduce((sum, child) => sum + treeRss(Number(child)), 0);
+}
+
+/** GET over node:http, which (unlike fetch) sends the Host header that selects an instance. */
+function get(port, path, host) {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      { host: "127.0.0.1", port, path, headers: host ? { host } : {} },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve(Object.assign(text, { status: response.statusCode })));
+      },
+    );
+    request.on("error", reject);
+  });
+}
+
+function ensureWrk() {
+  if (spawnSync("wrk", ["--version"]).error === undefined) return;
+  process.stderr.write("installing wrk (Debian package)\n");
+  const apt = (...args) => spawnSync("apt-get", args, { stdio: "inherit" });
+  apt("update", "-qq");
+  apt("install", "-y", "-qq", "wrk");
+  if (spawnSync("wrk", ["--version"]).error !== undefined) {
+    throw new Error("wrk is needed: apt-get install wrk");
+  }
+}
+
+function machine() {
+  const version = (runtime) =>
+    execFileSync(findRuntime(runtime), ["--version"], { encoding: "utf8" }).split("\n")[0];
+  return { cpus: cpus().length, cpu: cpus()[0]?.model, bun: version("bun"), deno: version("deno") };
+}
+
+function median(values) {
+  const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
+  return sorted.length === 0 ? null : sorted[Math.floor(sorted.length / 2)];
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function printTable({ runtimes }) {
+  const lines = [
+    "",
+    "| runtime | scenario | req/s | p50 ms | p99 ms | ratio to raw |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const [runtime, summary] of Object.entries(runtimes)) {
+    for (const [name, row] of Object.entries(summary)) {
+      if (typeof row !== "object") continue;
+      const fmt = (v, d = 2) => (v === null || v === undefined ? "" : v.toFixed(d));
+      lines.push(
+        `| ${runtime} | ${name} | ${fmt(row.rps, 0)} | ${fmt(row.p50Ms)} | ${fmt(row.p99Ms)} | ${
+          fmt(row.ratio)
+        } |`,
+      );
+    }
+    lines.push(
+      `| ${runtime} | first response after start, 1,000 scripts | | ${summary.firstResponseMs} | | |`,
+    );
+    lines.push(
+      `| ${runtime} | RSS with 1,000 worker-mode scripts loaded | ${summary.rssMbWith1000WorkerScripts} MiB | | | |`,
+    );
+    lines.push(`| ${runtime} | edit to served | | ${summary.editServedMs} | | |`);
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+}

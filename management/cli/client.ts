@@ -1,0 +1,58 @@
+/** The CLI's HTTP side: one call to one management endpoint, errors as the server worded them. */
+import type { Endpoint } from "../endpoint.ts";
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+}
+
+export class CliError extends Error {
+  override name = "CliError";
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export async function callEndpoint(
+  options: ClientOptions,
+  endpoint: Endpoint,
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  const base = options.url.replace(/\/+$/, "");
+  const url = new URL(`${base}/api/v1/exec${endpoint.path}`);
+  const init: RequestInit = { method: endpoint.method, headers: {} };
+  const headers = init.headers as Record<string, string>;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (endpoint.method === "GET" || endpoint.method === "DELETE") {
+    for (const [name, value] of Object.entries(input)) {
+      url.searchParams.set(name, Array.isArray(value) ? value.join(",") : String(value));
+    }
+  } else {
+    headers["content-type"] = "application/json";
+    init.body = JSON.stringify(input);
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (cause) {
+    throw new CliError(
+      `cannot reach hoody-exec at ${base} (${cause instanceof Error ? cause.message : cause}); ` +
+        "is it running? Set --url or HOODY_EXEC_URL",
+    );
+  }
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (openapi.yaml): printed as it came.
+  }
+  if (!response.ok) {
+    const error = body as { error?: string; code?: string };
+    const message = typeof error === "object" && error?.error
+      ? `${error.error}${error.code ? ` (${error.code})` : ""}`
+      : `HTTP ${response.status}`;
+    throw new CliError(message);
+  }
+  return body;
+}

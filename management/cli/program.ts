@@ -1,0 +1,191 @@
+/**
+ * `hoody-exec <group> <verb>` (D17): one command per management endpoint, built from the same
+ * endpoint list as the API and its OpenAPI document, so the three never disagree.
+ */
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { Command, CommanderError, Option } from "commander";
+import { createEndpoints } from "../app.ts";
+import type { ManagementContext } from "../context.ts";
+import { type Endpoint, fieldTypes } from "../endpoint.ts";
+import { callEndpoint, CliError } from "./client.ts";
+import { initScripts } from "./init.ts";
+import { formatBody, type OutputFormat } from "./output.ts";
+
+const DEFAULT_URL = "http://127.0.0.1:8080";
+
+interface GlobalOptions {
+  url: string;
+  token?: string;
+  output: OutputFormat;
+  quiet?: boolean;
+  yes?: boolean;
+}
+
+const kebab = (name: string) =>
+  name.replace(/_/g, "-").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A flag's text as the schema's type wants it: numbers, JSON for values of any type. */
+function convert(type: string, raw: unknown): unknown {
+  if (typeof raw !== "string") return raw;
+  if (type === "integer" || type === "number") {
+    const n = Number(raw);
+    if (Number.isNaN(n)) throw new CliError(`expected a number, got "${raw}"`, 2);
+    return n;
+  }
+  if (type === "any" || type === "object") {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+async function confirm(question: string, options: GlobalOptions): Promise<void> {
+  if (options.yes) return;
+  if (!process.stdin.isTTY) {
+    throw new CliError(`${question}: pass -y to confirm when not at a terminal`, 2);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", 1);
+}
+
+function print(body: unknown, options: GlobalOptions): void {
+  if (!options.quiet) process.stdout.write(formatBody(body, options.output));
+}
+
+function addEndpoint(group: Command, endpoint: Endpoint): void {
+  const { verb, positional } = endpoint.cli;
+  const command = group.command(verb).description(endpoint.summary);
+  if (positional) command.argument(`[${positional}]`, `same as --${kebab(positional)}`);
+  const types = fieldTypes(endpoint);
+  const fields: [field: string, key: string][] = [];
+  for (const [field, type] of Object.entries(types)) {
+    if (field === "confirm") continue;
+    const flag = kebab(field);
+    const description = (endpoint.input.shape[field] as { description?: string }).description ?? "";
+    if (type === "boolean") {
+      command.addOption(new Option(`--${flag}`, description));
+      command.addOption(new Option(`--no-${flag}`).hideHelp());
+    } else if (type === "array") {
+      command.addOption(new Option(`--${flag} <values...>`, description));
+    } else {
+      command.addOption(new Option(`--${flag} <${type === "any" ? "json" : type}>`, description));
+    }
+    fields.push([field, camel(flag)]);
+  }
+  if (endpoint.path === "/scripts/write") {
+    command.option("--content-file <file>", "read the content from a local file (- for stdin)");
+  }
+  command.action(async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const options = cmd.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+    const input: Record<string, unknown> = {};
+    for (const [field, key] of fields) {
+      if (options[key] !== undefined) input[field] = convert(types[field]!, options[key]);
+    }
+    if (positional && typeof args[0] === "string") input[positional] = args[0];
+    if (typeof options.contentFile === "string") {
+      input.content = readFileSync(options.contentFile === "-" ? 0 : options.contentFile, "utf8");
+    }
+    if ("confirm" in types) input.confirm = true;
+    if (endpoint.destructive) {
+      await confirm(
+        `${endpoint.cli.group} ${verb} ${input.path ?? input.hostname ?? ""}`.trim(),
+        options,
+      );
+    }
+    print(await callEndpoint(options, endpoint, input), options);
+  });
+}
+
+/** Builds the whole command tree. `serve` and `dev` are listed here but run by main.ts. */
+export function createProgram(): Command {
+  const env = process.env;
+  const program = new Command("hoody-exec")
+    .description(
+      "Every file under a scripts folder is an HTTP endpoint; this CLI drives a running server.",
+    )
+    .option("--url <url>", "server address (env HOODY_EXEC_URL)", env.HOODY_EXEC_URL ?? DEFAULT_URL)
+    .option(
+      "--token <token>",
+      "admin token (env HOODY_EXEC_ADMIN_TOKEN)",
+      env.HOODY_EXEC_ADMIN_TOKEN,
+    )
+    .addOption(
+      new Option("-o, --output <format>", "output format").choices(["json", "yaml", "table"])
+        .default("yaml"),
+    )
+    .option("-q, --quiet", "print nothing on success")
+    .option("-y, --yes", "do not ask before destructive calls")
+    .showHelpAfterError()
+    .exitOverride();
+  program.command("serve").description(
+    "Serve a scripts folder (hoody-exec serve --help for options)",
+  );
+  program.command("dev").description(
+    "serve, with a line per request in the log (same options as serve)",
+  );
+  program
+    .command("init")
+    .description("Create a scripts folder with a first endpoint")
+    .argument("[dir]", "folder to create", "scripts")
+    .action((dir: string, _options: unknown, cmd: Command) => {
+      const result = initScripts(dir);
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      if (options.quiet) return;
+      const written = result.created.length > 0 ? "created" : "kept the existing";
+      process.stdout.write(
+        `${written} ${dir}/1/hello.ts\n\nNext:\n  hoody-exec serve --root ${dir}\n  curl 'localhost:8080/hello?name=you'\n`,
+      );
+    });
+  // The endpoint list only describes the API here: no handler runs in the CLI process.
+  const endpoints = createEndpoints({} as ManagementContext);
+  const groups = new Map<string, Command>();
+  for (const endpoint of endpoints) {
+    const name = endpoint.cli.group;
+    let group = groups.get(name);
+    if (!group) {
+      group = program.command(name).description(`${name} commands`);
+      groups.set(name, group);
+    }
+    addEndpoint(group, endpoint);
+  }
+  program.command("openapi").description("The management API's OpenAPI document")
+    .command("get").description("Print it (-o json|yaml)").action(
+      async (_o: unknown, cmd: Command) => {
+        const options = cmd.optsWithGlobals() as GlobalOptions;
+        const doc = await callEndpoint(options, {
+          method: "GET",
+          path: "/openapi.json",
+        } as Endpoint, {});
+        print(doc, options);
+      },
+    );
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version"
+        ? 0
+        : error.exitCode || 2;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

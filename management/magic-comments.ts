@@ -1,0 +1,295 @@
+/** Magic-comment management (SPEC §18): schema, read (secrets redacted), update, bulk-update. */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { MAGIC_COMMENT_SCHEMA } from "../runtime/script/directive-schema.ts";
+import { parseDirectives, parseDirectiveValue } from "../runtime/script/directives.ts";
+import { ServerError } from "../runtime/errors.ts";
+import type { Instance } from "../runtime/server/instances.ts";
+import { type CommentChanges, findSpec, rewriteHeader } from "./comment-header.ts";
+import type { ManagementContext } from "./context.ts";
+import { defineEndpoint, type Endpoint } from "./endpoint.ts";
+import { ApiError, validationError } from "./errors.ts";
+import { withLock, writeAtomic } from "./files.ts";
+import { getInstance, locate, parseRelativePath } from "./paths.ts";
+import { checkCompiles, isScriptFile } from "./script-check.ts";
+import { execId } from "./schemas.ts";
+
+const MAX_BLOCK_BYTES = 16 * 1024;
+const REDACTED = "[redacted]";
+
+/** Present directives with secret values (`@token`, `@ai-key`) replaced. */
+export function redactPresent(present: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(present)) {
+    out[name] = findSpec(name)?.secret ? REDACTED : value;
+  }
+  return out;
+}
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const comments = z.union([z.record(z.string(), scalar), z.string()]).describe(
+  'Directives to set: {"mode": "worker", "timeout": 5000} (null removes one) or a "// @mode worker" text block',
+);
+
+/** Either form of `comments` -> checked changes; a bad name or value is a 400 naming it. */
+export function parseChanges(input: Record<string, unknown> | string): CommentChanges {
+  const entries: [string, unknown][] = [];
+  if (typeof input === "string") {
+    if (new TextEncoder().encode(input).length > MAX_BLOCK_BYTES) {
+      throw validationError("comments", `the block must be at most ${MAX_BLOCK_BYTES} bytes`);
+    }
+    for (const raw of input.split("\n")) {
+      const line = raw.replace(/\r$/, "");
+      if (line.trim() === "") continue;
+      const match = /^\s*\/\/\s*@(\S+)(.*)$/.exec(line);
+      if (!match) {
+        throw validationError(
+          "comments",
+          `every line must read "// @name value" (got ${JSON.stringify(line.slice(0, 80))})`,
+        );
+      }
+      entries.push([match[1]!, match[2]!.trim()]);
+    }
+  } else entries.push(...Object.entries(input));
+  if (entries.length === 0) throw validationError("comments", "comments object is required");
+  const changes: CommentChanges = new Map();
+  for (const [name, value] of entries) {
+    const spec = findSpec(name);
+    if (!spec) {
+      throw validationError(`comments.${name}`, `unknown directive @${name.replace(/^@/, "")}`);
+    }
+    const bare = spec.directive.slice(1);
+    if (value === null) {
+      changes.set(bare, null);
+      continue;
+    }
+    const written = String(value);
+    const result = parseDirectiveValue(spec, written);
+    if (!result.ok) throw validationError(`comments.${bare}`, result.warning.message);
+    changes.set(bare, written.trim());
+  }
+  return changes;
+}
+
+interface Plan {
+  file: string;
+  current: Record<string, string>;
+  proposed: Record<string, string>;
+  changes: { directive: string; from: string | null; to: string | null }[];
+  source: string;
+}
+
+function plan(file: string, source: string, changes: CommentChanges): Plan {
+  const before = parseDirectives(source).present;
+  const next = rewriteHeader(source, changes);
+  const after = parseDirectives(next).present;
+  for (const [name, value] of changes) {
+    if ((after[name] ?? null) !== (value === null ? null : value.replace(/^(["'])(.*)\1$/, "$2"))) {
+      throw new ApiError(
+        400,
+        "VALIDATION_ERROR",
+        `@${name} could not be placed inside the first lines of the header that are read`,
+        { field: `comments.${name}` },
+      );
+    }
+  }
+  const redact = (name: string, value: string | undefined) =>
+    value === undefined ? null : findSpec(name)?.secret ? REDACTED : value;
+  return {
+    file,
+    current: redactPresent(before),
+    proposed: redactPresent(after),
+    changes: [...changes.keys()].filter((n) => before[n] !== after[n]).map((n) => ({
+      directive: `@${n}`,
+      from: redact(n, before[n]),
+      to: redact(n, after[n]),
+    })),
+    source: next,
+  };
+}
+
+async function readScript(instance: Instance, path: string, field: string) {
+  const where = await locate(instance, parseRelativePath(path, field), field);
+  if (!isScriptFile(where.file)) {
+    throw new ApiError(
+      400,
+      "BAD_REQUEST",
+      `${where.shown} is not a script (.ts, .js, .mjs, .cjs, .tsx, .jsx)`,
+    );
+  }
+  const source = await readFile(where.abs, "utf8").catch(() => null);
+  if (source === null) throw new ServerError("NOT_FOUND", `No script ${where.shown}`);
+  return { where, source };
+}
+
+async function apply(
+  context: ManagementContext,
+  instance: Instance,
+  file: string,
+  changes: CommentChanges,
+): Promise<Plan> {
+  const { where } = await readScript(instance, file, "path");
+  return await withLock([where.abs], async () => {
+    const source = await readFile(where.abs, "utf8");
+    const result = plan(where.file, source, changes);
+    await checkCompiles(context, result.source, where.abs, where.shown);
+    await writeAtomic(where.abs, result.source);
+    instance.touched(where.file);
+    return result;
+  });
+}
+
+async function scriptsIn(
+  dir: string,
+  base: string,
+  ext: string,
+  recursive: boolean,
+): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith(".") || e.name.startsWith("_") || e.name === "node_modules") continue;
+    if (e.isSymbolicLink()) continue;
+    const path = base === "" ? e.name : `${base}/${e.name}`;
+    if (e.isDirectory() && recursive) {
+      out.push(...await scriptsIn(join(dir, e.name), path, ext, true));
+    } else if (e.isFile() && isScriptFile(e.name) && (ext === "*" || e.name.endsWith(ext))) {
+      out.push(path);
+    }
+  }
+  return out;
+}
+
+export function magicCommentEndpoints(context: ManagementContext): Endpoint[] {
+  return [
+    defineEndpoint({
+      method: "GET",
+      path: "/magic-comments/schema",
+      cli: { group: "magic-comments", verb: "schema" },
+      summary: "Every directive: type, values, range, defaults, examples",
+      input: z.object({}),
+      handler: () => MAGIC_COMMENT_SCHEMA,
+    }),
+    defineEndpoint({
+      method: "GET",
+      path: "/magic-comments/read",
+      cli: { group: "magic-comments", verb: "read", positional: "path" },
+      summary: "A script's magic comments (secrets redacted) and their warnings",
+      input: z.object({ execId, path: z.string().min(1).max(4096) }),
+      async handler(input) {
+        const { where, source } = await readScript(
+          getInstance(context, input.execId),
+          input.path,
+          "path",
+        );
+        const parsed = parseDirectives(source);
+        return {
+          path: where.file,
+          comments: redactPresent(parsed.present),
+          warnings: parsed.warnings,
+        };
+      },
+    }),
+    defineEndpoint({
+      method: "PUT",
+      path: "/magic-comments/update",
+      cli: { group: "magic-comments", verb: "update", positional: "path" },
+      summary: "Sets or removes directives, rewriting only the comment header",
+      input: z.object({
+        execId,
+        path: z.string().min(1).max(4096),
+        comments,
+        dry_run: z.boolean().default(false),
+      }),
+      async handler(input) {
+        const instance = getInstance(context, input.execId);
+        const changes = parseChanges(input.comments);
+        if (input.dry_run) {
+          const { where, source } = await readScript(instance, input.path, "path");
+          const p = plan(where.file, source, changes);
+          return {
+            dry_run: true,
+            path: p.file,
+            current: p.current,
+            proposed: p.proposed,
+            changes: p.changes,
+            message: "Preview only - set dry_run=false to apply changes",
+          };
+        }
+        const p = await apply(context, instance, input.path, changes);
+        return {
+          dry_run: false,
+          path: p.file,
+          previous: p.current,
+          updated: p.proposed,
+          changes: p.changes,
+          message: "Magic comments updated successfully",
+        };
+      },
+    }),
+    defineEndpoint({
+      method: "POST",
+      path: "/magic-comments/bulk-update",
+      cli: { group: "magic-comments", verb: "bulk-update" },
+      summary: "The same directive changes on every script of a folder",
+      input: z.object({
+        execId,
+        directory: z.string().max(4096).default(""),
+        comments,
+        extension: z.string().max(16).default(".ts").describe(
+          'Only files ending so; "*" for every script',
+        ),
+        recursive: z.boolean().default(true),
+        dry_run: z.boolean().default(false),
+      }),
+      async handler(input) {
+        const instance = getInstance(context, input.execId);
+        const changes = parseChanges(input.comments);
+        const dir = await locate(
+          instance,
+          parseRelativePath(input.directory, "directory", true),
+          "directory",
+        );
+        if (!(await stat(dir.abs).catch(() => null))?.isDirectory()) {
+          throw new ServerError("NOT_FOUND", `No folder ${dir.shown}`);
+        }
+        const files = await scriptsIn(dir.abs, dir.file, input.extension, input.recursive);
+        const failed: { file: string; error: string }[] = [];
+        const done: Plan[] = [];
+        for (const file of files) {
+          try {
+            if (input.dry_run) {
+              const { where, source } = await readScript(instance, file, "path");
+              done.push(plan(where.file, source, changes));
+            } else done.push(await apply(context, instance, file, changes));
+          } catch (error) {
+            failed.push({ file, error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+        const shown = done.map(({ file, current, proposed, changes }) => ({
+          file,
+          current,
+          proposed,
+          changes,
+        }));
+        if (input.dry_run) {
+          return {
+            dry_run: true,
+            would_affect: { total: files.length, files: [...shown, ...failed] },
+          };
+        }
+        return {
+          dry_run: false,
+          results: {
+            total: files.length,
+            updated: done.length,
+            failed: failed.length,
+            files: { updated: done.map((p) => p.file), failed },
+          },
+        };
+      },
+    }),
+  ];
+}

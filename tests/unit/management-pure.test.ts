@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { rewriteHeader } from "../../management/comment-header.ts";
+import { isUnderManagement, parseRelativePath } from "../../management/paths.ts";
+import { parseDotPath } from "../../management/state.ts";
+
+describe("rewriteHeader", () => {
+  const cases: [string, string, Record<string, string | null>, string][] = [
+    ["adds to an empty file", "", { mode: "worker" }, "// @mode worker\n"],
+    ["adds above code", "return 1;\n", { mode: "worker" }, "// @mode worker\nreturn 1;\n"],
+    [
+      "replaces in place",
+      "// @mode serverless\nreturn 1;",
+      { mode: "worker" },
+      "// @mode worker\nreturn 1;",
+    ],
+    [
+      "adds after the last directive",
+      "// @mode worker\n// plain\nx();",
+      { timeout: "5" },
+      "// @mode worker\n// @timeout 5\n// plain\nx();",
+    ],
+    [
+      "removes with null",
+      "// @mode worker\n// @timeout 5\nx();",
+      { timeout: null },
+      "// @mode worker\nx();",
+    ],
+    [
+      "keeps CRLF",
+      "// @mode worker\r\nx();\r\n",
+      { timeout: "5" },
+      "// @mode worker\r\n// @timeout 5\r\nx();\r\n",
+    ],
+    [
+      "keeps a shebang first",
+      "#!/usr/bin/env bun\nx();",
+      { mode: "worker" },
+      "#!/usr/bin/env bun\n// @mode worker\nx();",
+    ],
+    ["keeps a BOM", "\uFEFFx();", { mode: "worker" }, "\uFEFF// @mode worker\nx();"],
+    ["drops duplicates, keeps the winner's place", "// @mode a\n// @mode b\nx();", {
+      mode: "worker",
+    }, "// @mode worker\nx();"],
+    ["leaves code that looks like a directive alone", "x();\n// @mode serverless\n", {
+      mode: "worker",
+    }, "// @mode worker\nx();\n// @mode serverless\n"],
+    [
+      "skips a block comment",
+      "/*\n// @mode a\n*/\nx();",
+      { mode: "worker" },
+      "// @mode worker\n/*\n// @mode a\n*/\nx();",
+    ],
+  ];
+  for (const [name, source, changes, expected] of cases) {
+    test(
+      name,
+      () => assert.equal(rewriteHeader(source, new Map(Object.entries(changes))), expected),
+    );
+  }
+});
+
+describe("parseRelativePath", () => {
+  const ok: [string, string][] = [
+    ["hello.ts", "hello.ts"],
+    ["api/users/[id].ts", "api/users/[id].ts"],
+    ["a%20b.ts", "a b.ts"],
+    ["100%.ts", "100%.ts"],
+    ["dir/", "dir"],
+  ];
+  for (const [input, expected] of ok) {
+    test(`accepts ${JSON.stringify(input)}`, () =>
+      assert.equal(parseRelativePath(input, "path"), expected));
+  }
+  const bad = [
+    "../x.ts",
+    "a/../../x.ts",
+    "..%2fx.ts",
+    "%2e%2e/x.ts",
+    "%252e%252e/x.ts",
+    "/etc/passwd",
+    "C:/x.ts",
+    "a\\b.ts",
+    "a\u0000.ts",
+    "a%00.ts",
+    "a\u007f.ts",
+    "a//b.ts",
+    "./a.ts",
+    "node_modules/x.js",
+    "api/v1/exec/x.ts",
+    "api/v1/exec.ts",
+    "",
+    `${"a".repeat(256)}.ts`,
+  ];
+  for (const input of bad) {
+    test(`refuses ${JSON.stringify(input)}`, () =>
+      assert.throws(() => parseRelativePath(input, "path")));
+  }
+  test("allows the instance folder itself only when asked", () => {
+    assert.equal(parseRelativePath("", "dir", true), "");
+  });
+});
+
+describe("isUnderManagement", () => {
+  for (
+    const [file, expected] of [
+      ["api/v1/exec/index.ts", true],
+      ["api/v1/exec/[...all].ts", true],
+      ["api/v1/execute.ts", false],
+      ["api/v1/other.ts", false],
+    ] as const
+  ) {
+    test(`${file} -> ${expected}`, () => assert.equal(isUnderManagement(file), expected));
+  }
+});
+
+describe("parseDotPath", () => {
+  test("splits on dots", () =>
+    assert.deepEqual(parseDotPath("deploy.lastSha"), ["deploy", "lastSha"]));
+  test("no path is the whole state", () => assert.deepEqual(parseDotPath(undefined), []));
+  for (const path of ["__proto__", "a.constructor", "a.prototype.b", "a..b", ".a"]) {
+    test(`refuses ${path}`, () => assert.throws(() => parseDotPath(path)));
+  }
+});
