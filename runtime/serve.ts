@@ -53,7 +53,9 @@ export async function serve(
     },
     log: (line) => log.warn(line),
   });
-  const instances = createInstanceRegistry(config.root, compiler, log);
+  // Issue 5 puts the auto-installer here; until then a missing package fails at require/import.
+  const ensurePackages = (_names: string[]) => Promise.resolve();
+  const instances = createInstanceRegistry(config.root, compiler, log, ensurePackages);
   const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
 
   const pipeline = createPipeline({

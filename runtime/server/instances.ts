@@ -35,6 +35,7 @@ export function createInstanceRegistry(
   root: string,
   compiler: Compiler,
   log: Logger,
+  ensurePackages: (names: string[]) => Promise<void>,
 ): InstanceRegistry {
   const instances = new Map<string, Instance>();
 
@@ -44,6 +45,7 @@ export function createInstanceRegistry(
     let known: Routes | null = null;
     const scripts = createScriptCache(dir, {
       compiler,
+      ensurePackages,
       onWarnings: (file, warnings) => {
         for (const w of warnings) log.warn(`${id}/${file}: ${w.message}`);
       },

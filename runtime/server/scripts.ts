@@ -20,6 +20,8 @@ export interface Script {
 export interface ScriptLoaderOptions {
   compiler: Compiler;
   onWarnings(file: string, warnings: DirectiveWarning[]): void;
+  /** Makes sure the packages a script imports are installed before it first runs (SPEC D5). */
+  ensurePackages(names: string[]): Promise<void>;
 }
 
 /** Reads and remembers scripts of one instance folder until the watcher says a file changed. */
@@ -73,21 +75,22 @@ async function loadScript(
     directives,
     warnings,
     module() {
-      compiled ??= compile(options.compiler, source, file, path);
+      compiled ??= compile(options, source, file, path);
       return compiled;
     },
   };
 }
 
 async function compile(
-  compiler: Compiler,
+  options: ScriptLoaderOptions,
   source: string,
   file: string,
   path: string,
 ): Promise<ModuleRef> {
-  const result = await compiler.compile(source, path);
+  const result = await options.compiler.compile(source, path);
   if (!result.ok) throw compileError(file, result.error);
   const module: CompiledModule = result.module;
+  await options.ensurePackages(module.imports);
   const usesRequire = module.shape === "commonjs" ||
     module.transformations.includes("bind-require");
   return { url: module.url, shape: module.shape, file, source: path, usesRequire };
