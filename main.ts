@@ -19,6 +19,8 @@ Options:
   --runtime bun|deno       runtime to run on (env HOODY_EXEC_RUNTIME, default bun)
   --default-instance ID    instance when the Host header names none (default 1)
   --hosts N                Worker host processes (default 1)
+  --stock N                ready Workers per host for serverless requests (default 2)
+  --memory-mb N            resident memory per Worker host, killed and replaced above it (default 4096)
   --max-body-bytes N       largest request body (default 10485760)
   --queue-limit N          requests waiting per @concurrent script (default 100)
   --admin-token TOKEN      management API token (env HOODY_EXEC_ADMIN_TOKEN)
@@ -34,6 +36,8 @@ const SERVE_VALUE_FLAGS = new Set([
   "--runtime",
   "--default-instance",
   "--hosts",
+  "--stock",
+  "--memory-mb",
   "--max-body-bytes",
   "--queue-limit",
   "--admin-token",
@@ -63,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       runtime: { type: "string" },
       "default-instance": { type: "string" },
       hosts: { type: "string" },
+      stock: { type: "string" },
+      "memory-mb": { type: "string" },
       "max-body-bytes": { type: "string" },
       "queue-limit": { type: "string" },
       "admin-token": { type: "string" },
@@ -95,6 +101,8 @@ async function main(argv: string[]): Promise<number> {
     host: values.host ?? env.HOST,
     defaultInstance: values["default-instance"],
     hosts: number("hosts", values.hosts),
+    stock: number("stock", values.stock),
+    memoryMb: number("memory-mb", values["memory-mb"]),
     maxBodyBytes: number("max-body-bytes", values["max-body-bytes"]),
     queueLimit: number("queue-limit", values["queue-limit"]),
     adminToken: values["admin-token"] ?? env.HOODY_EXEC_ADMIN_TOKEN ?? null,

@@ -38,9 +38,11 @@ export async function serve(
   const pool = await createHostPool({
     adapter,
     workerUrl: await sandboxBundle(compiler),
+    scriptsRoot: config.root,
     size: config.hosts,
     stock: config.stock,
     drainMs: 30_000,
+    memoryMb: config.memoryMb,
     onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),
     onFetch: async (info, body) => {

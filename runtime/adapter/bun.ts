@@ -32,6 +32,10 @@ export const bunAdapter: Adapter = {
     });
     return Promise.resolve({ port: server.port, stop: () => server.stop(true) });
   },
+  workerOptions() {
+    // The host's environment is already scrubbed; Bun has nothing finer to offer.
+    return { type: "module" };
+  },
   command(entry) {
     return { exec: process.execPath, args: [entry] };
   },

@@ -37,6 +37,21 @@ export const denoAdapter: Adapter = {
       );
     });
   },
+  workerOptions(kind, scriptsRoot) {
+    if (kind === "worker") return { type: "module" };
+    // Packages commonly read these; any other variable throws NotCapable.
+    const env = ["NODE_ENV", "NODE_DEBUG", "TZ", "LANG", "DEBUG"];
+    const permissions = {
+      env,
+      read: true,
+      write: [scriptsRoot],
+      net: true,
+      run: false,
+      ffi: false,
+      sys: false,
+    };
+    return { type: "module", deno: { permissions } } as WorkerOptions;
+  },
   command(entry) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;

@@ -18,6 +18,12 @@ export interface Adapter {
   serve(options: ServeOptions): Promise<RunningServer>;
   /** Command and arguments that run a TypeScript entry file in a new process of this runtime. */
   command(entry: string): { exec: string; args: string[] };
+  /**
+   * Options for a new Worker. Serverless Workers get the least the runtime can grant: on Deno
+   * no environment (but a few harmless names), writes only under the scripts root, no
+   * subprocesses, FFI or system info; Bun has no per-Worker permissions.
+   */
+  workerOptions(kind: "worker" | "serverless", scriptsRoot: string): WorkerOptions;
   /** Calls `onChange` with a path relative to `dir` whenever something below it changes. */
   watch(dir: string, onChange: (relative: string) => void): () => void;
 }

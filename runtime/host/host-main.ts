@@ -4,6 +4,7 @@
  * Each Worker opens its own connection to the server, so requests never pass through this thread.
  */
 import { connect } from "node:net";
+import { getAdapter } from "../adapter/index.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
   Bytes,
@@ -17,6 +18,8 @@ import type {
 
 const socketPath = process.env.HOODY_EXEC_SOCKET ?? "";
 const token = process.env.HOODY_EXEC_HOST_TOKEN ?? "";
+const scriptsRoot = process.env.HOODY_EXEC_SCRIPTS_ROOT ?? "";
+const adapter = await getAdapter();
 delete process.env.HOODY_EXEC_HOST_TOKEN;
 
 // The sandbox bundled into one module (see sandbox-bundle.ts), or its source entry.
@@ -50,7 +53,10 @@ function onServer(message: ToHost, body: Bytes | null): void {
 
 /** A direct Worker connects to the server itself; any other speaks through this host. */
 function spawnWorker(workerId: string, workerToken: string, direct: boolean): void {
-  const worker = new Worker(WORKER_URL, { type: "module" });
+  const worker = new Worker(
+    WORKER_URL,
+    adapter.workerOptions(direct ? "worker" : "serverless", scriptsRoot),
+  );
   // A crash surfaces as the Worker's socket closing or its exit; keep the host alive.
   worker.onerror = (event) => event.preventDefault?.();
   if (!direct) {

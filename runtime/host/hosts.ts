@@ -14,6 +14,8 @@ export interface Host {
   readonly pid: number;
   readonly connected: Promise<void>;
   condemned: boolean;
+  /** Why the server killed it, when it did (its requests say so). */
+  killedFor: string | null;
   send(message: ToHost, body?: Bytes | null): void;
   kill(): void;
 }
@@ -27,6 +29,7 @@ export interface HostsOptions {
   adapter: Adapter;
   /** Module every Worker starts from. */
   workerUrl: string;
+  scriptsRoot: string;
   onHostExit(host: Host, reason: string): void;
   /** A frame from a host after its hello: messages of the Workers that speak through it. */
   onHostMessage(host: Host, message: FromHost, body: Bytes | null): void;
@@ -100,6 +103,8 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
       const env: Record<string, string> = {
         HOODY_EXEC_SOCKET: socketPath,
         HOODY_EXEC_HOST_TOKEN: token,
+        HOODY_EXEC_WORKER_URL: options.workerUrl,
+        HOODY_EXEC_SCRIPTS_ROOT: options.scriptsRoot,
       };
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
       const { exec, args } = options.adapter.command(HOST_ENTRY);
@@ -113,6 +118,7 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
         pid: child.pid ?? 0,
         connected,
         condemned: false,
+        killedFor: null,
         send: (
           message,
           body = null,

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Adapter } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type {
@@ -14,17 +15,21 @@ import type {
 } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
+import { createWarmSet } from "./warm.ts";
 
 export interface PoolOptions {
   adapter: Adapter;
   /** Module every Worker starts from (the bundled sandbox). */
   workerUrl: string;
+  scriptsRoot: string;
   /** How many host processes share the Workers. */
   size: number;
   /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */
   stock: number;
   /** A host condemned for a stuck Worker gets this long to finish its other requests before it is killed. */
   drainMs: number;
+  /** A host whose resident memory passes this is killed and replaced (0 = no limit). */
+  memoryMb: number;
   onPatch(patch: SharedPatch): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
@@ -67,6 +72,8 @@ interface WorkerRecord {
 }
 
 const PING_GRACE_MS = 250;
+const MEMORY_POLL_MS = 200;
+const WARM_IDLE_MS = 30_000;
 
 /**
  * Workers in killable host processes (DESIGN.md "Threads and processes"). A worker-mode script
@@ -78,6 +85,15 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   const workers = new Map<string, WorkerRecord>();
   const stock: WorkerRecord[] = [];
   const dedicated = new Map<string, WorkerRecord>();
+  const warm = createWarmSet<WorkerRecord>({
+    perScript: options.stock,
+    total: 64,
+    idleMs: WARM_IDLE_MS,
+  });
+  const sweeper = setInterval(() => {
+    for (const worker of warm.sweep(Date.now())) terminate(worker);
+  }, WARM_IDLE_MS / 2);
+  sweeper.unref?.();
   let nextRequest = 0;
   let nextWorker = 0;
   let nonce = 0;
@@ -86,11 +102,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   const farm = await createHosts({
     adapter: options.adapter,
     workerUrl: options.workerUrl,
+    scriptsRoot: options.scriptsRoot,
     onHostExit: (host, reason) => {
       hosts.splice(hosts.indexOf(host), 1);
-      for (const worker of workers.values()) {
-        if (worker.host === host) gone(worker, `its host process exited (${reason})`);
-      }
+      const why = host.killedFor ?? `its host process exited (${reason})`;
+      for (const worker of workers.values()) if (worker.host === host) gone(worker, why);
       if (closing) return;
       if (!host.condemned) {
         options.log(`worker host ${host.pid} exited (${reason}); starting a new one`);
@@ -158,6 +174,13 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   }
 
   /** A ready Worker from the stock, refilled on its host at once. */
+  function initialised(worker: WorkerRecord, unit: Unit): WorkerRecord {
+    worker.ephemeral = true;
+    worker.unit = unit;
+    deliver(worker, { t: "init", unit, shared: {} });
+    return worker;
+  }
+
   function takeWorker(): WorkerRecord {
     const index = stock.findIndex((w) => !w.host.condemned);
     const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
@@ -180,10 +203,9 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   function workerFor(unit: Unit): WorkerRecord {
     if (unit.mode === "serverless") {
-      const worker = takeWorker();
-      worker.ephemeral = true;
-      worker.unit = unit;
-      deliver(worker, { t: "init", unit, shared: {} });
+      const worker = warm.take(unit.key) ?? initialised(takeWorker(), unit);
+      // Its replacement is prepared for the same script now, off this request's path.
+      if (warm.wants(unit.key)) warm.add(unit.key, initialised(takeWorker(), unit));
       return worker;
     }
     const name = `${unit.instance}:${unit.main.file}`;
@@ -256,6 +278,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     workers.delete(worker.id);
     const index = stock.indexOf(worker);
     if (index >= 0) stock.splice(index, 1);
+    warm.remove(worker);
     if (worker.unit) {
       const name = `${worker.unit.instance}:${worker.unit.main.file}`;
       if (dedicated.get(name) === worker) dedicated.delete(name);
@@ -322,6 +345,23 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (!busy) host.kill();
   }
 
+  /**
+   * No runtime caps a Worker's memory (Bun ignores resourceLimits; Deno aborts the whole process),
+   * so the cap is per host process: a runaway costs its own host, never the server.
+   */
+  const watchdog = options.memoryMb > 0
+    ? setInterval(() => {
+      for (const host of hosts) {
+        const rss = residentMb(host.pid);
+        if (rss === null || rss <= options.memoryMb || host.killedFor) continue;
+        host.killedFor = `its host process used ${rss} MiB, over --memory-mb ${options.memoryMb}`;
+        options.log(`killing worker host ${host.pid}: ${host.killedFor}`);
+        host.kill();
+      }
+    }, MEMORY_POLL_MS)
+    : undefined;
+  watchdog?.unref?.();
+
   for (let i = 0; i < options.size; i++) addHost();
   await Promise.all(hosts.map((h) => h.connected));
 
@@ -360,6 +400,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     },
     async close() {
       closing = true;
+      clearInterval(watchdog);
+      clearInterval(sweeper);
       await farm.close();
     },
   };
@@ -372,4 +414,15 @@ function fromErrorInfo(info: ErrorInfo): ServerError {
   if (info.column) details.column = info.column;
   if (info.stack) details.stack = info.stack;
   return new ServerError(info.code, info.message, { details });
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux); null where that is not available. */
+function residentMb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
+    return kib ? Math.round(Number(kib) / 1024) : null;
+  } catch {
+    return null;
+  }
 }

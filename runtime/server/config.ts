@@ -13,6 +13,8 @@ export interface ServeConfig {
   hosts?: number;
   /** Ready Workers kept per host for serverless requests. @default 2 */
   stock?: number;
+  /** Resident memory allowed per Worker host process, in MiB; 0 = no limit. @default 4096 */
+  memoryMb?: number;
   /** Largest request body accepted, in bytes. @default 10 MiB */
   maxBodyBytes?: number;
   /** Requests that may wait behind a `@concurrent` limit. @default 100 */
@@ -37,6 +39,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     defaultInstance: input.defaultInstance ?? "1",
     hosts: input.hosts ?? 1,
     stock: input.stock ?? 2,
+    memoryMb: input.memoryMb ?? 4096,
     maxBodyBytes: input.maxBodyBytes ?? 10 * 1024 * 1024,
     queueLimit: input.queueLimit ?? 100,
     debug: input.debug ?? false,
@@ -49,6 +52,12 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   }
   if (!Number.isInteger(config.hosts) || config.hosts < 1 || config.hosts > 64) {
     throw new Error(`--hosts must be an integer from 1 to 64 (got ${config.hosts})`);
+  }
+  if (!Number.isInteger(config.stock) || config.stock < 0 || config.stock > 64) {
+    throw new Error(`--stock must be an integer from 0 to 64 (got ${config.stock})`);
+  }
+  if (!Number.isInteger(config.memoryMb) || config.memoryMb < 0) {
+    throw new Error(`--memory-mb must be a non-negative integer (got ${config.memoryMb})`);
   }
   if (!/^[A-Za-z0-9_]+$/.test(config.defaultInstance)) {
     throw new Error(

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { RunningHoodyExec } from "../../runtime/serve.ts";
+import { request, startServer } from "../lib/server.ts";
+import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+
+describe("hard limits", () => {
+  let dir: ScriptsDir;
+  let server: RunningHoodyExec;
+  before(async () => {
+    dir = tmpScripts({
+      "1/hog.ts": `// @timeout 20000\nconst keep = [];\nfor (;;) { keep.push(new Array(1 << 20).fill(keep.length)); await null; }`,
+      "1/fine.ts": `return "fine";`,
+      "1/env.ts": `let seen = "none";\ntry { seen = String(process.env.HOODY_EXEC_ADMIN_TOKEN ?? process.env.SECRET_IN_SERVER ?? "none"); } catch { seen = "denied"; }\nreturn seen;`,
+    });
+    process.env.SECRET_IN_SERVER = "should-not-leak";
+    server = await startServer(dir.root, { memoryMb: 400, adminToken: "admin-secret" });
+  });
+  after(async () => {
+    delete process.env.SECRET_IN_SERVER;
+    await server.stop();
+    await dir[Symbol.asyncDispose]();
+  });
+
+  test("a script that eats memory costs only its host: 502, and the server keeps answering", async () => {
+    const response = await request(server, "/hog");
+    assert.equal(response.status, 502);
+    const body = await response.json();
+    assert.equal(body.code, "SCRIPT_CRASHED");
+    assert.match(body.error, /--memory-mb 400/, body.error);
+    assert.equal(await (await request(server, "/fine")).text(), "fine");
+    assert.equal((await request(server, "/api/v1/exec/health")).status, 200);
+  });
+
+  test("scripts never see the server's environment or the admin token", async () => {
+    const seen = await (await request(server, "/env")).text();
+    assert.ok(seen === "none" || seen === "denied", `a script read "${seen}"`);
+  });
+});
