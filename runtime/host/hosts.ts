@@ -141,7 +141,12 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
       return host;
     },
     async close() {
+      // Wait for every host to be gone, so none is left behind as a zombie.
+      const exits = [...children].map((child) =>
+        new Promise((resolve) => child.once("exit", resolve))
+      );
       for (const child of children) child.kill("SIGKILL");
+      await Promise.all(exits);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(socketPath, { force: true });
     },

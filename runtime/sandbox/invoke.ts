@@ -10,7 +10,6 @@ export interface CallArgs {
   res: ScriptResponse;
   metadata: ScriptMetadata;
   shared: Record<string, unknown>;
-  request: Request;
   mainResult: unknown;
 }
 
@@ -29,7 +28,7 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   const mod = await import(ref.url) as { default?: unknown; __shape?: string };
   const exported = mod.default;
   if (isEdgeObject(exported)) {
-    return ({ request, metadata }) => exported.fetch.call(exported, request, metadata);
+    return ({ metadata }) => exported.fetch.call(exported, metadata.request, metadata);
   }
   if (typeof exported !== "function") {
     throw new TypeError(
@@ -38,7 +37,7 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
     );
   }
   const handler = exported as Handler;
-  if (ref.shape === "edge") return ({ request, metadata }) => handler(request, metadata);
+  if (ref.shape === "edge") return ({ metadata }) => handler(metadata.request, metadata);
   return ({ req, res, metadata, shared, mainResult }) =>
     handler(req, res, metadata, shared, null, mainResult);
 }

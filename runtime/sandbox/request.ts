@@ -31,15 +31,11 @@ export async function createScriptRequest(
   info: RequestInfo,
   body: Bytes | null,
   mode: "worker" | "serverless",
-): Promise<{ req: ScriptRequest; metadata: ScriptMetadata; request: Request }> {
+): Promise<{ req: ScriptRequest; metadata: ScriptMetadata }> {
   const url = new URL(info.url);
   const headers = Object.fromEntries(info.headers);
   const query = toQuery(url.searchParams);
-  const request = new Request(url, {
-    method: info.method,
-    headers: info.headers,
-    body: body && info.method !== "GET" && info.method !== "HEAD" ? body : null,
-  });
+  let request: Request | null = null;
   const req: ScriptRequest = {
     method: info.method,
     url: url.pathname + url.search,
@@ -62,9 +58,17 @@ export async function createScriptRequest(
     scriptPath: info.scriptPath,
     mode,
     startedAt: info.startedAt,
-    request,
+    // Built on first use: most classic scripts never touch it, and it is a third of the cost.
+    get request() {
+      request ??= new Request(url, {
+        method: info.method,
+        headers: info.headers,
+        body: body && info.method !== "GET" && info.method !== "HEAD" ? body : null,
+      });
+      return request;
+    },
   };
-  return { req, metadata, request };
+  return { req, metadata };
 }
 
 function toQuery(params: URLSearchParams): Record<string, string | string[]> {

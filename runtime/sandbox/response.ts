@@ -17,22 +17,28 @@ export interface ScriptResponse {
   redirect(urlOrStatus: string | number, url?: string): ScriptResponse;
 }
 
+/** Response headers as the script set them: lower-cased names, one or more values each. */
+type HeaderStore = Map<string, string[]>;
+
 export interface ResponseState {
   res: ScriptResponse;
-  headers: Headers;
+  headers: HeaderStore;
   chunks: Bytes[];
-  /** Settles when the script calls `res.end()` (or anything that ends it). */
-  ended: Promise<void>;
+  /** Settles when the script calls `res.end()` (or anything that ends it). Made on first ask. */
+  whenEnded(): Promise<void>;
 }
 
 const encoder = new TextEncoder();
 
+// A plain Map instead of a Headers object per response: it is most of `res`'s cost on Deno.
 export function createScriptResponse(): ResponseState {
-  const headers = new Headers();
+  const headers: HeaderStore = new Map();
   const chunks: Bytes[] = [];
-  const { promise: endedPromise, resolve: markEnded } = Promise.withResolvers<void>();
   let ended = false;
   let headersSent = false;
+  let onEnd: { promise: Promise<void>; resolve(): void } | null = null;
+  const setHeader = (name: string, value: unknown) =>
+    headers.set(name.toLowerCase(), [String(value)]);
   const res: ScriptResponse = {
     statusCode: 200,
     get headersSent() {
@@ -46,22 +52,20 @@ export function createScriptResponse(): ResponseState {
       return res;
     },
     setHeader(name, value) {
-      if (Array.isArray(value)) {
-        headers.delete(name);
-        for (const v of value) headers.append(name, String(v));
-      } else headers.set(name, String(value));
+      if (Array.isArray(value)) headers.set(name.toLowerCase(), value.map(String));
+      else setHeader(name, value);
       return res;
     },
     getHeader(name) {
-      return headers.get(name) ?? undefined;
+      return headers.get(name.toLowerCase())?.join(", ");
     },
     removeHeader(name) {
-      headers.delete(name);
+      headers.delete(name.toLowerCase());
       return res;
     },
     writeHead(status, extra) {
       res.statusCode = status;
-      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, String(value));
+      for (const [name, value] of Object.entries(extra ?? {})) setHeader(name, value);
       headersSent = true;
       return res;
     },
@@ -76,32 +80,40 @@ export function createScriptResponse(): ResponseState {
       if (chunk !== undefined && chunk !== null) res.write(chunk);
       headersSent = true;
       ended = true;
-      markEnded();
+      onEnd?.resolve();
       return res;
     },
     json(value) {
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+      if (!headers.has("content-type")) setHeader("content-type", "application/json");
       return res.end(JSON.stringify(value));
     },
     send(value) {
       if (typeof value === "string") {
-        if (!headers.has("content-type")) headers.set("content-type", "text/html; charset=utf-8");
+        if (!headers.has("content-type")) setHeader("content-type", "text/html; charset=utf-8");
         return res.end(value);
       }
       if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
-        if (!headers.has("content-type")) headers.set("content-type", "application/octet-stream");
+        if (!headers.has("content-type")) setHeader("content-type", "application/octet-stream");
         return res.end(value);
       }
       return res.json(value);
     },
     redirect(urlOrStatus, url) {
       const status = typeof urlOrStatus === "number" ? urlOrStatus : 302;
-      headers.set("location", typeof urlOrStatus === "string" ? urlOrStatus : url ?? "/");
+      setHeader("location", typeof urlOrStatus === "string" ? urlOrStatus : url ?? "/");
       res.statusCode = status;
       return res.end();
     },
   };
-  return { res, headers, chunks, ended: endedPromise };
+  const whenEnded = () => {
+    if (!onEnd) {
+      const { promise, resolve } = Promise.withResolvers<void>();
+      onEnd = { promise, resolve };
+      if (ended) resolve();
+    }
+    return onEnd.promise;
+  };
+  return { res, headers, chunks, whenEnded };
 }
 
 function toBytes(chunk: unknown): Bytes {
@@ -158,21 +170,36 @@ export async function toReply(value: unknown, state: ResponseState): Promise<Rep
     for await (const chunk of value as AsyncIterable<unknown>) parts.push(toBytes(chunk));
     return fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), concat(parts));
   }
-  const json = JSON.stringify(value, (_key, v) => typeof v === "bigint" ? v.toString() : v);
-  return fromParts(res.statusCode, withType(headers, "application/json"), encoder.encode(json));
+  return fromParts(
+    res.statusCode,
+    withType(headers, "application/json"),
+    encoder.encode(toJson(value)),
+  );
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
-function withType(headers: Headers, type: string): Headers {
-  if (!headers.has("content-type")) headers.set("content-type", type);
+function withType(headers: HeaderStore, type: string): HeaderStore {
+  if (!headers.has("content-type")) headers.set("content-type", [type]);
   return headers;
 }
 
-function fromParts(status: number, headers: Headers, body: Bytes | null): Reply {
-  return { response: { status, headers: [...headers] }, body };
+function fromParts(status: number, headers: HeaderStore, body: Bytes | null): Reply {
+  const pairs: [string, string][] = [];
+  for (const [name, values] of headers) for (const value of values) pairs.push([name, value]);
+  return { response: { status, headers: pairs }, body };
+}
+
+/** JSON, with BigInt written as a string rather than throwing (the replacer only when needed: it is slow). */
+function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
+  }
 }
 
 function concat(chunks: Bytes[]): Bytes | null {

@@ -22,11 +22,11 @@ export async function runRequest(
   body: Bytes | null,
   shared: Record<string, unknown>,
 ): Promise<Reply> {
-  const { req, metadata, request } = await createScriptRequest(info, body, unit.mode);
+  const { req, metadata } = await createScriptRequest(info, body, unit.mode);
   const state = createScriptResponse();
   const call = (script: ScriptCall, mainResult: unknown) =>
     settle(
-      script({ req, res: state.res, metadata, shared, request, mainResult }),
+      script({ req, res: state.res, metadata, shared, mainResult }),
       state,
       unit.awaitPromises,
     );
@@ -56,5 +56,5 @@ export async function runRequest(
 /** With `@await-promises false` the response goes out as soon as `res` ends, without waiting for the rest. */
 function settle(value: unknown, state: ResponseState, awaitPromises: boolean): Promise<unknown> {
   if (awaitPromises || !(value instanceof Promise)) return Promise.resolve(value);
-  return Promise.race([value, state.ended.then(() => undefined)]);
+  return Promise.race([value, state.whenEnded().then(() => undefined)]);
 }
