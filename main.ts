@@ -21,6 +21,7 @@ Options:
   --hosts N                Worker host processes (default 1)
   --stock N                ready Workers per host for serverless requests (default 2)
   --memory-mb N            resident memory per Worker host, killed and replaced above it (default 4096)
+  --max-workers N          worker-mode Workers alive at once; the one idle longest makes room (default 256)
   --max-body-bytes N       largest request body (default 10485760)
   --queue-limit N          requests waiting per @concurrent script (default 100)
   --admin-token TOKEN      management API token (env HOODY_EXEC_ADMIN_TOKEN)
@@ -38,6 +39,7 @@ const SERVE_VALUE_FLAGS = new Set([
   "--hosts",
   "--stock",
   "--memory-mb",
+  "--max-workers",
   "--max-body-bytes",
   "--queue-limit",
   "--admin-token",
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       hosts: { type: "string" },
       stock: { type: "string" },
       "memory-mb": { type: "string" },
+      "max-workers": { type: "string" },
       "max-body-bytes": { type: "string" },
       "queue-limit": { type: "string" },
       "admin-token": { type: "string" },
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     hosts: number("hosts", values.hosts),
     stock: number("stock", values.stock),
     memoryMb: number("memory-mb", values["memory-mb"]),
+    maxWorkers: number("max-workers", values["max-workers"]),
     maxBodyBytes: number("max-body-bytes", values["max-body-bytes"]),
     queueLimit: number("queue-limit", values["queue-limit"]),
     adminToken: values["admin-token"] ?? env.HOODY_EXEC_ADMIN_TOKEN ?? null,

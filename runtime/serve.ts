@@ -43,6 +43,7 @@ export async function serve(
     stock: config.stock,
     drainMs: 30_000,
     memoryMb: config.memoryMb,
+    maxWorkers: config.maxWorkers,
     onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),
     onFetch: async (info, body) => {

@@ -30,6 +30,8 @@ export interface PoolOptions {
   drainMs: number;
   /** A host whose resident memory passes this is killed and replaced (0 = no limit). */
   memoryMb: number;
+  /** Worker-mode Workers alive at once; the one idle longest is stopped to make room. */
+  maxWorkers: number;
   onPatch(patch: SharedPatch): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
@@ -69,6 +71,8 @@ interface WorkerRecord {
   pending: Map<number, Pending>;
   pongs: Map<number, () => void>;
   gone: boolean;
+  /** When it last got a request (worker-mode eviction picks the oldest). */
+  lastUsed: number;
 }
 
 const PING_GRACE_MS = 250;
@@ -157,6 +161,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       pending: new Map(),
       pongs: new Map(),
       gone: false,
+      lastUsed: 0,
     };
     if (!direct) {
       worker.link = {
@@ -215,11 +220,28 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     }
     // An edit gives the script a new Worker; the old one finishes what it has first.
     if (current) retire(current);
+    else evictIdle();
     const worker = spawnWorker(hostFor(name), true);
     worker.unit = unit;
     deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });
     dedicated.set(name, worker);
     return worker;
+  }
+
+  /**
+   * At most `maxWorkers` worker-mode Workers (each costs MiBs: 3.5 on Bun, 7+ on Deno): the one
+   * idle the longest makes room. Its script loses module state and gets a new Worker on its next
+   * request; `shared` lives in the server and survives.
+   */
+  function evictIdle(): void {
+    if (dedicated.size < options.maxWorkers) return;
+    let oldest: WorkerRecord | undefined;
+    for (const worker of dedicated.values()) {
+      if (worker.pending.size === 0 && (!oldest || worker.lastUsed < oldest.lastUsed)) {
+        oldest = worker;
+      }
+    }
+    if (oldest) terminate(oldest);
   }
 
   function onWorkerMessage(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
@@ -384,6 +406,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
           }, timeoutMs);
         }
         worker.pending.set(id, pending);
+        worker.lastUsed = performance.now();
         deliver(worker, { t: "run", id, request }, body);
       });
     },

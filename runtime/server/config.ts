@@ -15,6 +15,8 @@ export interface ServeConfig {
   stock?: number;
   /** Resident memory allowed per Worker host process, in MiB; 0 = no limit. @default 4096 */
   memoryMb?: number;
+  /** Worker-mode Workers alive at once (the one idle longest makes room). @default 256 */
+  maxWorkers?: number;
   /** Largest request body accepted, in bytes. @default 10 MiB */
   maxBodyBytes?: number;
   /** Requests that may wait behind a `@concurrent` limit. @default 100 */
@@ -40,6 +42,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     hosts: input.hosts ?? 1,
     stock: input.stock ?? 2,
     memoryMb: input.memoryMb ?? 4096,
+    maxWorkers: input.maxWorkers ?? 256,
     maxBodyBytes: input.maxBodyBytes ?? 10 * 1024 * 1024,
     queueLimit: input.queueLimit ?? 100,
     debug: input.debug ?? false,
@@ -55,6 +58,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   }
   if (!Number.isInteger(config.stock) || config.stock < 0 || config.stock > 64) {
     throw new Error(`--stock must be an integer from 0 to 64 (got ${config.stock})`);
+  }
+  if (!Number.isInteger(config.maxWorkers) || config.maxWorkers < 1) {
+    throw new Error(`--max-workers must be a positive integer (got ${config.maxWorkers})`);
   }
   if (!Number.isInteger(config.memoryMb) || config.memoryMb < 0) {
     throw new Error(`--memory-mb must be a non-negative integer (got ${config.memoryMb})`);

@@ -5,6 +5,9 @@ import { ServerError } from "../errors.ts";
  * characters, backslashes and `..` segments before the path reaches routing or the disk.
  */
 export function checkPath(pathname: string): void {
+  // The common case: nothing encoded, no backslash, no dot segment, no control character.
+  // deno-lint-ignore no-control-regex
+  if (!/[%\\\u0000-\u001f\u007f]|\/\.\.?(\/|$)/.test(pathname)) return;
   let path = pathname;
   for (let pass = 0; pass < 8; pass++) {
     if (hasBadParts(path)) throw badPath();

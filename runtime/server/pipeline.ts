@@ -150,8 +150,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         );
 
         // 7. The Worker's status, headers and body -> a Response.
-        const headers = new Headers(outcome.response.headers);
-        for (const [name, value] of cors) if (!headers.has(name)) headers.set(name, value);
+        let headers: HeadersInit = outcome.response.headers;
+        if (cors.length > 0) {
+          const merged = new Headers(headers);
+          for (const [name, value] of cors) if (!merged.has(name)) merged.set(name, value);
+          headers = merged;
+        }
         const empty = request.method === "HEAD" ||
           [101, 204, 205, 304].includes(outcome.response.status);
         return new Response(empty ? null : outcome.body, {
@@ -199,6 +203,12 @@ async function unitOf(
   selfOrigin: string,
 ): Promise<Unit> {
   const middleware = routes.middleware.get(match.route.dir) ?? {};
+  // Every request after the first: the same script objects as last time -> the same unit, no awaits.
+  const seen = lastUnit.get(script);
+  if (
+    seen && seen.pre === (middleware.pre ? instance.scripts.peek(middleware.pre) : undefined) &&
+    seen.post === (middleware.post ? instance.scripts.peek(middleware.post) : undefined)
+  ) return seen.unit;
   const [pre, post] = await Promise.all([
     middleware.pre ? instance.scripts.get(middleware.pre) : null,
     middleware.post ? instance.scripts.get(middleware.post) : null,
@@ -227,8 +237,14 @@ async function unitOf(
     debug: config.debug,
   };
   units.set(key, unit);
+  lastUnit.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
   return unit;
 }
+
+const lastUnit = new WeakMap<
+  Script,
+  { pre: Script | undefined; post: Script | undefined; unit: Unit }
+>();
 
 function requestInfo(
   request: Request,

@@ -27,28 +27,41 @@ export interface ScriptLoaderOptions {
 /** Reads and remembers scripts of one instance folder until the watcher says a file changed. */
 export interface ScriptCache {
   get(file: string): Promise<Script>;
+  /** The script if it is loaded already: the synchronous fast path for every request after the first. */
+  peek(file: string): Script | undefined;
   invalidate(file: string): void;
   clear(): void;
 }
 
 export function createScriptCache(dir: string, options: ScriptLoaderOptions): ScriptCache {
   const entries = new Map<string, Promise<Script>>();
+  const loaded = new Map<string, Script>();
   return {
     get(file) {
       let entry = entries.get(file);
       if (!entry) {
-        entry = loadScript(dir, file, options);
-        entries.set(file, entry);
+        const pending = loadScript(dir, file, options);
+        entry = pending;
+        entries.set(file, pending);
+        pending.then(
+          (script) => entries.get(file) === pending && loaded.set(file, script),
+          () => {},
+        );
         // A file that could not be read is tried again next time rather than remembered.
         entry.catch(() => entries.delete(file));
       }
       return entry;
     },
+    peek(file) {
+      return loaded.get(file);
+    },
     invalidate(file) {
       entries.delete(file);
+      loaded.delete(file);
     },
     clear() {
       entries.clear();
+      loaded.clear();
     },
   };
 }

@@ -9,9 +9,11 @@ describe("hard limits", () => {
   let server: RunningHoodyExec;
   before(async () => {
     dir = tmpScripts({
-      "1/hog.ts": `// @timeout 20000\nconst keep = [];\nfor (;;) { keep.push(new Array(1 << 20).fill(keep.length)); await null; }`,
+      "1/hog.ts":
+        `// @timeout 20000\nconst keep = [];\nfor (;;) { keep.push(new Array(1 << 20).fill(keep.length)); await null; }`,
       "1/fine.ts": `return "fine";`,
-      "1/env.ts": `let seen = "none";\ntry { seen = String(process.env.HOODY_EXEC_ADMIN_TOKEN ?? process.env.SECRET_IN_SERVER ?? "none"); } catch { seen = "denied"; }\nreturn seen;`,
+      "1/env.ts":
+        `let seen = "none";\ntry { seen = String(process.env.HOODY_EXEC_ADMIN_TOKEN ?? process.env.SECRET_IN_SERVER ?? "none"); } catch { seen = "denied"; }\nreturn seen;`,
     });
     process.env.SECRET_IN_SERVER = "should-not-leak";
     server = await startServer(dir.root, { memoryMb: 400, adminToken: "admin-secret" });
@@ -35,5 +37,36 @@ describe("hard limits", () => {
   test("scripts never see the server's environment or the admin token", async () => {
     const seen = await (await request(server, "/env")).text();
     assert.ok(seen === "none" || seen === "denied", `a script read "${seen}"`);
+  });
+});
+
+describe("worker-mode Workers are capped", () => {
+  let dir: ScriptsDir;
+  let server: RunningHoodyExec;
+  const script = `// @mode worker
+let hits = 0;
+export default (_req: unknown, _res: unknown, _metadata: unknown, shared: { total?: number }) => {
+  shared.total = (shared.total ?? 0) + 1;
+  return { hits: ++hits, total: shared.total };
+};`;
+  before(async () => {
+    dir = tmpScripts({ "1/a.ts": script, "1/b.ts": script, "1/c.ts": script });
+    server = await startServer(dir.root, { maxWorkers: 2 });
+  });
+  after(async () => {
+    await server.stop();
+    await dir[Symbol.asyncDispose]();
+  });
+
+  test("the Worker idle longest makes room: its module state starts over, shared survives (worker mode only)", async () => {
+    const hit = async (path: string) => await (await request(server, path)).json();
+    assert.equal((await hit("/a")).hits, 1);
+    assert.equal((await hit("/a")).hits, 2);
+    assert.equal((await hit("/b")).hits, 1);
+    assert.equal((await hit("/c")).hits, 1); // a was idle longest: stopped
+    assert.equal((await hit("/b")).hits, 2);
+    const again = await hit("/a");
+    assert.equal(again.hits, 1);
+    assert.ok(again.total >= 6, `shared.total ${again.total}`);
   });
 });
