@@ -1,5 +1,6 @@
 /** Entry: parse the command line and hand off. Run by bin/hoody-exec.mjs under Bun or Deno. */
 import { parseArgs } from "node:util";
+import { isServe } from "./bin/command.mjs";
 import { addRequestLog } from "./management/cli/dev.ts";
 import { runCli } from "./management/cli/program.ts";
 import { createLogger } from "./runtime/log.ts";
@@ -29,33 +30,6 @@ Options:
   --debug                  stack traces in error responses
   --quiet                  no info lines in the log
 `;
-
-const SERVE_VALUE_FLAGS = new Set([
-  "--root",
-  "--port",
-  "--host",
-  "--runtime",
-  "--default-instance",
-  "--hosts",
-  "--stock",
-  "--memory-mb",
-  "--max-workers",
-  "--max-body-bytes",
-  "--queue-limit",
-  "--admin-token",
-]);
-
-/**
- * `serve`, `dev` and a bare `hoody-exec --root …` start a server; a first word that is not a
- * serve flag's value (`--url U scripts list`) names a CLI command.
- */
-function isServe(argv: string[]): boolean {
-  const first = argv.findIndex((arg, i) =>
-    !arg.startsWith("-") && !(i > 0 && SERVE_VALUE_FLAGS.has(argv[i - 1]!))
-  );
-  if (first === -1) return !argv.some((arg) => arg === "-h" || arg === "--help");
-  return argv[first] === "serve" || argv[first] === "dev";
-}
 
 async function main(argv: string[]): Promise<number> {
   if (!isServe(argv)) return await runCli(argv);

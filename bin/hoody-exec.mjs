@@ -4,6 +4,7 @@
 // server if it dies (supervisor.mjs); CLI commands run once and exit with their code.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isServe } from "./command.mjs";
 import { findRuntime } from "./runtimes.mjs";
 import { runOnce, supervise } from "./supervisor.mjs";
 
@@ -21,28 +22,6 @@ function runtimeArgs(argv) {
     process.exit(2);
   }
   return { runtime, argv };
-}
-
-// The same decision as isServe() in main.ts: `serve`, `dev` and a bare `hoody-exec --root …` start
-// a server; a first word that is not a serve flag's value (`--url U scripts list`) names a command.
-const SERVE_VALUE_FLAGS = new Set([
-  "--root",
-  "--port",
-  "--host",
-  "--runtime",
-  "--default-instance",
-  "--hosts",
-  "--max-body-bytes",
-  "--queue-limit",
-  "--admin-token",
-]);
-
-function isServe(argv) {
-  const first = argv.findIndex((arg, i) =>
-    !arg.startsWith("-") && !(i > 0 && SERVE_VALUE_FLAGS.has(argv[i - 1]))
-  );
-  if (first === -1) return !argv.some((arg) => arg === "-h" || arg === "--help");
-  return argv[first] === "serve" || argv[first] === "dev";
 }
 
 const { runtime, argv } = runtimeArgs(process.argv.slice(2));
