@@ -6,13 +6,16 @@ import type { Endpoint } from "./endpoint.ts";
 import { mountEndpoints } from "./endpoint.ts";
 import type { ManagementEnv } from "./env.ts";
 import { toManagementResponse } from "./errors.ts";
+import { dependencyEndpoints } from "./dependencies.ts";
 import { instanceEndpoints } from "./instances.ts";
 import { magicCommentEndpoints } from "./magic-comments.ts";
+import { packageEndpoints } from "./packages.ts";
 import { API_PREFIX, createOpenApiDocument, toYaml } from "./openapi.ts";
 import { routeEndpoints } from "./routes.ts";
 import { scriptEndpoints } from "./scripts.ts";
 import { stateEndpoints } from "./state.ts";
 import { systemEndpoints } from "./system.ts";
+import { validateEndpoints } from "./validate.ts";
 
 /** Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read this list. */
 export function createEndpoints(context: ManagementContext): Endpoint[] {
@@ -23,6 +26,9 @@ export function createEndpoints(context: ManagementContext): Endpoint[] {
     ...routeEndpoints(context),
     ...magicCommentEndpoints(context),
     ...stateEndpoints(context),
+    ...dependencyEndpoints(context),
+    ...packageEndpoints(context),
+    ...validateEndpoints(context),
   ];
 }
 

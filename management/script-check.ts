@@ -7,6 +7,9 @@ import {
   parseDirectives,
   parseDirectiveValue,
 } from "../runtime/script/directives.ts";
+import { installerFor, InstallError } from "../runtime/packages/installer.ts";
+import { packageNameOf } from "../runtime/packages/names.ts";
+import { typeCheck } from "../runtime/packages/typecheck.ts";
 import type { ManagementContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 
@@ -28,6 +31,7 @@ export function checkDirectives(source: string, field = "content"): DirectiveWar
         `Script validation failed: ${result.warning.message}`,
         {
           field,
+          step: "validate",
           directive: result.warning.directive,
           validation: { magicComments: { valid: false, error: result.warning.message } },
         },
@@ -37,15 +41,18 @@ export function checkDirectives(source: string, field = "content"): DirectiveWar
   return parsed.warnings;
 }
 
-/** Syntax and TypeScript transpile through the same compiler that serves the script. */
+/**
+ * Syntax and TypeScript transpile through the same compiler that serves the script. Resolves to
+ * the bare package specifiers the script imports or requires.
+ */
 export async function checkCompiles(
   context: ManagementContext,
   source: string,
   abs: string,
   shown: string,
-): Promise<void> {
+): Promise<string[]> {
   const result = await context.compiler.compile(source, abs);
-  if (result.ok) return;
+  if (result.ok) return result.module.imports;
   const { line, column, message } = result.error;
   throw new ApiError(
     400,
@@ -53,6 +60,7 @@ export async function checkCompiles(
     `Script validation failed: ${shown}:${line}:${column}: ${scrub(message, abs, shown)}`,
     {
       field: "content",
+      step: "validate",
       line,
       column,
       validation: { syntax: { valid: false, error: scrub(message, abs, shown), line, column } },
@@ -63,4 +71,45 @@ export async function checkCompiles(
 /** Compiler messages may carry the absolute file name: clients see only `{execId}/{file}`. */
 function scrub(message: string, abs: string, shown: string): string {
   return message.split(abs).join(shown);
+}
+
+/** `typecheck: true`: a real type-check against the injected globals; any error refuses the write. */
+export async function typeCheckStep(source: string, abs: string, shown: string): Promise<"ok"> {
+  const errors = await typeCheck(source, abs);
+  if (errors.length === 0) return "ok";
+  const first = errors[0]!;
+  throw new ApiError(
+    400,
+    "VALIDATION_ERROR",
+    `Type check failed: ${shown}:${first.line}:${first.column}: ${first.message}` +
+      (errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""),
+    {
+      field: "content",
+      step: "typecheck",
+      line: first.line,
+      column: first.column,
+      errors,
+    },
+  );
+}
+
+/** Installs the missing packages among `imports`; a failure is a 500 INSTALL_FAILED, nothing changed. */
+export async function installStep(
+  context: ManagementContext,
+  imports: string[],
+): Promise<{ installed: Record<string, string> }> {
+  const installer = installerFor(context.root);
+  const names = [...new Set(imports.map(packageNameOf).filter((n) => n !== null))];
+  const missing = names.filter((n) => !installer.isInstalled(n));
+  try {
+    await installer.ensure(missing);
+  } catch (error) {
+    if (!(error instanceof InstallError)) throw error;
+    throw new ApiError(500, "INSTALL_FAILED", error.message, {
+      step: "install",
+      packages: error.job.packages,
+      output: error.job.output.split(context.root).join("<scripts root>"),
+    });
+  }
+  return { installed: Object.fromEntries(missing.map((n) => [n, installer.version(n) ?? ""])) };
 }

@@ -11,7 +11,13 @@ import { ApiError, conflict } from "./errors.ts";
 import { withLock, writeAtomic } from "./files.ts";
 import { redactPresent } from "./magic-comments.ts";
 import { getInstance, getOrCreateInstance, locate, parseRelativePath } from "./paths.ts";
-import { checkCompiles, checkDirectives, isScriptFile } from "./script-check.ts";
+import {
+  checkCompiles,
+  checkDirectives,
+  installStep,
+  isScriptFile,
+  typeCheckStep,
+} from "./script-check.ts";
 import { execId } from "./schemas.ts";
 
 const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
@@ -214,6 +220,12 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
         validate: z.boolean().default(true).describe(
           "Transpile before writing (magic comments are always checked)",
         ),
+        typecheck: z.boolean().default(false).describe(
+          "Type-check against the injected globals (req, res, metadata, …) before writing",
+        ),
+        install: z.boolean().default(true).describe(
+          "Install the packages the script imports that are missing, before it goes live",
+        ),
       }),
       async handler(input) {
         const file = parseRelativePath(input.path, "path");
@@ -226,15 +238,26 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
         }
         const id = input.execId ?? context.defaultInstance;
         const script = isScriptFile(file);
-        // Validation first: a refused write must not even create the instance folder.
+        // One activation path: validate -> type-check -> install -> atomic write. Every step runs
+        // before the file is touched (a refused write must not even create the instance folder),
+        // so any failure leaves the old version serving; the error names the step.
+        const steps: Record<string, unknown> = {
+          validate: "skipped",
+          typecheck: "skipped",
+          install: "skipped",
+        };
         const warnings = script ? checkDirectives(input.content) : [];
-        if (script && input.validate && isValidInstanceId(id)) {
-          await checkCompiles(
-            context,
-            input.content,
-            join(context.root, id, file),
-            `${id}/${file}`,
-          );
+        let imports: string[] = [];
+        if (script && (input.validate || input.typecheck) && isValidInstanceId(id)) {
+          const abs = join(context.root, id, file);
+          imports = await checkCompiles(context, input.content, abs, `${id}/${file}`);
+          steps.validate = "ok";
+          if (input.typecheck) {
+            steps.typecheck = await typeCheckStep(input.content, abs, `${id}/${file}`);
+          }
+        }
+        if (script && input.install && imports.length > 0) {
+          steps.install = await installStep(context, imports);
         }
         const instance = await getOrCreateInstance(context, input.execId);
         const where = await locate(instance, file, "path");
@@ -265,6 +288,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
             modified: after.mtime.toISOString(),
             validated: script && input.validate,
             warnings,
+            steps: { ...steps, activate: "ok" },
           };
         });
       },

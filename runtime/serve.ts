@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
 import { createInstanceRegistry } from "./server/instances.ts";
 import { createPipeline } from "./server/pipeline.ts";
+import { ensurePackagesFor } from "./packages/index.ts";
 import { createSharedStore } from "./server/shared-state.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 
@@ -56,8 +57,8 @@ export async function serve(
     },
     log: (line) => log.warn(line),
   });
-  // Issue 5 puts the auto-installer here; until then a missing package fails at require/import.
-  const ensurePackages = (_names: string[]) => Promise.resolve();
+  // A script's missing packages are installed into <root>/node_modules before it first runs (D5).
+  const ensurePackages = ensurePackagesFor(config.root);
   const instances = createInstanceRegistry(config.root, compiler, log, ensurePackages);
   const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
 

@@ -100,8 +100,35 @@ function addEndpoint(group: Command, endpoint: Endpoint): void {
         options,
       );
     }
-    print(await callEndpoint(options, endpoint, input), options);
+    const body = await callEndpoint(options, endpoint, input);
+    if (endpoint.path === "/package/install") {
+      print(await followInstall(options, body as { jobId?: string }), options);
+    } else print(body, options);
   });
+}
+
+/** `packages install`: waits for the 202's job, a progress line on stderr while it runs. */
+async function followInstall(options: GlobalOptions, started: { jobId?: string }) {
+  const status = { method: "GET", path: "/package/install/status" } as Endpoint;
+  const frames = ["|", "/", "-", "\\"];
+  const tty = process.stderr.isTTY && !options.quiet;
+  for (let tick = 0;; tick++) {
+    const job = await callEndpoint(options, status, { jobId: started.jobId }) as {
+      status: string;
+      packages: string[];
+      error: string | null;
+    };
+    if (job.status === "done" || job.status === "failed") {
+      if (tty) process.stderr.write("\r\x1b[K");
+      if (job.status === "failed") throw new CliError(`install failed: ${job.error}`);
+      return job;
+    }
+    if (tty) {
+      const what = job.packages.length ? job.packages.join(", ") : "declared dependencies";
+      process.stderr.write(`\r\x1b[K${frames[tick % 4]} ${job.status} ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Builds the whole command tree. `serve` and `dev` are listed here but run by main.ts. */

@@ -354,8 +354,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (host.condemned) return;
     host.condemned = true;
     options.log(`recycling worker host ${host.pid}: ${reason}`);
-    for (const worker of [...stock]) if (worker.host === host) terminate(worker);
-    for (const worker of dedicated.values()) if (worker.host === host) retire(worker);
+    // Idle Workers there (the stock, and the warm ones holding a hot script) are dropped now, so
+    // no request is handed to a host about to be killed.
+    for (const worker of [...workers.values()]) {
+      if (worker.host === host && worker.pending.size === 0) terminate(worker);
+    }
     if (replace) addHost();
     maybeKillCondemned(host);
     setTimeout(() => host.kill(), options.drainMs).unref?.();

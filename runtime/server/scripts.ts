@@ -88,7 +88,14 @@ async function loadScript(
     directives,
     warnings,
     module() {
-      compiled ??= compile(options, source, file, path);
+      if (!compiled) {
+        const attempt = compile(options, source, file, path);
+        compiled = attempt;
+        // A failed install or compile is tried again on the next request, not remembered.
+        attempt.catch(() => {
+          if (compiled === attempt) compiled = null;
+        });
+      }
       return compiled;
     },
   };

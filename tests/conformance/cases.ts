@@ -385,7 +385,7 @@ export const CASES: Case[] = [
     ],
   },
   {
-    name: "requires built-ins and refuses packages that are not installed in the scripts root",
+    name: "requires built-ins; a package that cannot be installed answers INSTALL_FAILED",
     files: {
       "builtin.ts":
         `const { createHash } = require("node:crypto");\nconst path = require("path");\nreturn { hash: createHash("sha1").update("x").digest("hex").length, join: path.join("a", "b") };`,
@@ -393,7 +393,7 @@ export const CASES: Case[] = [
     },
     exchanges: [
       { path: "/builtin", status: 200, json: { hash: 40, join: "a/b" } },
-      { path: "/missing", status: 500, jsonHas: { code: "SCRIPT_ERROR" } },
+      { path: "/missing", status: 500, jsonHas: { code: "INSTALL_FAILED" } },
     ],
   },
   {
