@@ -208,9 +208,13 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   function workerFor(unit: Unit): WorkerRecord {
     if (unit.mode === "serverless") {
-      const worker = warm.take(unit.key) ?? initialised(takeWorker(), unit);
-      // Its replacement is prepared for the same script now, off this request's path.
-      if (warm.wants(unit.key)) warm.add(unit.key, initialised(takeWorker(), unit));
+      const hit = warm.take(unit.key);
+      const worker = hit ?? initialised(takeWorker(), unit);
+      // A replacement is prepared for the same script, off this request's path: after a hit, or
+      // once on the first miss. Never on every miss: under load that would double the spawns.
+      if ((hit || !warm.has(unit.key)) && warm.wants(unit.key)) {
+        warm.add(unit.key, initialised(takeWorker(), unit));
+      }
       return worker;
     }
     const name = `${unit.instance}:${unit.main.file}`;

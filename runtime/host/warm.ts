@@ -8,6 +8,8 @@ export interface WarmSet<W> {
   take(key: string): W | undefined;
   /** Whether this script should get another ready Worker (it is hot and below its share). */
   wants(key: string): boolean;
+  /** Whether this script is being kept warm (it had a request in the last `idleMs`). */
+  has(key: string): boolean;
   add(key: string, worker: W): void;
   remove(worker: W): void;
   /** Workers of scripts idle for longer than `idleMs`: the caller terminates them. */
@@ -35,6 +37,9 @@ export function createWarmSet<W>(options: WarmOptions): WarmSet<W> {
     wants(key) {
       return options.perScript > 0 && count < options.total &&
         (ready.get(key)?.length ?? 0) < options.perScript;
+    },
+    has(key) {
+      return ready.has(key);
     },
     add(key, worker) {
       const list = ready.get(key) ?? [];
