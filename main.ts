@@ -1,8 +1,6 @@
 /** Entry: parse the command line and hand off. Run by bin/hoody-exec.mjs under Bun or Deno. */
 import { parseArgs } from "node:util";
 import { isServe } from "./bin/command.mjs";
-import { addRequestLog } from "./management/cli/dev.ts";
-import { runCli } from "./management/cli/program.ts";
 import { createLogger } from "./runtime/log.ts";
 import { serve } from "./runtime/serve.ts";
 
@@ -32,7 +30,8 @@ Options:
 `;
 
 async function main(argv: string[]): Promise<number> {
-  if (!isServe(argv)) return await runCli(argv);
+  // The CLI (commander, every endpoint's schema) is loaded only for CLI commands: serving starts faster.
+  if (!isServe(argv)) return await (await import("./management/cli/program.ts")).runCli(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -60,8 +59,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (command === "dev") await addRequestLog(createLogger());
-  else if (command !== "serve") {
+  if (command === "dev") {
+    await (await import("./management/cli/dev.ts")).addRequestLog(createLogger());
+  } else if (command !== "serve") {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }

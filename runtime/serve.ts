@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createManagementApp } from "../management/app.ts";
 import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createHostPool } from "./host/pool.ts";
 import { sandboxBundle } from "./host/sandbox-bundle.ts";
+import type { Hono } from "hono";
+import type { ManagementContext } from "../management/context.ts";
+import type { ManagementEnv } from "../management/env.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
 import { createInstanceRegistry } from "./server/instances.ts";
@@ -67,7 +69,7 @@ export async function serve(
     instances,
     pool,
     log,
-    management: (request, clientIp) => management.fetch(request, { clientIp }),
+    management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
   });
   const clearCompiled = () => {
@@ -75,7 +77,7 @@ export async function serve(
     instances.clear();
     pipeline.clearUnits();
   };
-  const management = createManagementApp({
+  const context: ManagementContext = {
     root: config.root,
     adminToken: config.adminToken,
     defaultInstance: config.defaultInstance,
@@ -97,7 +99,17 @@ export async function serve(
       await pool.restart();
       pipeline.draining = false;
     },
-  });
+  };
+  // Loaded on first use (or a second after start): its ~70 ms of imports would otherwise delay
+  // the first script response, which needs none of it.
+  let app: Promise<Hono<ManagementEnv>> | null = null;
+  const management = () => {
+    app ??= import("../management/app.ts").then(({ createManagementApp }) =>
+      createManagementApp(context)
+    );
+    return app;
+  };
+  setTimeout(() => void management(), 1000).unref?.();
   const server = await adapter.serve({
     hostname: config.host,
     port: config.port,

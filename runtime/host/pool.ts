@@ -392,7 +392,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   watchdog?.unref?.();
 
   for (let i = 0; i < options.size; i++) addHost();
-  await Promise.all(hosts.map((h) => h.connected));
+  // Not waiting for the hosts to connect: messages queue until they do, so the server can listen
+  // (and a first request start its work) while they boot.
 
   return {
     run(unit, request, body, timeoutMs) {
