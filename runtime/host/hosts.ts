@@ -16,6 +16,8 @@ export interface Host {
   condemned: boolean;
   /** Why the server killed it, when it did (its requests say so). */
   killedFor: string | null;
+  /** performance.now() at spawn. */
+  readonly startedAt: number;
   send(message: ToHost, body?: Bytes | null): void;
   kill(): void;
 }
@@ -119,6 +121,7 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
         connected,
         condemned: false,
         killedFor: null,
+        startedAt: performance.now(),
         send: (
           message,
           body = null,

@@ -102,20 +102,29 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   let nextWorker = 0;
   let nonce = 0;
   let closing = false;
+  let quickDeaths = 0;
 
   const farm = await createHosts({
     adapter: options.adapter,
     workerUrl: options.workerUrl,
     scriptsRoot: options.scriptsRoot,
     onHostExit: (host, reason) => {
-      hosts.splice(hosts.indexOf(host), 1);
+      const index = hosts.indexOf(host);
+      if (index >= 0) hosts.splice(index, 1);
       const why = host.killedFor ?? `its host process exited (${reason})`;
       for (const worker of workers.values()) if (worker.host === host) gone(worker, why);
       if (closing) return;
+      // A host that dies young again and again is restarted ever more slowly, never in a tight loop.
+      quickDeaths = performance.now() - host.startedAt < 1000 ? quickDeaths + 1 : 0;
+      const delay = quickDeaths === 0 ? 0 : Math.min(100 * 2 ** quickDeaths, 5000);
       if (!host.condemned) {
-        options.log(`worker host ${host.pid} exited (${reason}); starting a new one`);
+        options.log(
+          `worker host ${host.pid} exited (${reason}); starting a new one in ${delay} ms`,
+        );
       }
-      if (live().length < options.size) addHost();
+      setTimeout(() => {
+        if (!closing && live().length < options.size) addHost();
+      }, delay);
     },
     onWorker: (id, token, link) => {
       const worker = workers.get(id);
@@ -145,6 +154,12 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   function live(): Host[] {
     return hosts.filter((h) => !h.condemned);
+  }
+
+  /** The live hosts; a request that finds none (one died and waits to restart) starts one now. */
+  function liveOrNew(): Host[] {
+    const candidates = live();
+    return candidates.length > 0 ? candidates : [addHost()];
   }
 
   /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */
@@ -178,7 +193,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     else worker.outbox.push([message, body]);
   }
 
-  /** A ready Worker from the stock, refilled on its host at once. */
+  /** Gives a serverless Worker its script: it serves one request with it and is terminated. */
   function initialised(worker: WorkerRecord, unit: Unit): WorkerRecord {
     worker.ephemeral = true;
     worker.unit = unit;
@@ -186,6 +201,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     return worker;
   }
 
+  /** A ready Worker from the stock, refilled on its host at once. */
   function takeWorker(): WorkerRecord {
     const index = stock.findIndex((w) => !w.host.condemned);
     const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
@@ -195,7 +211,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   /** Worker-mode scripts spread over the hosts by name, so one runaway host holds only some of them. */
   function hostFor(name: string): Host {
-    const candidates = live();
+    const candidates = liveOrNew();
     let hash = 0;
     for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
     return candidates[hash % candidates.length]!;
@@ -203,7 +219,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   function leastBusy(): Host {
     const load = (host: Host) => [...workers.values()].filter((w) => w.host === host).length;
-    return live().reduce((a, b) => (load(b) < load(a) ? b : a));
+    return liveOrNew().reduce((a, b) => (load(b) < load(a) ? b : a));
   }
 
   function workerFor(unit: Unit): WorkerRecord {
