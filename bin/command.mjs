@@ -1,8 +1,10 @@
-// @ts-self-types="./command.d.mts"
 // Which command line starts a server: the one answer both the Node launcher (to supervise it) and
 // main.ts (to serve it) use, so they cannot drift apart.
 
-/** Serve flags that take a value: the word after one is that value, never a command. */
+/**
+ * Serve flags that take a value: the word after one is that value, never a command.
+ * @type {ReadonlySet<string>}
+ */
 export const SERVE_VALUE_FLAGS = new Set([
   "--root",
   "--port",
@@ -21,6 +23,10 @@ export const SERVE_VALUE_FLAGS = new Set([
 /**
  * `serve`, `dev` and a bare `hoody-exec --root …` start a server; a first word that is not a
  * serve flag's value (`--url U scripts list`) names a CLI command.
+ */
+/**
+ * @param {string[]} argv
+ * @returns {boolean}
  */
 export function isServe(argv) {
   const first = argv.findIndex((arg, i) =>
