@@ -14,20 +14,47 @@ import { createPipeline } from "./server/pipeline.ts";
 import { ensurePackagesFor } from "./packages/index.ts";
 import { createSharedStore } from "./server/shared-state.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
+import {
+  createWebSockets,
+  DEFAULT_WEBSOCKET_OPTIONS,
+  type WebSocketOptions,
+} from "./server/websockets.ts";
+import type { SocketMetrics } from "./server/websocket-metrics.ts";
 
 export interface RunningHoodyExec {
   readonly port: number;
   readonly url: string;
   readonly config: ResolvedConfig;
+  /** WebSocket counts per script and in total (for monitoring). */
+  readonly websocketMetrics: SocketMetrics["read"];
   stop(): Promise<void>;
+}
+
+/** WebSocket limits: the defaults, the `HOODY_EXEC_WS_*` environment, then what the caller gives. */
+function resolveWebSocketOptions(given: Partial<WebSocketOptions> = {}): WebSocketOptions {
+  const env = (name: string, fallback: number) => {
+    const value = Number(process.env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const d = DEFAULT_WEBSOCKET_OPTIONS;
+  return {
+    maxConnections: env("HOODY_EXEC_WS_MAX_CONNECTIONS", d.maxConnections),
+    maxMessageBytes: env("HOODY_EXEC_WS_MAX_MESSAGE_BYTES", d.maxMessageBytes),
+    idleTimeoutSeconds: env("HOODY_EXEC_WS_IDLE_TIMEOUT_S", d.idleTimeoutSeconds),
+    backpressureBytes: env("HOODY_EXEC_WS_BACKPRESSURE_BYTES", d.backpressureBytes),
+    ...given,
+  };
 }
 
 /** Starts the whole server: compiler, Worker hosts, watcher, management API and the HTTP front. */
 export async function serve(
-  input: ServeConfig = {},
+  input: ServeConfig & { websocket?: Partial<WebSocketOptions> } = {},
   log: Logger = createLogger(input.quiet),
 ): Promise<RunningHoodyExec> {
-  const config = resolveConfig(input);
+  const { websocket, ...rest } = input;
+  const config = resolveConfig(rest);
+  const socketOptions = resolveWebSocketOptions(websocket);
+  const websockets = createWebSockets(socketOptions);
   const adapter = await getAdapter();
   mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
 
@@ -68,6 +95,7 @@ export async function serve(
     config,
     instances,
     pool,
+    websockets,
     log,
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
@@ -115,6 +143,7 @@ export async function serve(
     port: config.port,
     maxRequestBodySize: config.maxBodyBytes,
     fetch: pipeline,
+    websocket: socketOptions,
   });
   const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`;
@@ -124,6 +153,7 @@ export async function serve(
     port: server.port,
     url: origin,
     config,
+    websocketMetrics: () => websockets.metrics.read(),
     async stop() {
       unwatch();
       await server.stop();

@@ -57,12 +57,47 @@ interface HoodyMetadata {
   request: Request;
 }
 
-/** `ws`: the WebSocket of a `@websocket` script, else undefined. */
-interface HoodyWebSocket {
-  send(data: string | ArrayBufferLike | ArrayBufferView): void;
-  close(code?: number, reason?: string): void;
+type HoodyData = string | ArrayBuffer | ArrayBufferView;
+
+/** One client's WebSocket (`conn` in every handler). */
+interface HoodyConnection {
+  readonly id: string;
+  /** The upgrade request's metadata (path, query, headers, clientIp…). */
+  readonly metadata: HoodyMetadata;
+  /** Anything the script keeps for this connection (a name, a user id). */
+  data: Record<string, unknown>;
+  readonly rooms: ReadonlySet<string>;
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  send(data: HoodyData): void;
+  close(code?: number, reason?: string): void;
+  join(room: string): void;
+  leave(room: string): void;
 }
+
+/** `ws` in a `@mode worker` + `@websocket true` script: assign the handlers, send, broadcast. */
+interface HoodyWebSocket {
+  open: ((conn: HoodyConnection) => unknown) | null;
+  message: ((conn: HoodyConnection, data: string | Uint8Array) => unknown) | null;
+  close: ((conn: HoodyConnection, code: number, reason: string) => unknown) | null;
+  error: ((conn: HoodyConnection, error: unknown) => unknown) | null;
+  readonly connections: ReadonlyMap<string, HoodyConnection>;
+  /** Sends to every open connection (or a room's), but `except`; returns how many got it. */
+  broadcast(
+    data: HoodyData,
+    options?: { room?: string; except?: HoodyConnection | string },
+  ): number;
+  room(name: string): HoodyConnection[];
+}
+
+/** One Server-Sent Event: a string is its data; an object may name the event, its id and retry. */
+type HoodySseEvent = string | {
+  data?: unknown;
+  event?: string;
+  id?: string | number;
+  retry?: number;
+  comment?: string;
+};
 
 declare const req: HoodyRequest;
 declare const res: HoodyResponse;
@@ -70,7 +105,18 @@ declare const metadata: HoodyMetadata;
 /** The instance's shared state (worker mode: survives requests; serverless: per request). */
 // deno-lint-ignore no-explicit-any
 declare const shared: Record<string, any>;
-declare const ws: HoodyWebSocket | undefined;
+/**
+ * The script's WebSocket side. Declared non-null for the scripts that use it: at run time it is
+ * null unless the script has `// @mode worker` and `// @websocket true`.
+ */
+declare const ws: HoodyWebSocket;
+/** A `text/event-stream` Response that streams each event as the iterable yields it. */
+declare function sse(
+  events: AsyncIterable<HoodySseEvent> | Iterable<HoodySseEvent>,
+  init?: ResponseInit,
+): Response;
+/** For edge-style scripts: upgrade this request to a WebSocket, as Deno's `Deno.upgradeWebSocket`. */
+declare function upgradeWebSocket(request: Request): { socket: WebSocket; response: Response };
 /** In `post.ts`: what the main script (or a short-circuiting `pre`) returned. */
 declare const mainResult: unknown;
 /** The web-standard request (same as `metadata.request`). */

@@ -13,7 +13,7 @@ export async function addRequestLog(log: Logger): Promise<void> {
   adapter.serve = (options) =>
     serve({
       ...options,
-      fetch: async (request, clientIp) => {
+      fetch: async (request, clientIp, upgrade) => {
         const started = performance.now();
         const url = new URL(request.url);
         const line = (status: number | string) =>
@@ -23,7 +23,7 @@ export async function addRequestLog(log: Logger): Promise<void> {
             } ms)`,
           );
         try {
-          const response = await options.fetch(request, clientIp);
+          const response = await options.fetch(request, clientIp, upgrade);
           line(response.status);
           return response;
         } catch (error) {

@@ -1,10 +1,23 @@
 import { watch } from "node:fs";
-import type { Adapter, RunningServer, ServeOptions } from "./types.ts";
+import type {
+  Adapter,
+  RunningServer,
+  ServeOptions,
+  ServerSocket,
+  SocketHandlers,
+  Upgrade,
+} from "./types.ts";
 
 interface BunServer {
   port: number;
   stop(closeActive?: boolean): Promise<void>;
   requestIP(request: Request): { address: string } | null;
+  upgrade(request: Request, options: { data: SocketHandlers }): boolean;
+}
+interface BunSocket {
+  data: SocketHandlers;
+  send(data: string | Uint8Array): number;
+  close(code?: number, reason?: string): void;
 }
 interface BunGlobal {
   serve(options: {
@@ -13,8 +26,22 @@ interface BunGlobal {
     maxRequestBodySize: number;
     idleTimeout: number;
     fetch(request: Request, server: BunServer): Response | Promise<Response>;
+    websocket: {
+      maxPayloadLength: number;
+      idleTimeout: number;
+      backpressureLimit: number;
+      closeOnBackpressureLimit: boolean;
+      sendPings: boolean;
+      perMessageDeflate: boolean;
+      open(ws: BunSocket): void;
+      message(ws: BunSocket, message: string | Uint8Array): void;
+      close(ws: BunSocket, code: number, reason: string): void;
+    };
   }): BunServer;
 }
+
+/** Returned from fetch after a successful upgrade: Bun has answered 101 already and ignores it. */
+const UPGRADED = new Response(null, { status: 200 });
 
 const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
 
@@ -28,7 +55,23 @@ export const bunAdapter: Adapter = {
       // Slack above our own limit, so the front's counted read answers a JSON 413 before Bun cuts in.
       maxRequestBodySize: options.maxRequestBodySize + 65_536,
       idleTimeout: 0,
-      fetch: (request, srv) => options.fetch(request, srv.requestIP(request)?.address ?? ""),
+      fetch: (request, srv) => {
+        const upgrade: Upgrade = (req, handlers) =>
+          srv.upgrade(req, { data: handlers }) ? UPGRADED : null;
+        return options.fetch(request, srv.requestIP(request)?.address ?? "", upgrade);
+      },
+      websocket: {
+        maxPayloadLength: options.websocket.maxMessageBytes,
+        idleTimeout: options.websocket.idleTimeoutSeconds,
+        backpressureLimit: options.websocket.backpressureBytes,
+        closeOnBackpressureLimit: true,
+        sendPings: true,
+        perMessageDeflate: false,
+        open: (ws) => ws.data.open(wrap(ws)),
+        message: (ws, message) =>
+          ws.data.message(typeof message === "string" ? message : new Uint8Array(message)),
+        close: (ws, code, reason) => ws.data.close(code, reason),
+      },
     });
     return Promise.resolve({ port: server.port, stop: () => server.stop(true) });
   },
@@ -44,3 +87,10 @@ export const bunAdapter: Adapter = {
     return () => watcher.close();
   },
 };
+
+function wrap(ws: BunSocket): ServerSocket {
+  return {
+    send: (data) => void ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+  };
+}

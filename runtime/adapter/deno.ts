@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import type { Adapter, RunningServer, ServeOptions } from "./types.ts";
+import type { Adapter, RunningServer, ServeOptions, SocketLimits, Upgrade } from "./types.ts";
 
 interface DenoServer {
   finished: Promise<void>;
@@ -18,6 +18,10 @@ interface DenoGlobal {
     options: { recursive: boolean },
   ): AsyncIterable<{ paths: string[] }> & { close(): void };
   execPath(): string;
+  upgradeWebSocket(
+    request: Request,
+    options: { idleTimeout: number },
+  ): { socket: WebSocket; response: Response };
 }
 
 const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
@@ -31,9 +35,16 @@ export const denoAdapter: Adapter = {
         {
           hostname: options.hostname,
           port: options.port,
-          onListen: ({ port }) => resolve({ port, stop: () => server.shutdown() }),
+          // Graceful, but bounded: an endless response (SSE) would otherwise hold the stop forever.
+          onListen: ({ port }) =>
+            resolve({
+              port,
+              stop: () =>
+                Promise.race([server.shutdown(), new Promise<void>((r) => setTimeout(r, 2000))]),
+            }),
         },
-        (request, info) => options.fetch(request, info.remoteAddr.hostname),
+        (request, info) =>
+          options.fetch(request, info.remoteAddr.hostname, upgradeWith(options.websocket)),
       );
     });
   },
@@ -70,3 +81,42 @@ export const denoAdapter: Adapter = {
     return () => watcher.close();
   },
 };
+
+const encoder = new TextEncoder();
+
+/** Deno.upgradeWebSocket, with the limits Bun.serve has built in (message size, backpressure). */
+function upgradeWith(limits: SocketLimits): Upgrade {
+  return (request, handlers) => {
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      upgraded = Deno.upgradeWebSocket(request, { idleTimeout: limits.idleTimeoutSeconds });
+    } catch {
+      return null; // not a valid upgrade request: the caller answers 400
+    }
+    const { socket, response } = upgraded;
+    socket.binaryType = "arraybuffer";
+    const close = (code?: number, reason?: string) => {
+      if (socket.readyState <= WebSocket.OPEN) socket.close(code, reason);
+    };
+    socket.onopen = () =>
+      handlers.open({
+        send(data) {
+          if (socket.readyState !== WebSocket.OPEN) return;
+          socket.send(data);
+          if (socket.bufferedAmount > limits.backpressureBytes) {
+            close(1013, "the client reads too slowly");
+          }
+        },
+        close,
+      });
+    socket.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
+      const size = typeof data === "string"
+        ? (data.length * 3 > limits.maxMessageBytes ? encoder.encode(data).byteLength : 0)
+        : data.byteLength;
+      if (size > limits.maxMessageBytes) return close(1009, "message too big");
+      handlers.message(typeof data === "string" ? data : new Uint8Array(data));
+    };
+    socket.onclose = ({ code, reason }: CloseEvent) => handlers.close(code, reason);
+    return response;
+  };
+}

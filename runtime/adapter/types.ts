@@ -3,7 +3,36 @@ export interface ServeOptions {
   hostname: string;
   port: number;
   maxRequestBodySize: number;
-  fetch(request: Request, clientIp: string): Response | Promise<Response>;
+  /** `upgrade` turns this request into a WebSocket (see Upgrade); a wrapper that drops it serves plain HTTP. */
+  fetch(request: Request, clientIp: string, upgrade?: Upgrade): Response | Promise<Response>;
+  websocket: SocketLimits;
+}
+
+export interface SocketLimits {
+  /** A message larger than this closes its socket with 1009. */
+  maxMessageBytes: number;
+  /** Pings go out on a quiet socket; one that stays silent this long is closed. */
+  idleTimeoutSeconds: number;
+  /** Bytes queued for one slow client before its socket is closed (memory stays bounded). */
+  backpressureBytes: number;
+}
+
+/**
+ * Upgrades `request` (the one `fetch` got) to a WebSocket driven by `handlers`. Returns the
+ * Response `fetch` must return as is, or null when the request is not a valid upgrade.
+ */
+export type Upgrade = (request: Request, handlers: SocketHandlers) => Response | null;
+
+/** One server-side WebSocket's events, called on the server thread. */
+export interface SocketHandlers {
+  open(socket: ServerSocket): void;
+  message(data: string | Uint8Array<ArrayBuffer>): void;
+  close(code: number, reason: string): void;
+}
+
+export interface ServerSocket {
+  send(data: string | Uint8Array<ArrayBuffer>): void;
+  close(code?: number, reason?: string): void;
 }
 
 export interface RunningServer {

@@ -149,8 +149,12 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
         new Promise((resolve) => child.once("exit", resolve))
       );
       for (const child of children) child.kill("SIGKILL");
-      await Promise.all(exits);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Bounded both: Deno's node:child_process does not always report an exit it caused, and
+      // close() waits for every connection to end.
+      const bounded = (work: Promise<unknown>) =>
+        Promise.race([work, new Promise((r) => setTimeout(r, 2000))]);
+      await bounded(Promise.all(exits));
+      await bounded(new Promise<void>((resolve) => server.close(() => resolve())));
       rmSync(socketPath, { force: true });
     },
   };

@@ -15,6 +15,7 @@ import type {
 } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
+import { createInboundStream, type InboundStream } from "./inbound-stream.ts";
 import { createWarmSet } from "./warm.ts";
 
 export interface PoolOptions {
@@ -42,10 +43,37 @@ export interface PoolOptions {
 export interface RunOutcome {
   response: ResponseInfo;
   body: Bytes | null;
+  /** A streamed body (the Worker sent a head; chunks follow as the client reads). */
+  stream?: ReadableStream<Uint8Array>;
+  /** An accepted upgrade (status 101): joins the server's socket to the script's Worker. */
+  attach?: (sink: SocketSink) => SocketLink;
 }
 
+/** What the Worker can do to a client's socket (the server thread owns it). */
+export interface SocketSink {
+  send(data: string | Bytes): void;
+  close(code: number, reason: string): void;
+}
+
+/** What the server tells the Worker about that socket. */
+export interface SocketLink {
+  open(): void;
+  message(data: string | Bytes): void;
+  closed(code: number, reason: string): void;
+}
+
+/** A Worker going away closes its sockets with this code ("service restart": clients reconnect). */
+export const RESTART_CLOSE_CODE = 1012;
+
 export interface HostPool {
-  run(unit: Unit, request: RequestInfo, body: Bytes | null, timeoutMs: number): Promise<RunOutcome>;
+  /** `upgrade`: the request asks for a WebSocket, with this connection id if the script accepts. */
+  run(
+    unit: Unit,
+    request: RequestInfo,
+    body: Bytes | null,
+    timeoutMs: number,
+    upgrade?: string,
+  ): Promise<RunOutcome>;
   broadcast(patch: SharedPatch): void;
   /** Replaces every host process; resolves when the new ones are connected. */
   restart(): Promise<void>;
@@ -56,6 +84,8 @@ interface Pending {
   resolve(outcome: RunOutcome): void;
   reject(error: ServerError): void;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once the Worker sent a head: the request is then streaming until `end`. */
+  inbound: InboundStream | null;
 }
 
 /** One Web Worker, driven from here over its own socket. */
@@ -73,11 +103,17 @@ interface WorkerRecord {
   gone: boolean;
   /** When it last got a request (worker-mode eviction picks the oldest). */
   lastUsed: number;
+  /** The client sockets this Worker's script serves, by connection id. */
+  sockets: Map<string, SocketSink>;
 }
 
 const PING_GRACE_MS = 250;
 const MEMORY_POLL_MS = 200;
 const WARM_IDLE_MS = 30_000;
+/** A cancelled stream whose Worker never says it stopped is let go after this. */
+const CANCEL_GRACE_MS = 5_000;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * Workers in killable host processes (DESIGN.md "Threads and processes"). A worker-mode script
@@ -177,6 +213,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       pongs: new Map(),
       gone: false,
       lastUsed: 0,
+      sockets: new Map(),
     };
     if (!direct) {
       worker.link = {
@@ -256,9 +293,14 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   function evictIdle(): void {
     if (dedicated.size < options.maxWorkers) return;
     let oldest: WorkerRecord | undefined;
+    // A Worker holding WebSockets goes only if every idle one does.
+    const rank = (w: WorkerRecord) => [w.sockets.size > 0 ? 1 : 0, w.lastUsed];
     for (const worker of dedicated.values()) {
-      if (worker.pending.size === 0 && (!oldest || worker.lastUsed < oldest.lastUsed)) {
-        oldest = worker;
+      if (worker.pending.size > 0) continue;
+      if (!oldest) oldest = worker;
+      else {
+        const [a, b] = [rank(worker), rank(oldest)];
+        if (a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!)) oldest = worker;
       }
     }
     if (oldest) terminate(oldest);
@@ -269,7 +311,28 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       case "result":
         return settle(worker, message.id, (p) => p.resolve({ response: message.response, body }));
       case "error":
-        return settle(worker, message.id, (p) => p.reject(fromErrorInfo(message.error)));
+        return settle(worker, message.id, (p) => fail(p, fromErrorInfo(message.error)));
+      case "head":
+        return startStream(worker, message.id, message.response);
+      case "chunk":
+        if (body) worker.pending.get(message.id)?.inbound?.push(body);
+        return;
+      case "end":
+        return settle(worker, message.id, (p) => {
+          if (message.error) {
+            const error = fromErrorInfo(message.error);
+            options.log(`${worker.unit?.main.file}: its stream broke off: ${error.message}`);
+            p.inbound?.end(error);
+          } else p.inbound?.end();
+        });
+      case "ws-send": {
+        const data = message.text ? decoder.decode(body ?? new Uint8Array(0)) : body!;
+        for (const conn of message.conns) worker.sockets.get(conn)?.send(data);
+        return;
+      }
+      case "ws-close":
+        worker.sockets.get(message.conn)?.close(message.code, message.reason);
+        return;
       case "shared-patch":
         return options.onPatch(message.patch);
       case "fetch":
@@ -289,6 +352,32 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     }
   }
 
+  /** A request that already streams fails by breaking its body off; others answer the error. */
+  function fail(pending: Pending, error: ServerError): void {
+    if (pending.inbound) pending.inbound.end(error);
+    else pending.reject(error);
+  }
+
+  /** The head of a streamed response: the request answers now, and stays pending until `end`. */
+  function startStream(worker: WorkerRecord, id: number, response: ResponseInfo): void {
+    const pending = worker.pending.get(id);
+    // Its request timed out meanwhile: nobody reads this stream.
+    if (!pending) return deliver(worker, { t: "cancel", id });
+    if (pending.inbound) return;
+    // @timeout covers a request until its head: a stream may then run as long as it is read.
+    clearTimeout(pending.timer);
+    pending.timer = undefined;
+    pending.inbound = createInboundStream(
+      (bytes) => !worker.gone && deliver(worker, { t: "ack", id, bytes }),
+      () => {
+        if (worker.gone) return;
+        deliver(worker, { t: "cancel", id });
+        pending.timer = setTimeout(() => settle(worker, id, () => {}), CANCEL_GRACE_MS);
+      },
+    );
+    pending.resolve({ response, body: null, stream: pending.inbound.stream });
+  }
+
   function settle(worker: WorkerRecord, id: number, done: (p: Pending) => void): void {
     const pending = worker.pending.get(id);
     if (!pending) return;
@@ -304,8 +393,41 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       dedicated.get(`${worker.unit.instance}:${worker.unit.main.file}`) !== worker;
   }
 
+  /** An edited (or recycled) script's old Worker: its sockets close now, its requests finish. */
   function retire(worker: WorkerRecord): void {
+    closeSockets(worker, "the script changed; reconnect");
     if (worker.pending.size === 0) terminate(worker);
+  }
+
+  function closeSockets(worker: WorkerRecord, reason: string): void {
+    const sinks = [...worker.sockets.values()];
+    worker.sockets.clear();
+    for (const sink of sinks) sink.close(RESTART_CLOSE_CODE, reason);
+  }
+
+  function attachSocket(worker: WorkerRecord, conn: string, sink: SocketSink): SocketLink {
+    if (worker.gone) {
+      return {
+        open: () => sink.close(RESTART_CLOSE_CODE, "the script restarted; reconnect"),
+        message: () => {},
+        closed: () => {},
+      };
+    }
+    worker.sockets.set(conn, sink);
+    return {
+      open: () => deliver(worker, { t: "ws-open", conn }),
+      message(data) {
+        worker.lastUsed = performance.now();
+        if (typeof data === "string") {
+          deliver(worker, { t: "ws-message", conn, text: true }, encoder.encode(data));
+        } else deliver(worker, { t: "ws-message", conn, text: false }, data);
+      },
+      closed(code, reason) {
+        if (worker.sockets.delete(conn) && !worker.gone) {
+          deliver(worker, { t: "ws-closed", conn, code, reason });
+        }
+      },
+    };
   }
 
   function terminate(worker: WorkerRecord): void {
@@ -327,7 +449,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     }
     for (const pending of worker.pending.values()) {
       clearTimeout(pending.timer);
-      pending.reject(
+      fail(
+        pending,
         new ServerError(
           "SCRIPT_CRASHED",
           `The script's Worker is gone: ${reason}. Retry the request.`,
@@ -335,6 +458,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       );
     }
     worker.pending.clear();
+    closeSockets(worker, "the script restarted; reconnect");
     maybeKillCondemned(worker.host);
   }
 
@@ -412,12 +536,18 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   // (and a first request start its work) while they boot.
 
   return {
-    run(unit, request, body, timeoutMs) {
+    run(unit, request, body, timeoutMs, upgrade) {
       const worker = workerFor(unit);
       nextRequest += 1;
       const id = nextRequest;
       return new Promise<RunOutcome>((resolve, reject) => {
-        const pending: Pending = { resolve, reject, timer: undefined };
+        const answer = !upgrade ? resolve : (outcome: RunOutcome) =>
+          resolve(
+            outcome.response.status === 101
+              ? { ...outcome, attach: (sink) => attachSocket(worker, upgrade, sink) }
+              : outcome,
+          );
+        const pending: Pending = { resolve: answer, reject, timer: undefined, inbound: null };
         if (timeoutMs > 0) {
           pending.timer = setTimeout(() => {
             void expire(worker, id);
@@ -431,7 +561,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
         }
         worker.pending.set(id, pending);
         worker.lastUsed = performance.now();
-        deliver(worker, { t: "run", id, request }, body);
+        deliver(
+          worker,
+          upgrade ? { t: "run", id, request, upgrade } : { t: "run", id, request },
+          body,
+        );
       });
     },
     broadcast(patch) {

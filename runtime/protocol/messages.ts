@@ -27,6 +27,8 @@ export interface Unit {
   pre: ModuleRef | null;
   post: ModuleRef | null;
   awaitPromises: boolean;
+  /** `@websocket true` (worker mode only): the script gets the `ws` hub and may accept upgrades. */
+  websocket: boolean;
   /** The scripts root: `require` resolves packages from its node_modules only. */
   scriptsRoot: string;
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
@@ -111,10 +113,19 @@ export interface WorkerBoot {
 // server -> Worker (frames over the Worker's own socket)
 export type ToWorker =
   | { t: "init"; unit: Unit; shared: unknown }
-  | { t: "run"; id: number; request: RequestInfo }
+  /** `upgrade`: the request asks for a WebSocket, which gets this connection id if accepted. */
+  | { t: "run"; id: number; request: RequestInfo; upgrade?: string }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch-result"; id: number; response: ResponseInfo }
-  | { t: "ping"; nonce: number };
+  | { t: "ping"; nonce: number }
+  /** The client read `bytes` more of a streamed response: the Worker may send that much again. */
+  | { t: "ack"; id: number; bytes: number }
+  /** The client went away: stop producing the streamed response. */
+  | { t: "cancel"; id: number }
+  | { t: "ws-open"; conn: string }
+  /** A client's message; the data is the body (`text`: UTF-8 of a text frame). */
+  | { t: "ws-message"; conn: string; text: boolean }
+  | { t: "ws-closed"; conn: string; code: number; reason: string };
 
 // Worker -> server
 export type FromWorker =
@@ -124,7 +135,15 @@ export type FromWorker =
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
   | { t: "exit"; code: number }
-  | { t: "pong"; nonce: number };
+  | { t: "pong"; nonce: number }
+  /** A streamed response begins: chunks follow (the body of each), then `end`. */
+  | { t: "head"; id: number; response: ResponseInfo }
+  | { t: "chunk"; id: number }
+  /** The stream is over; with `error` it broke off (the client sees a truncated body). */
+  | { t: "end"; id: number; error?: ErrorInfo }
+  /** One message (the body) to these connections. */
+  | { t: "ws-send"; conns: string[]; text: boolean }
+  | { t: "ws-close"; conn: string; code: number; reason: string };
 
 /** A message and the body bytes beside it, as Worker and host pass them by postMessage. */
 export interface Envelope<T> {

@@ -1,4 +1,5 @@
 import type { Bytes, FetchInfo, Unit } from "../protocol/messages.ts";
+import { sse } from "./sse.ts";
 
 /** Sends a relative fetch to the server, which runs it through its own pipeline. */
 export type FetchRelay = (request: FetchInfo, body: Bytes | null) => Promise<Response>;
@@ -62,6 +63,7 @@ export async function installGlobals(
     };
   }
   globalThis.console = tagged;
+  (globalThis as Record<string, unknown>).sse = sse;
 
   const modules = [unit.main, unit.pre, unit.post];
   if (modules.some((ref) => ref?.usesRequire)) {

@@ -10,6 +10,8 @@ export interface CallArgs {
   res: ScriptResponse;
   metadata: ScriptMetadata;
   shared: Record<string, unknown>;
+  /** The WebSocket hub of a `@websocket` script, else null. */
+  ws: unknown;
   mainResult: unknown;
 }
 
@@ -38,6 +40,6 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   }
   const handler = exported as Handler;
   if (ref.shape === "edge") return ({ metadata }) => handler(metadata.request, metadata);
-  return ({ req, res, metadata, shared, mainResult }) =>
-    handler(req, res, metadata, shared, null, mainResult);
+  return ({ req, res, metadata, shared, ws, mainResult }) =>
+    handler(req, res, metadata, shared, ws, mainResult);
 }

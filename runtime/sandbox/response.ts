@@ -1,4 +1,5 @@
 import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
+import { type ByteSource, concatBytes, type Outbound, toByteSource } from "./stream.ts";
 
 /** The Node/Express-style `res` a classic script writes to (SPEC D12). */
 export interface ScriptResponse {
@@ -15,6 +16,8 @@ export interface ScriptResponse {
   json(value: unknown): ScriptResponse;
   send(value: unknown): ScriptResponse;
   redirect(urlOrStatus: string | number, url?: string): ScriptResponse;
+  /** `"close"`: the client went away while the response was streaming (`write` returns false after). */
+  on(event: "close", listener: () => void): ScriptResponse;
 }
 
 /** Response headers as the script set them: lower-cased names, one or more values each. */
@@ -26,17 +29,39 @@ export interface ResponseState {
   chunks: Bytes[];
   /** Settles when the script calls `res.end()` (or anything that ends it). Made on first ask. */
   whenEnded(): Promise<void>;
+  /** The stream `res.write` opened because the script kept writing past one turn, else null. */
+  readonly stream: Outbound | null;
+  /** The reply is being sent: a later `res.write` no longer opens a stream. */
+  seal(): void;
 }
 
 const encoder = new TextEncoder();
 
-// A plain Map instead of a Headers object per response: it is most of `res`'s cost on Deno.
-export function createScriptResponse(): ResponseState {
+/**
+ * A plain Map instead of a Headers object per response: it is most of `res`'s cost on Deno.
+ * `open` starts a streamed response: a script still writing (not ended) one turn after its first
+ * `res.write` streams from then on; one that ends within the turn answers in one message.
+ */
+export function createScriptResponse(open: (() => Outbound) | null = null): ResponseState {
   const headers: HeaderStore = new Map();
   const chunks: Bytes[] = [];
   let ended = false;
   let headersSent = false;
   let onEnd: { promise: Promise<void>; resolve(): void } | null = null;
+  let stream: Outbound | null = null;
+  let scheduled = false;
+  const closeListeners: (() => void)[] = [];
+  const startStream = () => {
+    if (ended || !open) return;
+    stream = open();
+    stream.start(fromParts(res.statusCode, headers, null).response);
+    stream.onCancel(() => {
+      ended = true;
+      onEnd?.resolve();
+      for (const listener of closeListeners) listener();
+    });
+    for (const chunk of chunks.splice(0)) void stream.write(chunk);
+  };
   const setHeader = (name: string, value: unknown) =>
     headers.set(name.toLowerCase(), [String(value)]);
   const res: ScriptResponse = {
@@ -72,14 +97,26 @@ export function createScriptResponse(): ResponseState {
     write(chunk) {
       if (ended) return false;
       headersSent = true;
+      if (stream) {
+        void stream.write(toOwnBytes(chunk));
+        return !stream.full;
+      }
       chunks.push(toBytes(chunk));
+      if (open && !scheduled) {
+        scheduled = true;
+        setTimeout(startStream, 0);
+      }
       return true;
     },
     end(chunk) {
       if (ended) return res;
-      if (chunk !== undefined && chunk !== null) res.write(chunk);
+      if (chunk !== undefined && chunk !== null) {
+        if (stream) void stream.write(toOwnBytes(chunk));
+        else chunks.push(toBytes(chunk));
+      }
       headersSent = true;
       ended = true;
+      stream?.end();
       onEnd?.resolve();
       return res;
     },
@@ -104,6 +141,10 @@ export function createScriptResponse(): ResponseState {
       res.statusCode = status;
       return res.end();
     },
+    on(event, listener) {
+      if (event === "close") closeListeners.push(listener);
+      return res;
+    },
   };
   const whenEnded = () => {
     if (!onEnd) {
@@ -113,10 +154,19 @@ export function createScriptResponse(): ResponseState {
     }
     return onEnd.promise;
   };
-  return { res, headers, chunks, whenEnded };
+  return {
+    res,
+    headers,
+    chunks,
+    whenEnded,
+    get stream() {
+      return stream;
+    },
+    seal: () => (open = null),
+  };
 }
 
-function toBytes(chunk: unknown): Bytes {
+export function toBytes(chunk: unknown): Bytes {
   if (chunk instanceof Uint8Array && chunk.buffer instanceof ArrayBuffer) return chunk as Bytes;
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
   if (ArrayBuffer.isView(chunk)) {
@@ -125,24 +175,52 @@ function toBytes(chunk: unknown): Bytes {
   return encoder.encode(typeof chunk === "string" ? chunk : String(chunk));
 }
 
+/** Script-owned bytes are copied before they cross (a transfer would detach the script's buffer). */
+export function toOwnBytes(chunk: unknown): Bytes {
+  if (ArrayBuffer.isView(chunk)) {
+    return Uint8Array.from(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk.slice(0));
+  return toBytes(chunk);
+}
+
+const upgradeResponses = new WeakSet<Response>();
+
+/** The Response `upgradeWebSocket` returns: answered as 101 (the server completes the upgrade). */
+export function markUpgrade(response: Response): Response {
+  upgradeResponses.add(response);
+  return response;
+}
+
 export interface Reply {
   response: ResponseInfo;
   body: Bytes | null;
+  /** A body still to be read (a stream, an async iterable, a Response's body): see sendBody. */
+  source?: ByteSource;
+  /** `res.write` is already streaming it: nothing more to send now. */
+  streaming?: boolean;
 }
 
 /**
  * Any return value -> status, headers and body bytes (SPEC D12). Once `res` has ended the
- * response, the value is ignored. Streams are read to the end here; true streaming across the
- * Worker boundary is a later step.
+ * response, the value is ignored. A ReadableStream, an async iterable or a Response's body becomes
+ * a `source`, which the Worker streams (stream.ts).
  */
-export async function toReply(value: unknown, state: ResponseState): Promise<Reply> {
+export function toReply(value: unknown, state: ResponseState): Promise<Reply> | Reply {
   const { res, headers, chunks } = state;
+  state.seal();
+  if (state.stream) {
+    return { response: { status: res.statusCode, headers: [] }, body: null, streaming: true };
+  }
   if (res.ended || (value === undefined && chunks.length > 0)) {
-    return fromParts(res.statusCode, headers, concat(chunks));
+    return fromParts(res.statusCode, headers, concatBytes(chunks));
   }
   if (value instanceof Response) {
-    const body = value.body ? new Uint8Array(await value.arrayBuffer()) : null;
-    return { response: { status: value.status, headers: [...value.headers] }, body };
+    if (upgradeResponses.has(value)) return { response: { status: 101, headers: [] }, body: null };
+    const response = { status: value.status, headers: [...value.headers] };
+    return value.body
+      ? { response, body: null, source: toByteSource(value.body) }
+      : { response, body: null };
   }
   if (value === undefined || value === null) {
     return fromParts(res.statusCode === 200 ? 204 : res.statusCode, headers, null);
@@ -159,16 +237,13 @@ export async function toReply(value: unknown, state: ResponseState): Promise<Rep
   }
   if (value instanceof Blob) {
     const type = value.type || "application/octet-stream";
-    return fromParts(
-      res.statusCode,
-      withType(headers, type),
-      new Uint8Array(await value.arrayBuffer()),
+    return value.arrayBuffer().then((buffer) =>
+      fromParts(res.statusCode, withType(headers, type), new Uint8Array(buffer))
     );
   }
   if (value instanceof ReadableStream || isAsyncIterable(value)) {
-    const parts: Bytes[] = [];
-    for await (const chunk of value as AsyncIterable<unknown>) parts.push(toBytes(chunk));
-    return fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), concat(parts));
+    const reply = fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), null);
+    return { ...reply, source: toByteSource(value as ReadableStream | AsyncIterable<unknown>) };
   }
   return fromParts(
     res.statusCode,
@@ -200,16 +275,4 @@ function toJson(value: unknown): string {
     if (!(error instanceof TypeError)) throw error;
     return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
   }
-}
-
-function concat(chunks: Bytes[]): Bytes | null {
-  if (chunks.length === 0) return null;
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }

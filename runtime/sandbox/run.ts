@@ -2,6 +2,8 @@ import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 import type { ScriptCall } from "./invoke.ts";
 import { createScriptRequest } from "./request.ts";
 import { createScriptResponse, type Reply, type ResponseState, toReply } from "./response.ts";
+import type { ScriptMetadata } from "./request.ts";
+import type { Outbound } from "./stream.ts";
 
 export interface LoadedUnit {
   mode: "worker" | "serverless";
@@ -21,12 +23,15 @@ export async function runRequest(
   info: RequestInfo,
   body: Bytes | null,
   shared: Record<string, unknown>,
+  extras: RunExtras,
 ): Promise<Reply> {
   const { req, metadata } = await createScriptRequest(info, body, unit.mode);
-  const state = createScriptResponse();
+  extras.onMetadata?.(metadata);
+  const state = createScriptResponse(extras.open);
+  const ws = extras.ws;
   const call = (script: ScriptCall, mainResult: unknown) =>
     settle(
-      script({ req, res: state.res, metadata, shared, mainResult }),
+      script({ req, res: state.res, metadata, shared, ws, mainResult }),
       state,
       unit.awaitPromises,
     );
@@ -51,6 +56,15 @@ export async function runRequest(
   }
   if (failure) throw failure.error;
   return await toReply(result, state);
+}
+
+export interface RunExtras {
+  /** The script's WebSocket hub (`@websocket` scripts), else null. */
+  ws: unknown;
+  /** Starts a streamed response for `res.write`. */
+  open: () => Outbound;
+  /** Sees the request's metadata before any script runs (an upgrade keeps it for its connection). */
+  onMetadata?: (metadata: ScriptMetadata) => void;
 }
 
 /** With `@await-promises false` the response goes out as soon as `res` ends, without waiting for the rest. */

@@ -5,6 +5,7 @@
  */
 import type {
   Bytes,
+  FromWorker,
   ModuleRef,
   RequestInfo,
   ToWorker,
@@ -15,13 +16,18 @@ import { type Channel, openChannel } from "./channel.ts";
 import { toErrorInfo } from "./error-info.ts";
 import { createExecution, type Execution, type FetchRelay, installGlobals } from "./globals.ts";
 import { loadScript } from "./invoke.ts";
+import type { ScriptMetadata } from "./request.ts";
+import { type Reply, toBytes } from "./response.ts";
 import { type LoadedUnit, runRequest } from "./run.ts";
 import { createSharedReplica, type SharedReplica } from "./shared.ts";
+import { createOutbound, type Outbound, sendBody } from "./stream.ts";
+import { createSockets, decodeText, type Sockets } from "./websocket.ts";
 
 interface Loaded {
   execution: Execution;
   scripts: LoadedUnit;
   replica: SharedReplica | null;
+  sockets: Sockets | null;
 }
 
 const scope = globalThis as unknown as {
@@ -38,6 +44,10 @@ let loaded: Promise<Loaded> | null = null;
 let unitModules: ModuleRef[] = [];
 const relayed = new Map<number, (response: Response) => void>();
 let relayCount = 0;
+/** Responses streaming now, by request id (acknowledgements and cancels find them here). */
+const streams = new Map<number, Outbound>();
+let sockets: Sockets | null = null;
+const send = (message: FromWorker, body: Bytes | null = null) => channel.post(message, body);
 
 scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
@@ -62,7 +72,22 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       loaded.catch(() => {}); // reported per request in handle()
       return;
     case "run":
-      void handle(message.id, message.request, body);
+      void handle(message.id, message.request, body, message.upgrade);
+      return;
+    case "ack":
+      streams.get(message.id)?.ack(message.bytes);
+      return;
+    case "cancel":
+      streams.get(message.id)?.cancel();
+      return;
+    case "ws-open":
+      sockets?.opened(message.conn);
+      return;
+    case "ws-message":
+      sockets?.received(message.conn, message.text ? decodeText(body) : body ?? new Uint8Array(0));
+      return;
+    case "ws-closed":
+      sockets?.closed(message.conn, message.code, message.reason);
       return;
     case "shared-patch":
       void loaded?.then((l) => l.replica?.receive(message.patch));
@@ -99,6 +124,13 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
       (patch) => channel.post({ t: "shared-patch", patch }),
     )
     : null;
+  sockets = unit.websocket ? createSockets(send, execution, unit.main.file) : null;
+  const upgrade = sockets?.upgrade ?? (() => {
+    throw new TypeError(
+      `upgradeWebSocket: ${unit.main.file} needs // @mode worker and // @websocket true`,
+    );
+  });
+  (globalThis as Record<string, unknown>).upgradeWebSocket = upgrade;
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
   const [main, pre, post] = await Promise.all([
     loadScript(unit.main),
@@ -108,25 +140,71 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
   return {
     execution,
     replica,
+    sockets,
     scripts: { mode: unit.mode, main, pre, post, awaitPromises: unit.awaitPromises },
   };
 }
 
-async function handle(id: number, request: RequestInfo, body: Bytes | null): Promise<void> {
+const toError = (error: unknown) => toErrorInfo(error, unitModules);
+
+function openStream(id: number): Outbound {
+  const out = createOutbound(id, send, () => streams.delete(id));
+  streams.set(id, out);
+  return out;
+}
+
+async function handle(
+  id: number,
+  request: RequestInfo,
+  body: Bytes | null,
+  upgrade: string | undefined,
+): Promise<void> {
   try {
     const ready = await loaded!;
     const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
     const context = { executionId: request.executionId, scriptPath: request.scriptPath, host };
-    const reply = await ready.execution.run(
+    let metadata: ScriptMetadata | null = null;
+    if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
+    let reply = await ready.execution.run(
       context,
-      () => runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}),
+      () =>
+        runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}, {
+          ws: ready.sockets?.hub ?? null,
+          open: () => openStream(id),
+          onMetadata: upgrade ? (m) => (metadata = m) : undefined,
+        }),
     );
     ready.replica?.flush();
-    channel.post({ t: "result", id, response: reply.response }, reply.body);
+    if (upgrade) reply = decideUpgrade(ready, request.executionId, metadata, reply);
+    if (reply.streaming) return;
+    if (!reply.source) return send({ t: "result", id, response: reply.response }, reply.body);
+    await sendBody(
+      reply.response,
+      reply.source,
+      (bytes) => send({ t: "result", id, response: reply.response }, bytes),
+      () => openStream(id),
+      toBytes,
+      toError,
+    );
   } catch (error) {
     void loaded?.then((l) => l.replica?.flush(), () => {});
-    channel.post({ t: "error", id, error: await toErrorInfo(error, unitModules) });
+    const out = streams.get(id);
+    if (out) out.end(await toError(error));
+    else send({ t: "error", id, error: await toError(error) });
   }
+}
+
+/** An accepted upgrade answers 101 (the server then opens the socket); a refused one answers as is. */
+function decideUpgrade(
+  ready: Loaded,
+  executionId: string,
+  metadata: ScriptMetadata | null,
+  reply: Reply,
+): Reply {
+  if (!ready.sockets || reply.streaming) return reply;
+  if (!ready.sockets.decide(executionId, metadata, reply.response.status)) return reply;
+  reply.source?.cancel();
+  return { response: { status: 101, headers: [] }, body: null };
 }
 
 // A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.

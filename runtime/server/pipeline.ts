@@ -13,6 +13,8 @@ import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
 import { checkPath } from "./path-check.ts";
 import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
+import { isWebSocketUpgrade, type Ticket, type WebSockets } from "./websockets.ts";
+import type { Upgrade } from "../adapter/types.ts";
 
 /** A request running right now (GET /monitor/active-requests, restart drains). */
 export interface ActiveRequest {
@@ -26,7 +28,8 @@ export interface ActiveRequest {
 }
 
 export interface Pipeline {
-  (request: Request, socketIp: string): Promise<Response>;
+  /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
+  (request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response>;
   readonly active: Map<string, ActiveRequest>;
   /** Forgets compiled units (cache clear, restart). */
   clearUnits(): void;
@@ -38,6 +41,7 @@ export interface PipelineOptions {
   config: ResolvedConfig;
   instances: InstanceRegistry;
   pool: HostPool;
+  websockets: WebSockets;
   log: Logger;
   management(request: Request, clientIp: string): Response | Promise<Response>;
   /** Where a script's relative fetch("/x") goes: this server. */
@@ -57,13 +61,18 @@ const MAX_QUEUE_WAIT_MS = 60_000;
 
 /** The request lifecycle (docs/architecture.md keeps this list): each step numbered where it happens. */
 export function createPipeline(options: PipelineOptions): Pipeline {
-  const { config, instances, pool, log } = options;
+  const { config, instances, pool, log, websockets } = options;
   const gates = new Map<string, Gate>();
   const units = new Map<string, Unit>();
   const active = new Map<string, ActiveRequest>();
 
-  const handle = async (request: Request, socketIp: string): Promise<Response> => {
+  const handle = async (
+    request: Request,
+    socketIp: string,
+    upgrade?: Upgrade,
+  ): Promise<Response> => {
     let cors: [string, string][] = [];
+    let ticket: Ticket | null = null;
     const url = new URL(request.url);
     try {
       // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
@@ -114,6 +123,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           },
         );
       }
+      // A WebSocket upgrade: the directives allow it, its origin passes @cors, the cap has room.
+      if (upgrade && isWebSocketUpgrade(request)) {
+        ticket = websockets.admit(instance.id, script, request);
+      }
       const body = await readBody(request, config.maxBodyBytes);
 
       // 6. The @concurrent gate, then pre -> main -> post in the script's Worker, within @timeout.
@@ -145,11 +158,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           url: info.url,
           startedAt: info.startedAt,
         });
-        const outcome = await pool.run(unit, info, body, d.timeout).finally(() =>
+        const outcome = await pool.run(unit, info, body, d.timeout, ticket?.conn).finally(() =>
           active.delete(info.executionId)
         );
 
-        // 7. The Worker's status, headers and body -> a Response.
+        // 7. The Worker's status, headers and body -> a Response; or the accepted WebSocket
+        // (the Worker answered 101), which the server thread holds from now on.
+        if (ticket && upgrade && outcome.attach) {
+          const key = `${instance.id}:${script.file}`;
+          const accepted = ticket;
+          ticket = null;
+          return websockets.open(accepted, request, upgrade, key, outcome.attach);
+        }
         let headers: HeadersInit = outcome.response.headers;
         if (cors.length > 0) {
           const merged = new Headers(headers);
@@ -158,7 +178,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         }
         const empty = request.method === "HEAD" ||
           [101, 204, 205, 304].includes(outcome.response.status);
-        return new Response(empty ? null : outcome.body, {
+        // A streamed body nobody will read (HEAD, 204…) stops its script at once.
+        if (empty) void outcome.stream?.cancel();
+        return new Response(empty ? null : outcome.stream ?? outcome.body, {
           status: outcome.response.status,
           headers,
         });
@@ -167,6 +189,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
     } catch (error) {
       return errorResponse(error, cors, config.debug, log, url.pathname);
+    } finally {
+      ticket?.release();
     }
   };
   const pipeline: Pipeline = Object.assign(handle, {
@@ -232,6 +256,7 @@ async function unitOf(
     pre: preRef,
     post: postRef,
     awaitPromises: script.directives.awaitPromises,
+    websocket: script.directives.mode === "worker" && script.directives.websocket,
     scriptsRoot: config.root,
     selfOrigin,
     debug: config.debug,

@@ -427,4 +427,46 @@ export const CASES: Case[] = [
       { path: "/a%5cb", status: 400 },
     ],
   },
+  {
+    name: "streams slow bodies whole: generators, ReadableStreams, res.write, sse() and post",
+    files: {
+      "gen.ts":
+        `async function* gen() { for (const part of ["a", "b", "c"]) { yield part; await new Promise((r) => setTimeout(r, 5)); } }\nreturn gen();`,
+      "readable.ts":
+        `let n = 0;\nreturn new ReadableStream({ async pull(c) { await new Promise((r) => setTimeout(r, 5)); if (n++ < 3) c.enqueue(new TextEncoder().encode(String(n))); else c.close(); } });`,
+      "write.ts":
+        `res.status(202).setHeader("x-kind", "write");\nres.write("one ");\nawait new Promise((r) => setTimeout(r, 5));\nres.write("two");\nres.end();`,
+      "events.ts":
+        `async function* events() { yield "hi"; await new Promise((r) => setTimeout(r, 5)); yield { event: "n", data: { n: 1 } }; }\nreturn sse(events());`,
+      "p/pre.ts": `return undefined;`,
+      "p/post.ts": `res.setHeader("x-post", "ran");`,
+      "p/main.ts":
+        `async function* gen() { yield "x"; await new Promise((r) => setTimeout(r, 5)); yield "y"; }\nreturn gen();`,
+    },
+    exchanges: [
+      {
+        path: "/gen",
+        status: 200,
+        text: "abc",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      },
+      { path: "/readable", status: 200, text: "123" },
+      { path: "/write", status: 202, text: "one two", headers: { "x-kind": "write" } },
+      {
+        path: "/events",
+        status: 200,
+        text: 'data: hi\n\nevent: n\ndata: {"n":1}\n\n',
+        headers: { "content-type": "text/event-stream; charset=utf-8" },
+      },
+      { path: "/p/main", status: 200, text: "xy", headers: { "x-post": "ran" } },
+    ],
+  },
+  {
+    name: "a stream that fails at once (within its first turn) answers SCRIPT_ERROR",
+    files: {
+      "broken.ts":
+        `async function* gen() { await Promise.resolve(); throw new Error("no data"); }\nreturn gen();`,
+    },
+    exchanges: [{ path: "/broken", status: 500, jsonHas: { code: "SCRIPT_ERROR" } }],
+  },
 ];

@@ -1,0 +1,242 @@
+import type { Bytes, FromWorker } from "../protocol/messages.ts";
+import type { Execution } from "./globals.ts";
+import type { ScriptMetadata } from "./request.ts";
+import { markUpgrade, toOwnBytes } from "./response.ts";
+
+type Data = string | ArrayBuffer | ArrayBufferView;
+
+/** One client's WebSocket, as a script sees it (`conn` in every handler). */
+export interface Connection {
+  readonly id: string;
+  /** The upgrade request's metadata (path, query, headers, clientIp…). */
+  readonly metadata: ScriptMetadata;
+  /** Anything the script keeps for this connection (a name, a user id). */
+  data: Record<string, unknown>;
+  readonly rooms: ReadonlySet<string>;
+  /** 0 connecting, 1 open, 2 closing, 3 closed (as WebSocket.readyState). */
+  readonly readyState: number;
+  send(data: Data): void;
+  close(code?: number, reason?: string): void;
+  join(room: string): void;
+  leave(room: string): void;
+}
+
+/** `ws`: the script's WebSocket side. Handlers are plain properties the script assigns. */
+export interface Hub {
+  open: ((conn: Connection) => unknown) | null;
+  message: ((conn: Connection, data: string | Uint8Array) => unknown) | null;
+  close: ((conn: Connection, code: number, reason: string) => unknown) | null;
+  error: ((conn: Connection, error: unknown) => unknown) | null;
+  readonly connections: ReadonlyMap<string, Connection>;
+  /** Sends to every open connection (or a room's), but `except`; returns how many got it. */
+  broadcast(data: Data, options?: { room?: string; except?: Connection | string }): number;
+  /** The open connections in a room. */
+  room(name: string): Connection[];
+}
+
+interface Entry {
+  conn: Connection;
+  state: { readyState: number; rooms: Set<string> };
+  /** An edge-style socket (`upgradeWebSocket`) gets the events instead of the hub's handlers. */
+  edge: EdgeSocket | null;
+}
+
+type Post = (message: FromWorker, body?: Bytes | null) => void;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The Worker side of a `@websocket` script's connections: the hub, upgrades, server events. */
+export interface Sockets {
+  hub: Hub;
+  /** An upgrade request is about to run: `upgradeWebSocket` in it refers to this connection. */
+  expect(executionId: string, conn: string): void;
+  /** The upgrade request ran: whether the connection is accepted (and is then prepared). */
+  decide(executionId: string, metadata: ScriptMetadata | null, status: number): boolean;
+  opened(conn: string): void;
+  received(conn: string, data: string | Uint8Array): void;
+  closed(conn: string, code: number, reason: string): void;
+  /** `upgradeWebSocket(request)` for edge-style scripts. */
+  upgrade(request: Request): { socket: WebSocket; response: Response };
+}
+
+export function createSockets(post: Post, execution: Execution, scriptPath: string): Sockets {
+  const entries = new Map<string, Entry>();
+  const connections = new Map<string, Connection>();
+  const expected = new Map<string, { conn: string; edge: EdgeSocket | null }>();
+
+  const send = (conns: string[], data: Data) => {
+    if (conns.length === 0) return;
+    const text = typeof data === "string";
+    post({ t: "ws-send", conns, text }, text ? encoder.encode(data) : toOwnBytes(data));
+  };
+
+  /** Runs a handler with the connection as its context; a throw goes to `ws.error` or the log. */
+  const call = (entry: Entry, fn: (() => unknown) | null, isError = false) => {
+    if (!fn) return;
+    const fail = (error: unknown) => {
+      if (hub.error && !isError) call(entry, () => hub.error!(entry.conn, error), true);
+      else console.error(`WebSocket ${entry.conn.id}:`, error);
+    };
+    const context = { executionId: entry.conn.id, scriptPath, host: entry.conn.metadata.hostname };
+    try {
+      const result = execution.run(context, fn);
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+
+  const hub: Hub = {
+    open: null,
+    message: null,
+    close: null,
+    error: null,
+    connections,
+    broadcast(data, options = {}) {
+      const except = typeof options.except === "string" ? options.except : options.except?.id;
+      const targets = options.room === undefined
+        ? [...connections.values()]
+        : hub.room(options.room);
+      const ids = targets.filter((c) => c.id !== except && c.readyState === 1).map((c) => c.id);
+      send(ids, data);
+      return ids.length;
+    },
+    room(name) {
+      const members: Connection[] = [];
+      for (const entry of entries.values()) {
+        if (entry.state.rooms.has(name) && entry.state.readyState === 1) members.push(entry.conn);
+      }
+      return members;
+    },
+  };
+
+  const prepare = (id: string, metadata: ScriptMetadata, edge: EdgeSocket | null) => {
+    const state = { readyState: 0, rooms: new Set<string>() };
+    const conn: Connection = {
+      id,
+      metadata,
+      data: {},
+      rooms: state.rooms,
+      get readyState() {
+        return state.readyState;
+      },
+      send(data) {
+        if (state.readyState === 1) send([id], data);
+      },
+      close(code = 1000, reason = "") {
+        if (state.readyState > 1) return;
+        state.readyState = 2;
+        post({ t: "ws-close", conn: id, code, reason });
+      },
+      join: (room) => void state.rooms.add(room),
+      leave: (room) => void state.rooms.delete(room),
+    };
+    const entry: Entry = { conn, state, edge };
+    edge?.bind(conn, state);
+    entries.set(id, entry);
+  };
+
+  return {
+    hub,
+    expect(executionId, conn) {
+      expected.set(executionId, { conn, edge: null });
+    },
+    decide(executionId, metadata, status) {
+      const wanted = expected.get(executionId);
+      expected.delete(executionId);
+      if (!wanted || !metadata) return false;
+      const handled = hub.open || hub.message || hub.close;
+      const accepted = wanted.edge ? status === 101 : Boolean(handled) && status < 400;
+      if (accepted) prepare(wanted.conn, metadata, wanted.edge);
+      return accepted;
+    },
+    opened(id) {
+      const entry = entries.get(id);
+      if (!entry || entry.state.readyState !== 0) return;
+      entry.state.readyState = 1;
+      connections.set(id, entry.conn);
+      if (entry.edge) call(entry, () => entry.edge!.dispatch(new Event("open")));
+      else call(entry, hub.open && (() => hub.open!(entry.conn)));
+    },
+    received(id, data) {
+      const entry = entries.get(id);
+      if (!entry || entry.state.readyState !== 1) return;
+      if (entry.edge) {
+        const payload = typeof data === "string" ? data : data.buffer;
+        call(entry, () => entry.edge!.dispatch(new MessageEvent("message", { data: payload })));
+      } else call(entry, hub.message && (() => hub.message!(entry.conn, data)));
+    },
+    closed(id, code, reason) {
+      const entry = entries.get(id);
+      if (!entry) return;
+      entries.delete(id);
+      connections.delete(id);
+      const wasOpen = entry.state.readyState > 0;
+      entry.state.readyState = 3;
+      if (!wasOpen) return;
+      if (entry.edge) {
+        const event = Object.assign(new Event("close"), { code, reason, wasClean: code !== 1006 });
+        call(entry, () => entry.edge!.dispatch(event));
+      } else call(entry, hub.close && (() => hub.close!(entry.conn, code, reason)));
+    },
+    upgrade(request) {
+      const executionId = execution.current()?.executionId ?? "";
+      const wanted = expected.get(executionId);
+      if (!wanted) {
+        throw new TypeError(
+          "upgradeWebSocket: this request is not a WebSocket upgrade to a script with " +
+            "// @mode worker and // @websocket true",
+        );
+      }
+      wanted.edge ??= new EdgeSocket(request.url);
+      const response = markUpgrade(new Response(null, { status: 200 }));
+      return { socket: wanted.edge as unknown as WebSocket, response };
+    },
+  };
+}
+
+/** The `socket` of `upgradeWebSocket`: a web-standard WebSocket's surface over a server socket. */
+class EdgeSocket extends EventTarget {
+  onopen: ((event: Event) => unknown) | null = null;
+  onmessage: ((event: MessageEvent) => unknown) | null = null;
+  onclose: ((event: Event) => unknown) | null = null;
+  onerror: ((event: Event) => unknown) | null = null;
+  binaryType: "arraybuffer" | "blob" = "arraybuffer";
+  readonly protocol = "";
+  readonly extensions = "";
+  #conn: Connection | null = null;
+  #state: { readyState: number } = { readyState: 0 };
+  constructor(readonly url: string) {
+    super();
+  }
+  bind(conn: Connection, state: { readyState: number }): void {
+    this.#conn = conn;
+    this.#state = state;
+  }
+  get readyState(): number {
+    return this.#state.readyState;
+  }
+  get bufferedAmount(): number {
+    return 0;
+  }
+  send(data: Data): void {
+    if (this.#state.readyState !== 1) {
+      throw new DOMException("WebSocket is not open", "InvalidStateError");
+    }
+    this.#conn!.send(data);
+  }
+  close(code?: number, reason?: string): void {
+    this.#conn?.close(code, reason);
+  }
+  dispatch(event: Event): unknown {
+    const handler = this[`on${event.type}` as "onopen"];
+    const result = handler?.call(this, event as MessageEvent);
+    this.dispatchEvent(event);
+    return result;
+  }
+}
+
+export function decodeText(body: Bytes | null): string {
+  return body ? decoder.decode(body) : "";
+}
