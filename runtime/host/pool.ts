@@ -98,6 +98,8 @@ interface WorkerRecord {
   outbox: [ToWorker, Bytes | null][];
   unit: Unit | null;
   ephemeral: boolean;
+  /** Serverless: once answered, prepare a warm Worker with the same script. */
+  warmAfter: boolean;
   pending: Map<number, Pending>;
   pongs: Map<number, () => void>;
   gone: boolean;
@@ -209,6 +211,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       outbox: [],
       unit: null,
       ephemeral: false,
+      warmAfter: false,
       pending: new Map(),
       pongs: new Map(),
       gone: false,
@@ -241,9 +244,23 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   /** A ready Worker from the stock, refilled on its host at once. */
   function takeWorker(): WorkerRecord {
     const index = stock.findIndex((w) => !w.host.condemned);
-    const worker = index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
-    if (!worker.host.condemned) stock.push(spawnWorker(worker.host, false));
-    return worker;
+    return index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
+  }
+
+  /**
+   * After a serverless request is answered: a warm replacement for its script (if it earned one)
+   * and the stock topped up. Not before: a spawn holds the host's thread for milliseconds (tens
+   * on Deno), and the answer, relayed by that thread, would wait behind it.
+   */
+  function replenish(finished: WorkerRecord): void {
+    const unit = finished.unit;
+    if (!closing && finished.warmAfter && unit && warm.wants(unit.key)) {
+      warm.add(unit.key, initialised(takeWorker(), unit));
+    }
+    for (const host of closing ? [] : live()) {
+      let count = stock.filter((w) => w.host === host).length;
+      while (count++ < options.stock) stock.push(spawnWorker(host, false));
+    }
   }
 
   /** Worker-mode scripts spread over the hosts by name, so one runaway host holds only some of them. */
@@ -263,11 +280,10 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (unit.mode === "serverless") {
       const hit = warm.take(unit.key);
       const worker = hit ?? initialised(takeWorker(), unit);
-      // A replacement is prepared for the same script, off this request's path: after a hit, or
-      // once on the first miss. Never on every miss: under load that would double the spawns.
-      if ((hit || !warm.has(unit.key)) && warm.wants(unit.key)) {
-        warm.add(unit.key, initialised(takeWorker(), unit));
-      }
+      // Once answered, it is replaced by a Worker holding the same script: after a hit, or once on
+      // the first miss. Never on every miss: under load that would double the spawns.
+      worker.warmAfter = hit !== undefined || !warm.has(unit.key);
+      warm.keep(unit.key);
       return worker;
     }
     const name = `${unit.instance}:${unit.main.file}`;
@@ -385,6 +401,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     clearTimeout(pending.timer);
     done(pending);
     if (worker.ephemeral || (isRetired(worker) && worker.pending.size === 0)) terminate(worker);
+    if (worker.ephemeral) replenish(worker);
     maybeKillCondemned(worker.host);
   }
 

@@ -10,6 +10,8 @@ export interface WarmSet<W> {
   wants(key: string): boolean;
   /** Whether this script is being kept warm (it had a request in the last `idleMs`). */
   has(key: string): boolean;
+  /** Starts keeping this script warm (a first request came), before any Worker is ready for it. */
+  keep(key: string): void;
   add(key: string, worker: W): void;
   remove(worker: W): void;
   /** Workers of scripts idle for longer than `idleMs`: the caller terminates them. */
@@ -40,6 +42,10 @@ export function createWarmSet<W>(options: WarmOptions): WarmSet<W> {
     },
     has(key) {
       return ready.has(key);
+    },
+    keep(key) {
+      if (!ready.has(key)) ready.set(key, []);
+      lastUsed.set(key, Date.now());
     },
     add(key, worker) {
       const list = ready.get(key) ?? [];
