@@ -1,84 +1,26 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { Adapter } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type {
   Bytes,
   ErrorInfo,
-  FetchInfo,
   FromWorker,
-  RequestInfo,
   ResponseInfo,
-  SharedPatch,
   ToWorker,
   Unit,
 } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
 import { createInboundStream, type InboundStream } from "./inbound-stream.ts";
+import { watchMemory } from "./memory-watchdog.ts";
+import {
+  type HostPool,
+  type PoolOptions,
+  RESTART_CLOSE_CODE,
+  type RunOutcome,
+  type SocketLink,
+  type SocketSink,
+} from "./pool-api.ts";
 import { createWarmSet } from "./warm.ts";
-
-export interface PoolOptions {
-  adapter: Adapter;
-  /** Module every Worker starts from (the bundled sandbox). */
-  workerUrl: string;
-  scriptsRoot: string;
-  /** How many host processes share the Workers. */
-  size: number;
-  /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */
-  stock: number;
-  /** A host condemned for a stuck Worker gets this long to finish its other requests before it is killed. */
-  drainMs: number;
-  /** A host whose resident memory passes this is killed and replaced (0 = no limit). */
-  memoryMb: number;
-  /** Worker-mode Workers alive at once; the one idle longest is stopped to make room. */
-  maxWorkers: number;
-  onPatch(patch: SharedPatch): void;
-  snapshot(instance: string): unknown;
-  /** Runs a script's relative fetch through the server's own pipeline. */
-  onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
-  log(line: string): void;
-}
-
-export interface RunOutcome {
-  response: ResponseInfo;
-  body: Bytes | null;
-  /** A streamed body (the Worker sent a head; chunks follow as the client reads). */
-  stream?: ReadableStream<Uint8Array>;
-  /** An accepted upgrade (status 101): joins the server's socket to the script's Worker. */
-  attach?: (sink: SocketSink) => SocketLink;
-}
-
-/** What the Worker can do to a client's socket (the server thread owns it). */
-export interface SocketSink {
-  send(data: string | Bytes): void;
-  close(code: number, reason: string): void;
-}
-
-/** What the server tells the Worker about that socket. */
-export interface SocketLink {
-  open(): void;
-  message(data: string | Bytes): void;
-  closed(code: number, reason: string): void;
-}
-
-/** A Worker going away closes its sockets with this code ("service restart": clients reconnect). */
-export const RESTART_CLOSE_CODE = 1012;
-
-export interface HostPool {
-  /** `upgrade`: the request asks for a WebSocket, with this connection id if the script accepts. */
-  run(
-    unit: Unit,
-    request: RequestInfo,
-    body: Bytes | null,
-    timeoutMs: number,
-    upgrade?: string,
-  ): Promise<RunOutcome>;
-  broadcast(patch: SharedPatch): void;
-  /** Replaces every host process; resolves when the new ones are connected. */
-  restart(): Promise<void>;
-  close(): Promise<void>;
-}
 
 interface Pending {
   resolve(outcome: RunOutcome): void;
@@ -110,7 +52,6 @@ interface WorkerRecord {
 }
 
 const PING_GRACE_MS = 250;
-const MEMORY_POLL_MS = 200;
 const WARM_IDLE_MS = 30_000;
 /** A cancelled stream whose Worker never says it stopped is let go after this. */
 const CANCEL_GRACE_MS = 5_000;
@@ -531,22 +472,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (!busy) host.kill();
   }
 
-  /**
-   * No runtime caps a Worker's memory (Bun ignores resourceLimits; Deno aborts the whole process),
-   * so the cap is per host process: a runaway costs its own host, never the server.
-   */
-  const watchdog = options.memoryMb > 0
-    ? setInterval(() => {
-      for (const host of hosts) {
-        const rss = residentMb(host.pid);
-        if (rss === null || rss <= options.memoryMb || host.killedFor) continue;
-        host.killedFor = `its host process used ${rss} MiB, over --memory-mb ${options.memoryMb}`;
-        options.log(`killing worker host ${host.pid}: ${host.killedFor}`);
-        host.kill();
-      }
-    }, MEMORY_POLL_MS)
-    : undefined;
-  watchdog?.unref?.();
+  const stopWatching = watchMemory(() => hosts, options.memoryMb, options.log);
 
   for (let i = 0; i < options.size; i++) addHost();
   // Not waiting for the hosts to connect: messages queue until they do, so the server can listen
@@ -598,7 +524,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     },
     async close() {
       closing = true;
-      clearInterval(watchdog);
+      stopWatching();
       clearInterval(sweeper);
       await farm.close();
     },
@@ -612,15 +538,4 @@ function fromErrorInfo(info: ErrorInfo): ServerError {
   if (info.column) details.column = info.column;
   if (info.stack) details.stack = info.stack;
   return new ServerError(info.code, info.message, { details });
-}
-
-/** Resident memory of a process in MiB, from /proc (Linux); null where that is not available. */
-function residentMb(pid: number): number | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    return kib ? Math.round(Number(kib) / 1024) : null;
-  } catch {
-    return null;
-  }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { parseInstanceId } from "../../routing/instance.ts";
 import type { RouteMatch } from "../../routing/table.ts";
 import { ServerError, toErrorResponse } from "../errors.ts";
-import type { HostPool } from "../host/pool.ts";
+import type { HostPool } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
 import type { ModuleRef, RequestInfo, Unit } from "../protocol/messages.ts";
 import { readBody } from "./body.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerSocket, SocketLimits, Upgrade } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
-import type { SocketLink, SocketSink } from "../host/pool.ts";
+import type { SocketLink, SocketSink } from "../host/pool-api.ts";
 import { allowedOrigin } from "./cors.ts";
 import type { Script } from "./scripts.ts";
 import { createSocketMetrics, type SocketMetrics } from "./websocket-metrics.ts";

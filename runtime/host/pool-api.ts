@@ -1,0 +1,72 @@
+import type { Adapter } from "../adapter/types.ts";
+import type {
+  Bytes,
+  FetchInfo,
+  RequestInfo,
+  ResponseInfo,
+  SharedPatch,
+  Unit,
+} from "../protocol/messages.ts";
+
+/** The Worker pool's contract with the rest of the server (runtime/host/pool.ts implements it). */
+export interface PoolOptions {
+  adapter: Adapter;
+  /** Module every Worker starts from (the bundled sandbox). */
+  workerUrl: string;
+  scriptsRoot: string;
+  /** How many host processes share the Workers. */
+  size: number;
+  /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */
+  stock: number;
+  /** A host condemned for a stuck Worker gets this long to finish its other requests before it is killed. */
+  drainMs: number;
+  /** A host whose resident memory passes this is killed and replaced (0 = no limit). */
+  memoryMb: number;
+  /** Worker-mode Workers alive at once; the one idle longest is stopped to make room. */
+  maxWorkers: number;
+  onPatch(patch: SharedPatch): void;
+  snapshot(instance: string): unknown;
+  /** Runs a script's relative fetch through the server's own pipeline. */
+  onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
+  log(line: string): void;
+}
+
+export interface RunOutcome {
+  response: ResponseInfo;
+  body: Bytes | null;
+  /** A streamed body (the Worker sent a head; chunks follow as the client reads). */
+  stream?: ReadableStream<Uint8Array>;
+  /** An accepted upgrade (status 101): joins the server's socket to the script's Worker. */
+  attach?: (sink: SocketSink) => SocketLink;
+}
+
+/** What the Worker can do to a client's socket (the server thread owns it). */
+export interface SocketSink {
+  send(data: string | Bytes): void;
+  close(code: number, reason: string): void;
+}
+
+/** What the server tells the Worker about that socket. */
+export interface SocketLink {
+  open(): void;
+  message(data: string | Bytes): void;
+  closed(code: number, reason: string): void;
+}
+
+/** A Worker going away closes its sockets with this code ("service restart": clients reconnect). */
+export const RESTART_CLOSE_CODE = 1012;
+
+export interface HostPool {
+  /** `upgrade`: the request asks for a WebSocket, with this connection id if the script accepts. */
+  run(
+    unit: Unit,
+    request: RequestInfo,
+    body: Bytes | null,
+    timeoutMs: number,
+    upgrade?: string,
+  ): Promise<RunOutcome>;
+  broadcast(patch: SharedPatch): void;
+  /** Replaces every host process; resolves when the new ones are connected. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
