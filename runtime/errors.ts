@@ -44,10 +44,6 @@ export class ServerError extends Error {
   }
 }
 
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
-
 /** The one exit from an error to a Response: `{ error, code, ...details }`; stacks only with `--debug`. */
 export function toErrorResponse(
   error: ServerError,

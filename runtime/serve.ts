@@ -103,7 +103,6 @@ export async function serve(
   const clearCompiled = () => {
     compiler.clear();
     instances.clear();
-    pipeline.clearUnits();
   };
   const context: ManagementContext = {
     root: config.root,

@@ -13,7 +13,7 @@ export interface Frame<T> {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function encodeFrame(message: unknown, body: Uint8Array | null): Uint8Array {
+function encodeFrame(message: unknown, body: Uint8Array | null): Uint8Array {
   const json = encoder.encode(JSON.stringify(message));
   const bodyLength = body?.byteLength ?? 0;
   const frame = new Uint8Array(8 + json.byteLength + bodyLength);

@@ -31,8 +31,6 @@ export interface Pipeline {
   /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
   (request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response>;
   readonly active: Map<string, ActiveRequest>;
-  /** Forgets compiled units (cache clear, restart). */
-  clearUnits(): void;
   /** While set, script requests answer 503 (a restart is draining); the management API still answers. */
   draining: boolean;
 }
@@ -63,7 +61,7 @@ const MAX_QUEUE_WAIT_MS = 60_000;
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { config, instances, pool, log, websockets } = options;
   const gates = new Map<string, Gate>();
-  const units = new Map<string, Unit>();
+  const units: UnitCache = new WeakMap();
   const active = new Map<string, ActiveRequest>();
 
   const handle = async (
@@ -196,7 +194,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const pipeline: Pipeline = Object.assign(handle, {
     active,
     draining: false,
-    clearUnits: () => units.clear(),
   });
   return pipeline;
 }
@@ -216,9 +213,15 @@ function gateOf(
   return gate;
 }
 
-/** The script with its directory's middleware, compiled; cached by the content of all three. */
+/**
+ * The unit a script ran with, kept while its Script object lives: a reloaded or cleared script is
+ * a new object, so a change can never hit a stale entry (and nothing accumulates across edits).
+ */
+type UnitCache = WeakMap<Script, { pre: Script | undefined; post: Script | undefined; unit: Unit }>;
+
+/** The script with its directory's middleware, compiled. */
 async function unitOf(
-  units: Map<string, Unit>,
+  units: UnitCache,
   instance: Instance,
   routes: Routes,
   match: RouteMatch,
@@ -228,7 +231,7 @@ async function unitOf(
 ): Promise<Unit> {
   const middleware = routes.middleware.get(match.route.dir) ?? {};
   // Every request after the first: the same script objects as last time -> the same unit, no awaits.
-  const seen = lastUnit.get(script);
+  const seen = units.get(script);
   if (
     seen && seen.pre === (middleware.pre ? instance.scripts.peek(middleware.pre) : undefined) &&
     seen.post === (middleware.post ? instance.scripts.peek(middleware.post) : undefined)
@@ -237,9 +240,8 @@ async function unitOf(
     middleware.pre ? instance.scripts.get(middleware.pre) : null,
     middleware.post ? instance.scripts.get(middleware.post) : null,
   ]);
+  // Same content, same key: the pool keeps a worker-mode script's Worker across a reload.
   const key = [instance.id, script.file, script.hash, pre?.hash ?? "", post?.hash ?? ""].join(":");
-  const known = units.get(key);
-  if (known) return known;
   const moduleOf = (
     s: Script | null,
   ): Promise<ModuleRef | null> => (s ? s.module() : Promise.resolve(null));
@@ -261,15 +263,9 @@ async function unitOf(
     selfOrigin,
     debug: config.debug,
   };
-  units.set(key, unit);
-  lastUnit.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
+  units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
   return unit;
 }
-
-const lastUnit = new WeakMap<
-  Script,
-  { pre: Script | undefined; post: Script | undefined; unit: Unit }
->();
 
 function requestInfo(
   request: Request,
