@@ -88,7 +88,12 @@ async function main(argv: string[]): Promise<number> {
     debug: values.debug,
     quiet: values.quiet,
   });
-  const stop = () => void running.stop().then(() => process.exit(0));
+  // A stop signal ends the process whatever stop() does: a hang or a failure in it must not keep
+  // the server alive until the supervisor's SIGKILL.
+  const stop = () => {
+    const bound = new Promise((resolve) => setTimeout(resolve, 5000));
+    void Promise.race([running.stop(), bound]).catch(() => {}).finally(() => process.exit(0));
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   return -1;

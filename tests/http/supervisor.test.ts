@@ -27,8 +27,10 @@ function launch(...args: string[]): Launcher {
   });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // "exit", not "close": the server and its Worker hosts share the launcher's stderr pipe, and
+  // "close" would also wait for the last of them.
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal }))
+    child.on("exit", (code, signal) => resolve({ code, signal }))
   );
   return { child, output: () => stderr, exited };
 }
