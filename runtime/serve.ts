@@ -57,6 +57,9 @@ export async function serve(
   const websockets = createWebSockets(socketOptions);
   const adapter = await getAdapter();
   mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
+  // Bun's resolver remembers, for the life of a process, that a folder was missing: a host that
+  // started before the first install would never see the packages installed into it.
+  mkdirSync(join(config.root, "node_modules"), { recursive: true });
 
   const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
   const shared = createSharedStore();
@@ -115,6 +118,8 @@ export async function serve(
     applyShared,
     activeRequests: () => [...pipeline.active.values()],
     clearCompiled,
+    recycleWorkers: (instance) => pool.recycle(instance),
+    workerModeCount: () => pool.workerModeCount,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
       pipeline.draining = true;

@@ -1,11 +1,12 @@
 import { watch } from "node:fs";
-import type {
-  Adapter,
-  RunningServer,
-  ServeOptions,
-  ServerSocket,
-  SocketHandlers,
-  Upgrade,
+import {
+  type Adapter,
+  lastResortResponse,
+  type RunningServer,
+  type ServeOptions,
+  type ServerSocket,
+  type SocketHandlers,
+  type Upgrade,
 } from "./types.ts";
 
 interface BunServer {
@@ -26,6 +27,7 @@ interface BunGlobal {
     maxRequestBodySize: number;
     idleTimeout: number;
     fetch(request: Request, server: BunServer): Response | Promise<Response>;
+    error(error: unknown): Response;
     websocket: {
       maxPayloadLength: number;
       idleTimeout: number;
@@ -60,6 +62,10 @@ export const bunAdapter: Adapter = {
           srv.upgrade(req, { data: handlers }) ? UPGRADED : null;
         return options.fetch(request, srv.requestIP(request)?.address ?? "", upgrade);
       },
+      error: (error) => {
+        console.error("hoody-exec: unhandled error in the request handler:", error);
+        return lastResortResponse();
+      },
       websocket: {
         maxPayloadLength: options.websocket.maxMessageBytes,
         idleTimeout: options.websocket.idleTimeoutSeconds,
@@ -79,6 +85,7 @@ export const bunAdapter: Adapter = {
     // The host's environment is already scrubbed; Bun has nothing finer to offer.
     return { type: "module" };
   },
+  workerEnv: () => null,
   command(entry) {
     return { exec: process.execPath, args: [entry] };
   },

@@ -1,5 +1,12 @@
 import { relative } from "node:path";
-import type { Adapter, RunningServer, ServeOptions, SocketLimits, Upgrade } from "./types.ts";
+import {
+  type Adapter,
+  lastResortResponse,
+  type RunningServer,
+  type ServeOptions,
+  type SocketLimits,
+  type Upgrade,
+} from "./types.ts";
 
 interface DenoServer {
   finished: Promise<void>;
@@ -7,7 +14,12 @@ interface DenoServer {
 }
 interface DenoGlobal {
   serve(
-    options: { hostname: string; port: number; onListen(addr: { port: number }): void },
+    options: {
+      hostname: string;
+      port: number;
+      onListen(addr: { port: number }): void;
+      onError(error: unknown): Response;
+    },
     handler: (
       request: Request,
       info: { remoteAddr: { hostname: string } },
@@ -26,6 +38,9 @@ interface DenoGlobal {
 
 const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
 
+/** Packages commonly read these; a serverless Worker may read no other variable. */
+const SERVERLESS_ENV = ["NODE_ENV", "NODE_DEBUG", "TZ", "LANG", "DEBUG"] as const;
+
 export const denoAdapter: Adapter = {
   name: "deno",
   terminateStopsLoops: false,
@@ -42,6 +57,10 @@ export const denoAdapter: Adapter = {
               stop: () =>
                 Promise.race([server.shutdown(), new Promise<void>((r) => setTimeout(r, 2000))]),
             }),
+          onError: (error) => {
+            console.error("hoody-exec: unhandled error in the request handler:", error);
+            return lastResortResponse();
+          },
         },
         (request, info) =>
           options.fetch(request, info.remoteAddr.hostname, upgradeWith(options.websocket)),
@@ -50,10 +69,8 @@ export const denoAdapter: Adapter = {
   },
   workerOptions(kind, scriptsRoot) {
     if (kind === "worker") return { type: "module" };
-    // Packages commonly read these; any other variable throws NotCapable.
-    const env = ["NODE_ENV", "NODE_DEBUG", "TZ", "LANG", "DEBUG"];
     const permissions = {
-      env,
+      env: [...SERVERLESS_ENV],
       read: true,
       write: [scriptsRoot],
       net: true,
@@ -63,6 +80,7 @@ export const denoAdapter: Adapter = {
     };
     return { type: "module", deno: { permissions } } as WorkerOptions;
   },
+  workerEnv: (kind) => (kind === "worker" ? null : SERVERLESS_ENV),
   command(entry) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;

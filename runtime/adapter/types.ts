@@ -8,6 +8,14 @@ export interface ServeOptions {
   websocket: SocketLimits;
 }
 
+/**
+ * The answer when the handler itself throws (a bug): our JSON error, never the runtime's own page.
+ * Both adapters install it as the runtime's last-resort error handler.
+ */
+export function lastResortResponse(): Response {
+  return Response.json({ error: "Internal Server Error", code: "INTERNAL" }, { status: 500 });
+}
+
 export interface SocketLimits {
   /** A message larger than this closes its socket with 1009. */
   maxMessageBytes: number;
@@ -53,6 +61,8 @@ export interface Adapter {
    * subprocesses, FFI or system info; Bun has no per-Worker permissions.
    */
   workerOptions(kind: "worker" | "serverless", scriptsRoot: string): WorkerOptions;
+  /** The environment names such a Worker may read, or null when it may read all of it. */
+  workerEnv(kind: "worker" | "serverless"): readonly string[] | null;
   /** Calls `onChange` with a path relative to `dir` whenever something below it changes. */
   watch(dir: string, onChange: (relative: string) => void): () => void;
 }

@@ -1,6 +1,8 @@
 /**
  * A Worker host process: the unit the server can kill. The server spawns it with a scrubbed
- * environment; it connects back over a unix socket and starts or stops Web Workers when told.
+ * environment and writes its setup to stdin (nothing of the server's reaches a script through
+ * `process.env` or `process.argv`); it connects back over a unix socket and starts or stops Web
+ * Workers when told.
  * Each Worker opens its own connection to the server, so requests never pass through this thread.
  */
 import { connect } from "node:net";
@@ -11,20 +13,14 @@ import type {
   Envelope,
   FromHost,
   FromWorker,
+  HostSetup,
   ToHost,
   ToWorker,
   WorkerBoot,
 } from "../protocol/messages.ts";
 
-const socketPath = process.env.HOODY_EXEC_SOCKET ?? "";
-const token = process.env.HOODY_EXEC_HOST_TOKEN ?? "";
-const scriptsRoot = process.env.HOODY_EXEC_SCRIPTS_ROOT ?? "";
+const { socketPath, token, workerUrl, scriptsRoot } = await readSetup();
 const adapter = await getAdapter();
-delete process.env.HOODY_EXEC_HOST_TOKEN;
-
-// The sandbox bundled into one module (see sandbox-bundle.ts), or its source entry.
-const WORKER_URL = process.env.HOODY_EXEC_WORKER_URL ||
-  new URL("../sandbox/worker-entry.ts", import.meta.url);
 const workers = new Map<string, Worker>();
 
 const socket = connect(socketPath);
@@ -48,15 +44,15 @@ function onServer(message: ToHost, body: Bytes | null): void {
       workers.get(message.workerId)?.terminate();
       workers.delete(message.workerId);
       return;
+    default:
+      return message satisfies never;
   }
 }
 
 /** A direct Worker connects to the server itself; any other speaks through this host. */
 function spawnWorker(workerId: string, workerToken: string, direct: boolean): void {
-  const worker = new Worker(
-    WORKER_URL,
-    adapter.workerOptions(direct ? "worker" : "serverless", scriptsRoot),
-  );
+  const kind = direct ? "worker" : "serverless";
+  const worker = new Worker(workerUrl, adapter.workerOptions(kind, scriptsRoot));
   // A crash surfaces as the Worker's socket closing or its exit; keep the host alive.
   worker.onerror = (event) => event.preventDefault?.();
   if (!direct) {
@@ -64,7 +60,23 @@ function spawnWorker(workerId: string, workerToken: string, direct: boolean): vo
       send({ t: "from-worker", workerId, message: data.message } satisfies FromHost, data.body);
     worker.addEventListener("close", () => send({ t: "worker-exit", workerId } satisfies FromHost));
   }
-  const boot: WorkerBoot = { socketPath: direct ? socketPath : null, workerId, token: workerToken };
+  const boot: WorkerBoot = {
+    socketPath: direct ? socketPath : null,
+    workerId,
+    token: workerToken,
+    env: adapter.workerEnv(kind),
+  };
   worker.postMessage(boot);
   workers.set(workerId, worker);
+}
+
+/** The one JSON line the server writes to stdin (see HostSetup). */
+async function readSetup(): Promise<HostSetup> {
+  let text = "";
+  for await (const chunk of process.stdin) {
+    text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    if (text.includes("\n")) break;
+  }
+  process.stdin.destroy();
+  return JSON.parse(text) as HostSetup;
 }

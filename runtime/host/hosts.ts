@@ -7,7 +7,14 @@ import { join } from "node:path";
 import type { Adapter } from "../adapter/types.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import { safeEqual } from "../safe-equal.ts";
-import type { Bytes, FromHost, FromWorker, ToHost, ToWorker } from "../protocol/messages.ts";
+import type {
+  Bytes,
+  FromHost,
+  FromWorker,
+  HostSetup,
+  ToHost,
+  ToWorker,
+} from "../protocol/messages.ts";
 
 /** A Worker host process, as the server sees it. */
 export interface Host {
@@ -54,7 +61,7 @@ const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOM
 
 /**
  * Host processes and the unix socket everything connects back to. A host proves itself with a
- * token from its environment; a Worker with a one-time token the server minted for it, so script
+ * token it read from its stdin; a Worker with a one-time token the server minted for it, so script
  * code cannot open a second connection.
  */
 export async function createHosts(options: HostsOptions): Promise<Hosts> {
@@ -102,15 +109,18 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
   return {
     spawn() {
       const token = randomBytes(24).toString("hex");
-      const env: Record<string, string> = {
-        HOODY_EXEC_SOCKET: socketPath,
-        HOODY_EXEC_HOST_TOKEN: token,
-        HOODY_EXEC_WORKER_URL: options.workerUrl,
-        HOODY_EXEC_SCRIPTS_ROOT: options.scriptsRoot,
-      };
+      const env: Record<string, string> = {};
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
       const { exec, args } = options.adapter.command(HOST_ENTRY);
-      const child = spawn(exec, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+      const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });
+      const setup: HostSetup = {
+        socketPath,
+        token,
+        workerUrl: options.workerUrl,
+        scriptsRoot: options.scriptsRoot,
+      };
+      child.stdin?.on("error", () => {}); // a host that died at once: its exit says why
+      child.stdin?.end(`${JSON.stringify(setup)}\n`);
       children.add(child);
       let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
       const queue: [ToHost, Bytes | null][] = [];

@@ -115,8 +115,16 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     onHostMessage: (_host, message, body) => {
       const worker = message.t === "hello" ? undefined : workers.get(message.workerId);
       if (!worker) return;
-      if (message.t === "from-worker") onWorkerMessage(worker, message.message, body);
-      else gone(worker, "the Worker exited");
+      switch (message.t) {
+        case "from-worker":
+          return onWorkerMessage(worker, message.message, body);
+        case "worker-exit":
+          return gone(worker, "the Worker exited");
+        case "hello":
+          return;
+        default:
+          return message satisfies never;
+      }
     },
     onWorkerClosed: (id) => {
       const worker = workers.get(id);
@@ -304,8 +312,13 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       case "pong":
         worker.pongs.get(message.nonce)?.();
         return;
+      case "exit":
+        // Deno ends a Worker that exits without telling anyone: this message is how we know.
+        return gone(worker, `the script called process.exit(${message.code})`);
       case "hello":
         return;
+      default:
+        return message satisfies never;
     }
   }
 
@@ -515,6 +528,19 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       for (const worker of dedicated.values()) {
         if (worker.unit?.instance === patch.instance) deliver(worker, { t: "shared-patch", patch });
       }
+    },
+    recycle(instance) {
+      let count = 0;
+      for (const [name, worker] of [...dedicated]) {
+        if (instance !== null && worker.unit?.instance !== instance) continue;
+        dedicated.delete(name);
+        retire(worker);
+        count += 1;
+      }
+      return count;
+    },
+    get workerModeCount() {
+      return dedicated.size;
     },
     async restart() {
       const old = [...hosts];

@@ -85,6 +85,19 @@ export interface SharedPatch {
   ops: SharedOp[];
 }
 
+/**
+ * What a new host process needs, written to its stdin as one JSON line: never in its environment
+ * or argv, where a script could read it (`process.env`, `process.argv`, /proc/self/environ).
+ */
+export interface HostSetup {
+  socketPath: string;
+  /** Proves the host to the server once; forgotten after the hello. */
+  token: string;
+  /** Module every Worker starts from. */
+  workerUrl: string;
+  scriptsRoot: string;
+}
+
 // server -> host (control: a host only starts and stops Workers)
 export type ToHost =
   /** `direct`: the Worker opens its own socket (worker mode); else it speaks through the host. */
@@ -108,6 +121,11 @@ export interface WorkerBoot {
   socketPath: string | null;
   workerId: string;
   token: string;
+  /**
+   * The environment names this Worker may read, where the runtime enforces such a list (Deno's
+   * serverless Workers): `process.env` then lists just these, as on a runtime without the limit.
+   */
+  env: readonly string[] | null;
 }
 
 // server -> Worker (frames over the Worker's own socket)

@@ -1,4 +1,5 @@
 import type { Bytes, FetchInfo, Unit } from "../protocol/messages.ts";
+import type { ScriptMetadata } from "./request.ts";
 import { sse } from "./sse.ts";
 
 /** Sends a relative fetch to the server, which runs it through its own pipeline. */
@@ -9,6 +10,8 @@ export interface ExecutionContext {
   executionId: string;
   scriptPath: string;
   host: string;
+  /** Set once the request is parsed: the global `request` reads it. */
+  metadata: ScriptMetadata | null;
 }
 
 /** Runs a request's code with its context, and tells which context is running. */
@@ -64,6 +67,11 @@ export async function installGlobals(
   }
   globalThis.console = tagged;
   (globalThis as Record<string, unknown>).sse = sse;
+  // `request` (SPEC D11): the web-standard request of whichever request's code is running.
+  Object.defineProperty(globalThis, "request", {
+    configurable: true,
+    get: () => execution.current()?.metadata?.request,
+  });
 
   const modules = [unit.main, unit.pre, unit.post];
   if (modules.some((ref) => ref?.usesRequire)) {

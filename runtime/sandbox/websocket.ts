@@ -78,7 +78,8 @@ export function createSockets(post: Post, execution: Execution, scriptPath: stri
       if (hub.error && !isError) call(entry, () => hub.error!(entry.conn, error), true);
       else console.error(`WebSocket ${entry.conn.id}:`, error);
     };
-    const context = { executionId: entry.conn.id, scriptPath, host: entry.conn.metadata.hostname };
+    const { metadata } = entry.conn;
+    const context = { executionId: entry.conn.id, scriptPath, host: metadata.hostname, metadata };
     try {
       const result = execution.run(context, fn);
       if (result instanceof Promise) result.catch(fail);

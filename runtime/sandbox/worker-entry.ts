@@ -13,8 +13,15 @@ import type {
   WorkerBoot,
 } from "../protocol/messages.ts";
 import { type Channel, openChannel } from "./channel.ts";
+import { limitEnv } from "./env.ts";
 import { toErrorInfo } from "./error-info.ts";
-import { createExecution, type Execution, type FetchRelay, installGlobals } from "./globals.ts";
+import {
+  createExecution,
+  type Execution,
+  type ExecutionContext,
+  type FetchRelay,
+  installGlobals,
+} from "./globals.ts";
 import { loadScript } from "./invoke.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { type Reply, toBytes } from "./response.ts";
@@ -32,10 +39,6 @@ interface Loaded {
 
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<WorkerBoot>) => void) | null;
-  addEventListener(
-    type: string,
-    listener: (event: Event & { reason?: unknown; error?: unknown }) => void,
-  ): void;
 };
 
 let channel: Channel;
@@ -52,6 +55,7 @@ const send = (message: FromWorker, body: Bytes | null = null) => channel.post(me
 scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
   workerId = boot.workerId;
+  if (boot.env) limitEnv(boot.env);
   channel = await openChannel(boot, onServer);
   // A script may answer and then exit: what it already sent must leave first (Deno ends the
   // Worker at once, dropping unsent writes, and tells nobody: so say it).
@@ -103,6 +107,8 @@ function onServer(message: ToWorker, body: Bytes | null): void {
     case "ping":
       channel.post({ t: "pong", nonce: message.nonce });
       return;
+    default:
+      return message satisfies never;
   }
 }
 
@@ -162,8 +168,12 @@ async function handle(
   try {
     const ready = await loaded!;
     const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
-    const context = { executionId: request.executionId, scriptPath: request.scriptPath, host };
-    let metadata: ScriptMetadata | null = null;
+    const context: ExecutionContext = {
+      executionId: request.executionId,
+      scriptPath: request.scriptPath,
+      host,
+      metadata: null,
+    };
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
     let reply = await ready.execution.run(
       context,
@@ -171,11 +181,11 @@ async function handle(
         runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}, {
           ws: ready.sockets?.hub ?? null,
           open: () => openStream(id),
-          onMetadata: upgrade ? (m) => (metadata = m) : undefined,
+          onMetadata: (m) => (context.metadata = m),
         }),
     );
     ready.replica?.flush();
-    if (upgrade) reply = decideUpgrade(ready, request.executionId, metadata, reply);
+    if (upgrade) reply = decideUpgrade(ready, request.executionId, context.metadata, reply);
     if (reply.streaming) return;
     if (!reply.source) return send({ t: "result", id, response: reply.response }, reply.body);
     await sendBody(
@@ -207,13 +217,9 @@ function decideUpgrade(
   return { response: { status: 101, headers: [] }, body: null };
 }
 
-// A stray error in a timer or an unhandled rejection is logged and kept from closing the Worker.
-for (const type of ["error", "unhandledrejection"]) {
-  scope.addEventListener(type, (event) => {
-    event.preventDefault();
-    console.error(
-      `uncaught ${type === "error" ? "error" : "rejection"}:`,
-      event.reason ?? event.error ?? event,
-    );
-  });
-}
+// A stray error in a timer or an unhandled rejection is logged (tagged with its request where the
+// runtime still knows it) and kept from closing the Worker: a long-lived Worker keeps serving its
+// other requests and its globals. Both runtimes honour node's process events inside a Worker; Bun
+// ignores preventDefault() on the Worker's own `unhandledrejection` event.
+process.on("unhandledRejection", (reason) => console.error("uncaught rejection:", reason));
+process.on("uncaughtException", (error) => console.error("uncaught error:", error));

@@ -71,13 +71,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   ): Promise<Response> => {
     let cors: [string, string][] = [];
     let ticket: Ticket | null = null;
-    const url = new URL(request.url);
+    let path = "";
     try {
       // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
       const execId = parseInstanceId(request.headers.get("host"), config.defaultInstance);
       if (execId === null) {
         throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
       }
+      const url = parseRequestUrl(request.url);
+      path = url.pathname;
       checkPath(url.pathname);
       const clientIp = clientIpOf(request, socketIp, config.trustProxy);
 
@@ -186,7 +188,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         release?.();
       }
     } catch (error) {
-      return errorResponse(error, cors, config.debug, log, url.pathname);
+      return errorResponse(error, cors, config.debug, log, path);
     } finally {
       ticket?.release();
     }
@@ -287,6 +289,17 @@ function requestInfo(
     parameters: match.params,
     startedAt: Date.now(),
   };
+}
+
+/** The request's URL; a runtime builds it from the Host header, so a bad one is the client's fault. */
+function parseRequestUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch (cause) {
+    throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed", {
+      cause,
+    });
+  }
 }
 
 function clientIpOf(request: Request, socketIp: string, trustProxy: boolean): string {

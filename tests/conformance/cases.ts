@@ -469,4 +469,47 @@ export const CASES: Case[] = [
     },
     exchanges: [{ path: "/broken", status: 500, jsonHas: { code: "SCRIPT_ERROR" } }],
   },
+  {
+    name: "shows no server variable in process.env, and lists it without an error",
+    files: {
+      "env.ts":
+        `const names = Object.keys(process.env);\nreturn { hoody: names.filter((n) => n.startsWith("HOODY")), spread: typeof { ...process.env } };`,
+    },
+    exchanges: [{ path: "/env", status: 200, json: { hoody: [], spread: "object" } }],
+  },
+  {
+    name: "a stray rejection or a throw in a callback is logged, and the script keeps answering",
+    files: {
+      "stray.ts":
+        `Promise.reject(new Error("stray"));\nsetTimeout(() => { throw new Error("late"); }, 0);\nreturn "answered";`,
+      "after.ts": `await new Promise((r) => setTimeout(r, 20));\nreturn "still serving";`,
+    },
+    exchanges: [
+      { path: "/stray", status: 200, text: "answered" },
+      { path: "/after", status: 200, text: "still serving" },
+      { path: "/stray", status: 200, text: "answered" },
+    ],
+  },
+  {
+    name: "gives every script the web-standard request as the global request",
+    files: {
+      "req.ts":
+        `return { method: request.method, url: new URL(request.url).pathname + new URL(request.url).search, same: request === metadata.request };`,
+      "edge.ts": `module.exports = () => new Response(request.headers.get("x-who"));`,
+    },
+    exchanges: [
+      {
+        path: "/req?x=1",
+        init: { method: "POST", body: "hi" },
+        status: 200,
+        json: { method: "POST", url: "/req?x=1", same: true },
+      },
+      { path: "/edge", init: { headers: { "x-who": "me" } }, status: 200, text: "me" },
+    ],
+  },
+  {
+    name: "a script that exits before answering answers 502 at once, not at its timeout",
+    files: { "exit.ts": `// @timeout 20000\nprocess.exit(3);` },
+    exchanges: [{ path: "/exit", status: 502, jsonHas: { code: "SCRIPT_CRASHED" } }],
+  },
 ];

@@ -22,6 +22,8 @@ describe("execution modes", () => {
         `// @mode serverless\nconst g = globalThis as Record<string, number>;\ng.leak = (g.leak ?? 0) + 1;\nshared.n = (shared.n ?? 0) + 1;\nreturn { leak: g.leak, shared: shared.n };`,
       "1/spin.ts": `// @mode worker\n// @timeout 300\nwhile (true) {}`,
       "1/exit.ts": `// @mode worker\nsetTimeout(() => process.exit(3), 0);\nreturn "bye";`,
+      "1/stray.ts":
+        `// @mode worker\nlet count = 0;\nexport default async () => {\n  const mine = ++count;\n  Promise.reject(new Error("stray"));\n  setTimeout(() => { throw new Error("late"); }, 0);\n  await new Promise((r) => setTimeout(r, 20));\n  return { count: mine };\n};`,
       "2/inc.ts":
         `// @mode worker\nshared.visits = (shared.visits ?? 0) + 100;\nreturn { visits: shared.visits };`,
     });
@@ -30,6 +32,12 @@ describe("execution modes", () => {
   after(async () => {
     await server.stop();
     await dir[Symbol.asyncDispose]();
+  });
+
+  test("a stray rejection or a callback's throw keeps the Worker and its module state (worker mode only: a serverless Worker ends anyway)", async () => {
+    const [a, b] = await Promise.all([json(server, "/stray"), json(server, "/stray")]);
+    assert.deepEqual([a.count, b.count].sort(), [1, 2]);
+    assert.deepEqual(await json(server, "/stray"), { count: 3 });
   });
 
   test("a worker-mode write to shared is visible to the next request of any worker-mode script of the instance (worker mode only)", async () => {

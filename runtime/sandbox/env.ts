@@ -1,0 +1,19 @@
+/**
+ * Where the runtime lets a Worker read only some variables (Deno's serverless Workers), listing
+ * `process.env` throws there. The script gets a plain `process.env` of those names instead, so
+ * `Object.keys(process.env)` and `{ ...process.env }` work as on a runtime without the limit, and
+ * any other name reads as unset.
+ */
+export function limitEnv(names: readonly string[]): void {
+  const visible: Record<string, string> = {};
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined) visible[name] = value;
+  }
+  Object.defineProperty(process, "env", {
+    value: visible,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
