@@ -1,6 +1,6 @@
 /** Reads an instance folder into route records and middleware (SPEC §2, D4, D8). */
 import { readdir } from "node:fs/promises";
-import { fileToRoute, isMiddlewareFile } from "./pattern.ts";
+import { fileToRoute, isMiddlewareFile, SCRIPT_EXTENSIONS } from "./pattern.ts";
 import type { RouteRecord } from "./pattern.ts";
 
 export interface ScanEntry {
@@ -41,7 +41,12 @@ function isNotFound(error: unknown): boolean {
     error.code === "ENOENT";
 }
 
-/** Routes sorted by file path; for two `pre` (or `post`) files in one folder the first by name wins. */
+/** TypeScript first: `pre.ts` wins over `pre.js`, in the order of SCRIPT_EXTENSIONS. */
+function extensionRank(file: string): number {
+  return SCRIPT_EXTENSIONS.indexOf(file.slice(file.lastIndexOf(".")));
+}
+
+/** Routes sorted by file path; of two `pre` (or `post`) files in one folder, the TypeScript one wins. */
 export async function scanInstance(
   instanceDir: string,
   fs: ScanFs = nodeScanFs,
@@ -71,7 +76,8 @@ export async function scanInstance(
       const kind = isMiddlewareFile(file);
       if (kind !== null) {
         const slot = middleware.get(dir) ?? {};
-        slot[kind] ??= file;
+        const seen = slot[kind];
+        if (seen === undefined || extensionRank(file) < extensionRank(seen)) slot[kind] = file;
         middleware.set(dir, slot);
         continue;
       }

@@ -54,3 +54,22 @@ test("a package that does not exist answers 500 INSTALL_FAILED and leaves packag
     await server.stop();
   }
 });
+
+test("an ESM import of a registry package (with a dependency of its own) answers on the first request in a fresh root, in both modes", async () => {
+  await using dir = tmpScripts({
+    "1/odd.ts": 'import isOdd from "is-odd";\nexport default () => ({ odd: isOdd(3) });',
+    "1/odd-worker.ts":
+      '// @mode worker\nimport isOdd from "is-odd";\nexport default () => ({ odd: isOdd(4) });',
+  });
+  const server = await startServer(dir.root);
+  try {
+    const first = await request(server, "/odd");
+    assert.equal(first.status, 200, await first.clone().text());
+    assert.deepEqual(await first.json(), { odd: true });
+    const worker = await request(server, "/odd-worker");
+    assert.equal(worker.status, 200, await worker.clone().text());
+    assert.deepEqual(await worker.json(), { odd: false });
+  } finally {
+    await server.stop();
+  }
+});

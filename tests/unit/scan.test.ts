@@ -51,6 +51,7 @@ const TREE: Tree = {
   "api": {
     "hello.ts": "",
     "post.js": "",
+    "pre.js": "",
     "pre.mjs": "",
     "pre.ts": "",
     "script.sh": "",
@@ -75,7 +76,8 @@ describe("scanInstance", () => {
       result.middleware,
       new Map<string, { pre?: string; post?: string }>([
         ["", { pre: "pre.ts" }],
-        ["api", { pre: "api/pre.mjs", post: "api/post.js" }],
+        // TypeScript first: pre.ts wins over pre.js and pre.mjs, whatever the names' order.
+        ["api", { pre: "api/pre.ts", post: "api/post.js" }],
         ["pages/[[...path]]", { post: "pages/[[...path]]/post.ts" }],
       ]),
     );
