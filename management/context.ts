@@ -17,8 +17,15 @@ export interface ManagementContext {
   applyShared(patch: SharedPatch): void;
   /** Requests running right now. */
   activeRequests(): ActiveRequest[];
-  /** Drops compiled modules and cached scripts; worker-mode scripts get new Workers on their next request. */
+  /** Drops compiled modules and cached scripts (rebuilt on their next request). */
   clearCompiled(): void;
+  /**
+   * Worker-mode scripts of `instance` (every instance's when null) get fresh Workers, so their
+   * globals start over; `shared` survives. Returns how many Workers were retired.
+   */
+  recycleWorkers(instance: string | null): number;
+  /** Worker-mode Workers alive now. */
+  workerModeCount(): number;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
 }

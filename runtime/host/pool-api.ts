@@ -66,6 +66,14 @@ export interface HostPool {
     upgrade?: string,
   ): Promise<RunOutcome>;
   broadcast(patch: SharedPatch): void;
+  /**
+   * Retires the worker-mode Workers of `instance` (every instance's when null): each script gets a
+   * fresh Worker, with fresh globals, on its next request; `shared` lives in the server and stays.
+   * Returns how many were retired.
+   */
+  recycle(instance: string | null): number;
+  /** Worker-mode Workers alive now. */
+  readonly workerModeCount: number;
   /** Replaces every host process; resolves when the new ones are connected. */
   restart(): Promise<void>;
   close(): Promise<void>;
