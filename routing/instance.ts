@@ -1,4 +1,5 @@
 /** Host header -> instance id (SPEC D3). Pure. */
+import { isHiddenName } from "./pattern.ts";
 
 const INSTANCE_ID = /^[A-Za-z0-9_]+$/;
 // Several Host values joined by a proxy, smuggled whitespace or control characters.
@@ -7,8 +8,12 @@ const MALFORMED_HOST = /[,\s\x00-\x1f\x7f]/;
 const PORT = /^[0-9]{1,5}$/;
 const LABEL_MARK = "exec-";
 
+/**
+ * An id that may name an instance: `[A-Za-z0-9_]+` and not hidden (D4), so `_hoody` (server
+ * data) and `node_modules` (the scripts' packages) are never served, listed or managed.
+ */
 export function isValidInstanceId(id: string): boolean {
-  return INSTANCE_ID.test(id);
+  return INSTANCE_ID.test(id) && !isHiddenName(id);
 }
 
 /** The host name without its port; null when the port part is not a port. */
@@ -25,7 +30,11 @@ function stripPort(host: string): string | null {
   return PORT.test(host.slice(colon + 1)) ? host.slice(0, colon) : null;
 }
 
-/** The id from a first DNS label that ends in `exec-{id}` (`abc-def-exec-2`, `EXEC-test`). */
+/**
+ * The id from a DNS label that ends in `exec-{id}` (`abc-def-exec-2`, `EXEC-test`), as written:
+ * a hidden id is still returned, so that the request answers "no such instance" rather than
+ * falling through to the default one.
+ */
 function idFromLabel(label: string): string | null {
   // An id has no "-", so the mark can only end at the label's last dash.
   const start = label.lastIndexOf("-") + 1 - LABEL_MARK.length;
@@ -34,11 +43,12 @@ function idFromLabel(label: string): string | null {
   }
   if (start > 0 && label[start - 1] !== "-") return null;
   const id = label.slice(start + LABEL_MARK.length);
-  return isValidInstanceId(id) ? id : null;
+  return INSTANCE_ID.test(id) ? id : null;
 }
 
 /**
  * The instance a request is for: the Host's first DNS label when it ends in `exec-{id}`, else
+ * the second one (a `{sub}.` prefix: `foo.abc-exec-2.example.com`, SPEC §1), else
  * `defaultInstance` (also for a missing Host). Null when the Host is malformed (answer 400).
  */
 export function parseInstanceId(host: string | null, defaultInstance: string): string | null {
@@ -47,6 +57,6 @@ export function parseInstanceId(host: string | null, defaultInstance: string): s
   const name = stripPort(host);
   if (name === null || name === "") return null;
   if (name.startsWith("[")) return defaultInstance;
-  const dot = name.indexOf(".");
-  return idFromLabel(dot === -1 ? name : name.slice(0, dot)) ?? defaultInstance;
+  const [first = "", second = ""] = name.split(".", 2);
+  return idFromLabel(first) ?? idFromLabel(second) ?? defaultInstance;
 }

@@ -38,6 +38,14 @@ export const SCRIPT_EXTENSIONS: readonly string[] = Object.freeze([
   ".jsx",
 ]);
 
+/**
+ * D4: a name starting with `_` or `.`, or `node_modules`, is hidden: never a route, never an
+ * instance, never listed. The one rule every part of the server applies to a path segment.
+ */
+export function isHiddenName(name: string): boolean {
+  return name.startsWith("_") || name.startsWith(".") || name === "node_modules";
+}
+
 const TYPE_RANK: Record<RouteType, number> = {
   "static": 0,
   "dynamic": 1,
@@ -58,9 +66,7 @@ interface ScriptPath {
 function splitScriptPath(file: string): ScriptPath | null {
   const parts = file.split("/");
   for (const part of parts) {
-    if (part === "" || part.startsWith("_") || part.startsWith(".") || part === "node_modules") {
-      return null;
-    }
+    if (part === "" || isHiddenName(part)) return null;
   }
   const base = parts.pop() ?? "";
   const dot = base.lastIndexOf(".");

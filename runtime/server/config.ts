@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { isValidInstanceId } from "../../routing/instance.ts";
 
 export interface ServeConfig {
   /** Folder holding one sub-folder per instance. @default "./scripts" */
@@ -65,9 +66,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   if (!Number.isInteger(config.memoryMb) || config.memoryMb < 0) {
     throw new Error(`--memory-mb must be a non-negative integer (got ${config.memoryMb})`);
   }
-  if (!/^[A-Za-z0-9_]+$/.test(config.defaultInstance)) {
+  if (!isValidInstanceId(config.defaultInstance)) {
     throw new Error(
-      `--default-instance must match [A-Za-z0-9_]+ (got "${config.defaultInstance}")`,
+      `--default-instance must match [A-Za-z0-9_]+, not start with _ nor be node_modules (got "${config.defaultInstance}")`,
     );
   }
   if (!config.adminToken && !isLoopback(config.host)) {

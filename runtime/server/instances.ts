@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { scanInstance } from "../../routing/scan.ts";
 import { createRouteTable, type RouteTable } from "../../routing/table.ts";
 import { isValidInstanceId } from "../../routing/instance.ts";
+import { isHiddenName } from "../../routing/pattern.ts";
 import type { Compiler } from "../compile/compiler.ts";
 import type { Logger } from "../log.ts";
 import { createScriptCache, type ScriptCache } from "./scripts.ts";
@@ -93,10 +94,7 @@ export function createInstanceRegistry(
     changed(relative) {
       const [id = "", ...rest] = relative.split(/[\\/]/);
       const file = rest.join("/");
-      if (
-        rest.some((segment) => segment.startsWith("_") || segment.startsWith(".")) ||
-        id.startsWith("_")
-      ) return;
+      if (isHiddenName(id) || rest.some(isHiddenName)) return;
       const instance = instances.get(id);
       if (!instance) return;
       if (!isDirectory(instance.dir)) {

@@ -14,7 +14,17 @@ const HOSTS: [string | null, string | null][] = [
   ["p-c-Exec-Test.localhost", "Test"],
   ["exec-my_inst.localhost", "my_inst"],
   ["exec-2.localhost.", "2"],
-  ["sub.exec-2.localhost", DEFAULT],
+  // A `{sub}.` prefix (SPEC §1): the instance label is then the second one.
+  ["sub.exec-2.localhost", "2"],
+  ["foo.abc-exec-2.example.com", "2"],
+  ["foo.abc-exec-2.example.com:8443", "2"],
+  ["foo.exec-2", "2"],
+  ["a.b.exec-2.localhost", DEFAULT],
+  ["foo.myexec-2.localhost", DEFAULT],
+  // Hidden ids are returned as named, so the request answers 404 instead of reaching instance 1.
+  ["exec-node_modules.localhost", "node_modules"],
+  ["exec-_hoody.localhost", "_hoody"],
+  ["foo.exec-node_modules.localhost", "node_modules"],
   ["myexec-2.localhost", DEFAULT],
   ["exec-.localhost", DEFAULT],
   ["exec-foo-bar.localhost", DEFAULT],
@@ -69,6 +79,13 @@ describe("isValidInstanceId", () => {
     ["a/b", false],
     ["é", false],
     ["a b", false],
+    // Hidden names (D4) are never instances.
+    ["node_modules", false],
+    ["_hoody", false],
+    ["_", false],
+    ["__proto__", false],
+    ["node_modules2", true],
+    ["a_", true],
   ];
   for (const [id, valid] of CASES) {
     test(`${JSON.stringify(id)} -> ${valid}`, () => {
