@@ -5,12 +5,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type TS from "typescript";
+import { describeType, type JsonSchema } from "./type-shape.ts";
 
 export interface TypeCheckRequest {
   id: number;
   source: string;
   /** Absolute; its extension picks TS or JS, its folder where packages resolve from. */
   filename: string;
+  /** A type to describe as JSON Schema too (validate/return-type's `parsedType`). */
+  describe?: string;
 }
 
 export interface TypeCheckDiagnostic {
@@ -21,7 +24,7 @@ export interface TypeCheckDiagnostic {
 }
 
 export type TypeCheckReply =
-  | { id: number; ok: true; diagnostics: TypeCheckDiagnostic[] }
+  | { id: number; ok: true; diagnostics: TypeCheckDiagnostic[]; described?: JsonSchema }
   | { id: number; ok: false; message: string };
 
 interface WorkerScope {
@@ -124,7 +127,11 @@ function check(request: TypeCheckRequest): TypeCheckDiagnostic[] {
 scope.onmessage = (event) => {
   const request = event.data;
   try {
-    scope.postMessage({ id: request.id, ok: true, diagnostics: check(request) });
+    const diagnostics = check(request);
+    const described = request.describe === undefined
+      ? undefined
+      : describeType(ts, request.describe);
+    scope.postMessage({ id: request.id, ok: true, diagnostics, described });
   } catch (error) {
     scope.postMessage({
       id: request.id,

@@ -2,6 +2,7 @@
  * A real type-check of one script against the injected globals (types/index.d.ts, SPEC §28.5), in
  * a Worker of its own that stays warm between checks and ends itself after a quiet minute.
  */
+import type { JsonSchema } from "./type-shape.ts";
 import type { TypeCheckDiagnostic, TypeCheckReply, TypeCheckRequest } from "./typecheck-worker.ts";
 
 export type { TypeCheckDiagnostic };
@@ -47,18 +48,34 @@ export function closeTypeChecker(): void {
   worker = undefined;
 }
 
-/** Type errors of `source` as the file `filename` (absolute; its extension picks TS or JS). */
-export function typeCheck(source: string, filename: string): Promise<TypeCheckDiagnostic[]> {
+type Checked = Extract<TypeCheckReply, { ok: true }>;
+
+function ask(request: Omit<TypeCheckRequest, "id">): Promise<Checked> {
   clearTimeout(idle);
   worker ??= start();
   const id = nextId++;
-  const reply = new Promise<TypeCheckDiagnostic[]>((resolve, reject) => {
+  const reply = new Promise<Checked>((resolve, reject) => {
     pending.set(id, (value) => {
       if (value instanceof Error) reject(value);
       else if (!value.ok) reject(new Error(`the type-checker failed: ${value.message}`));
-      else resolve(value.diagnostics);
+      else resolve(value);
     });
   });
-  worker.postMessage({ id, source, filename } satisfies TypeCheckRequest);
+  worker.postMessage({ id, ...request } satisfies TypeCheckRequest);
   return reply;
+}
+
+/** Type errors of `source` as the file `filename` (absolute; its extension picks TS or JS). */
+export async function typeCheck(source: string, filename: string): Promise<TypeCheckDiagnostic[]> {
+  return (await ask({ source, filename })).diagnostics;
+}
+
+/** Like typeCheck, and the type `definition` described as JSON Schema, in one round trip. */
+export async function typeCheckDescribing(
+  source: string,
+  filename: string,
+  definition: string,
+): Promise<{ diagnostics: TypeCheckDiagnostic[]; described: JsonSchema }> {
+  const reply = await ask({ source, filename, describe: definition });
+  return { diagnostics: reply.diagnostics, described: reply.described ?? {} };
 }
