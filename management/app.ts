@@ -14,12 +14,16 @@ import { API_PREFIX, createOpenApiDocument, toYaml } from "./openapi.ts";
 import { routeEndpoints } from "./routes.ts";
 import { scriptEndpoints } from "./scripts.ts";
 import { stateEndpoints } from "./state.ts";
+import { withSubdomain } from "./subdomain.ts";
 import { systemEndpoints } from "./system.ts";
 import { validateEndpoints } from "./validate.ts";
 
-/** Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read this list. */
+/**
+ * Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read
+ * this list. Each takes `subdomain` (SPEC §17).
+ */
 export function createEndpoints(context: ManagementContext): Endpoint[] {
-  return [
+  const endpoints = [
     ...systemEndpoints(context),
     ...instanceEndpoints(context),
     ...scriptEndpoints(context),
@@ -30,6 +34,7 @@ export function createEndpoints(context: ManagementContext): Endpoint[] {
     ...packageEndpoints(context),
     ...validateEndpoints(context),
   ];
+  return endpoints.map(withSubdomain);
 }
 
 /** The paths of the OpenAPI document: at the root as SPEC §1 has them, and under the API prefix. */

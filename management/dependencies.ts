@@ -44,7 +44,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "GET",
       path: "/dependencies/bundled",
-      cli: { group: "dependencies", verb: "bundled" },
+      cli: { group: "dependencies", verb: "bundled", aliases: ["packages list"] },
       summary: "Modules every script may use with no install (the runtime's built-ins)",
       input: z.object({}),
       handler() {
@@ -62,7 +62,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "POST",
       path: "/dependencies/check",
-      cli: { group: "dependencies", verb: "check" },
+      cli: { group: "dependencies", verb: "check", aliases: ["packages check"] },
       summary: "Which of the modules (or those the code imports) are installed",
       input: z.object({
         code: z.string().max(512 * 1024).optional().describe("Source to scan for imports"),
@@ -113,7 +113,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "POST",
       path: "/dependencies/install",
-      cli: { group: "dependencies", verb: "install" },
+      cli: { group: "dependencies", verb: "install", aliases: ["packages add-modules"] },
       summary: "Installs packages into the scripts root now (waits for the installer)",
       input: z.object({
         modules: z.union([z.string(), z.array(z.string())]).describe(
@@ -124,7 +124,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
       async handler(input) {
         const specs = parseSpecs("modules", moduleList(input.modules));
         if (specs.length === 0) {
-          throw validationError("modules", "at least one package is required");
+          throw validationError("modules", "modules must name at least one package");
         }
         const installer = installerFor(context.root);
         const details: Record<string, unknown>[] = [];

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ManagementContext } from "./context.ts";
 import type { ManagementEnv } from "./env.ts";
 import { validationError } from "./errors.ts";
+import { checkSubdomain } from "./subdomain.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -15,8 +16,11 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   method: HttpMethod;
   /** Below /api/v1/exec, e.g. "/scripts/read". */
   path: string;
-  /** CLI: `hoody-exec <group> <verb>`. */
-  cli: { group: string; verb: string; positional?: string };
+  /**
+   * CLI: `hoody-exec <group> <verb>`; `aliases` are further command paths for the same call, as
+   * the original `hoody exec` CLI names them ("health", "packages json read").
+   */
+  cli: { group: string; verb: string; positional?: string; aliases?: readonly string[] };
   summary: string;
   /** Query (GET/DELETE) or JSON body merged with the query (the query wins, SPEC §17). */
   input: S;
@@ -60,11 +64,16 @@ export function fieldTypes(endpoint: Endpoint): Record<string, string> {
   return out;
 }
 
-/** Query strings become the types the schema declares (`?confirm=true` -> true). */
+/**
+ * Query strings become the types the schema declares (`?confirm=true` -> true). An empty value
+ * means "no constraint" and counts as absent: clients send every filter, set or not
+ * (`scripts/list?label=&mode=`).
+ */
 function coerceQuery(endpoint: Endpoint, query: Record<string, string>): Record<string, unknown> {
   const types = fieldTypes(endpoint);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(query)) {
+    if (value === "") continue;
     const type = types[name];
     if (type === "boolean" && (value === "true" || value === "false")) out[name] = value === "true";
     else if ((type === "integer" || type === "number") && /^-?\d+(\.\d+)?$/.test(value)) {
@@ -75,7 +84,10 @@ function coerceQuery(endpoint: Endpoint, query: Record<string, string>): Record<
   return out;
 }
 
-async function readInput(endpoint: Endpoint, c: Context<ManagementEnv>): Promise<unknown> {
+async function readInput(
+  endpoint: Endpoint,
+  c: Context<ManagementEnv>,
+): Promise<Record<string, unknown>> {
   const query = coerceQuery(endpoint, c.req.query());
   let body: unknown = {};
   if (endpoint.method === "POST" || endpoint.method === "PUT") {
@@ -84,11 +96,11 @@ async function readInput(endpoint: Endpoint, c: Context<ManagementEnv>): Promise
       try {
         body = JSON.parse(text);
       } catch {
-        throw validationError("body", "the request body is not valid JSON");
+        throw validationError("body", "Invalid JSON in the request body");
       }
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw validationError("body", "the request body must be a JSON object");
+      throw validationError("body", "The request body must be a JSON object");
     }
   }
   const input: Record<string, unknown> = { ...(body as object), ...query };
@@ -98,20 +110,31 @@ async function readInput(endpoint: Endpoint, c: Context<ManagementEnv>): Promise
   return input;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): [string, string] {
-  const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "body";
-  return [field, issue.message];
-}
+const fieldOf = (path: readonly PropertyKey[] | undefined) =>
+  path && path.length > 0 ? path.map(String).join(".") : "body";
+
+/**
+ * Messages for zod's own issues, naming the field in the sentence; a schema's own message (SPEC's
+ * bare texts: "Missing code in request body") takes precedence over these.
+ */
+const ISSUE_MESSAGES: z.core.$ZodErrorMap = (issue) => {
+  if (issue.input === undefined) return `${fieldOf(issue.path)} is required`;
+  const base = z.locales.en().localeError(issue);
+  const text = typeof base === "string" ? base : base?.message;
+  return text === undefined ? undefined : `${text} (${fieldOf(issue.path)})`;
+};
 
 /** Mounts every endpoint on one hono app, each input validated by its zod schema first. */
 export function mountEndpoints(endpoints: readonly Endpoint[]): Hono<ManagementEnv> {
   const app = new Hono<ManagementEnv>();
   for (const endpoint of endpoints) {
     app.on(endpoint.method, endpoint.path, async (c) => {
-      const parsed = endpoint.input.safeParse(await readInput(endpoint, c));
+      const input = await readInput(endpoint, c);
+      checkSubdomain(input.subdomain);
+      const parsed = endpoint.input.safeParse(input, { error: ISSUE_MESSAGES });
       if (!parsed.success) {
-        const [field, message] = describeIssue(parsed.error.issues[0]!);
-        throw validationError(field, message);
+        const issue = parsed.error.issues[0]!;
+        throw validationError(fieldOf(issue.path), issue.message);
       }
       const result = await endpoint.handler(parsed.data, c);
       return result instanceof Response ? result : c.json(result as object);

@@ -18,9 +18,12 @@ export class ApiError extends Error {
   }
 }
 
-/** 400 VALIDATION_ERROR naming the field that failed. */
+/**
+ * 400 VALIDATION_ERROR naming the field that failed in `field`; `message` is the whole sentence,
+ * as clients match it (SPEC's bare texts: "confirm=true parameter required for safety").
+ */
 export function validationError(field: string, message: string): ApiError {
-  return new ApiError(400, "VALIDATION_ERROR", `${field}: ${message}`, { field });
+  return new ApiError(400, "VALIDATION_ERROR", message, { field });
 }
 
 export function conflict(message: string): ApiError {

@@ -2,22 +2,21 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { isValidInstanceId } from "../routing/instance.ts";
+import { isHiddenName } from "../routing/pattern.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";
 
-/** Files an instance holds, leaving out `_`/`.` folders (server data, dependencies). */
+/** Files an instance holds, leaving out hidden names (D4: server data, dependencies). */
 async function countFiles(dir: string): Promise<number> {
   let count = 0;
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    if (entry.name.startsWith("_") || entry.name.startsWith(".") || entry.name === "node_modules") {
-      continue;
-    }
+    if (isHiddenName(entry.name)) continue;
     count += entry.isDirectory() ? await countFiles(join(dir, entry.name)) : 1;
   }
   return count;
 }
 
-/** GET /list: every instance folder under the scripts root (SPEC §17). */
+/** GET /list: every instance folder under the scripts root (SPEC §17); hidden ones never (D4). */
 export function instanceEndpoints(context: ManagementContext): Endpoint[] {
   return [
     defineEndpoint({
@@ -28,9 +27,7 @@ export function instanceEndpoints(context: ManagementContext): Endpoint[] {
       input: z.object({}),
       async handler() {
         const entries = await readdir(context.root, { withFileTypes: true }).catch(() => []);
-        const ids = entries.filter((e) =>
-          e.isDirectory() && isValidInstanceId(e.name) && !e.name.startsWith("_")
-        );
+        const ids = entries.filter((e) => e.isDirectory() && isValidInstanceId(e.name));
         const execIds = await Promise.all(
           ids.map(async (e) => ({
             id: e.name,

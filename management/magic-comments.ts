@@ -2,7 +2,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { MAGIC_COMMENT_SCHEMA } from "../runtime/script/directive-schema.ts";
+import { isHiddenName } from "../routing/pattern.ts";
+import { MAGIC_COMMENT_SCHEMA } from "../runtime/script/magic-comment-document.ts";
 import { parseDirectives, parseDirectiveValue } from "../runtime/script/directives.ts";
 import { ServerError } from "../runtime/errors.ts";
 import type { Instance } from "../runtime/server/instances.ts";
@@ -37,7 +38,10 @@ export function parseChanges(input: Record<string, unknown> | string): CommentCh
   const entries: [string, unknown][] = [];
   if (typeof input === "string") {
     if (new TextEncoder().encode(input).length > MAX_BLOCK_BYTES) {
-      throw validationError("comments", `the block must be at most ${MAX_BLOCK_BYTES} bytes`);
+      throw validationError(
+        "comments",
+        `The comment block must be at most ${MAX_BLOCK_BYTES} bytes`,
+      );
     }
     for (const raw of input.split("\n")) {
       const line = raw.replace(/\r$/, "");
@@ -46,7 +50,9 @@ export function parseChanges(input: Record<string, unknown> | string): CommentCh
       if (!match) {
         throw validationError(
           "comments",
-          `every line must read "// @name value" (got ${JSON.stringify(line.slice(0, 80))})`,
+          `Every line of comments must read "// @name value" (got ${
+            JSON.stringify(line.slice(0, 80))
+          })`,
         );
       }
       entries.push([match[1]!, match[2]!.trim()]);
@@ -57,7 +63,7 @@ export function parseChanges(input: Record<string, unknown> | string): CommentCh
   for (const [name, value] of entries) {
     const spec = findSpec(name);
     if (!spec) {
-      throw validationError(`comments.${name}`, `unknown directive @${name.replace(/^@/, "")}`);
+      throw validationError(`comments.${name}`, `Unknown directive @${name.replace(/^@/, "")}`);
     }
     const bare = spec.directive.slice(1);
     if (value === null) {
@@ -76,7 +82,8 @@ interface Plan {
   file: string;
   current: Record<string, string>;
   proposed: Record<string, string>;
-  changes: { directive: string; from: string | null; to: string | null }[];
+  /** One line per directive that changes: `@mode: serverless -> worker`. */
+  changes: string[];
   source: string;
 }
 
@@ -94,17 +101,15 @@ function plan(file: string, source: string, changes: CommentChanges): Plan {
       );
     }
   }
-  const redact = (name: string, value: string | undefined) =>
-    value === undefined ? null : findSpec(name)?.secret ? REDACTED : value;
+  const shown = (name: string, value: string | undefined) =>
+    value === undefined ? "(none)" : findSpec(name)?.secret ? REDACTED : value;
   return {
     file,
     current: redactPresent(before),
     proposed: redactPresent(after),
-    changes: [...changes.keys()].filter((n) => before[n] !== after[n]).map((n) => ({
-      directive: `@${n}`,
-      from: redact(n, before[n]),
-      to: redact(n, after[n]),
-    })),
+    changes: [...changes.keys()].filter((n) => before[n] !== after[n]).map((n) =>
+      `@${n}: ${shown(n, before[n])} -> ${shown(n, after[n])}`
+    ),
     source: next,
   };
 }
@@ -150,8 +155,7 @@ async function scriptsIn(
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
-    if (e.name.startsWith(".") || e.name.startsWith("_") || e.name === "node_modules") continue;
-    if (e.isSymbolicLink()) continue;
+    if (isHiddenName(e.name) || e.isSymbolicLink()) continue;
     const path = base === "" ? e.name : `${base}/${e.name}`;
     if (e.isDirectory() && recursive) {
       out.push(...await scriptsIn(join(dir, e.name), path, ext, true));
@@ -274,14 +278,24 @@ export function magicCommentEndpoints(context: ManagementContext): Endpoint[] {
           proposed,
           changes,
         }));
+        const scope = {
+          directory: dir.file,
+          execId: instance.id,
+          recursive: input.recursive,
+          comments: Object.fromEntries(changes),
+        };
         if (input.dry_run) {
           return {
             dry_run: true,
+            ...scope,
             would_affect: { total: files.length, files: [...shown, ...failed] },
+            message: "Preview only - set dry_run=false to apply changes",
           };
         }
         return {
           dry_run: false,
+          ...scope,
+          message: "Magic comments updated successfully",
           results: {
             total: files.length,
             updated: done.length,

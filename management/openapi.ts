@@ -30,7 +30,9 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
     tags: [endpoint.cli.group],
     responses: {
       "200": { description: "Success: the documented object, at top level (no envelope)" },
-      "400": errorResponse("VALIDATION_ERROR (names the field) or BAD_PATH"),
+      "400": errorResponse(
+        "VALIDATION_ERROR (names the field), BAD_PATH or UNSUPPORTED_SUBDOMAIN",
+      ),
       ...(endpoint.open ? {} : {
         "401": errorResponse("UNAUTHORIZED: admin token missing or wrong"),
         "403": errorResponse(
@@ -51,7 +53,7 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
     }));
   } else if (Object.keys(properties).length > 0) {
     op.requestBody = {
-      required: true,
+      required: (schema.required?.length ?? 0) > 0,
       content: { "application/json": { schema } },
     };
   }

@@ -48,7 +48,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "GET",
       path: "/package/read",
-      cli: { group: "packages", verb: "read" },
+      cli: { group: "packages", verb: "read", aliases: ["packages json read"] },
       summary: "The scripts root's package.json",
       input: z.object({}),
       handler() {
@@ -69,7 +69,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "POST",
       path: "/package/init",
-      cli: { group: "packages", verb: "init" },
+      cli: { group: "packages", verb: "init", aliases: ["packages json init"] },
       summary: "Creates the scripts root's package.json",
       input: z.object({
         name: z.string().max(214).default("hoody-exec-project"),
@@ -80,11 +80,12 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
       handler: (input) =>
         locked(async () => {
           if (!isValidPackageName(input.name)) {
-            throw validationError("name", "is not a valid npm package name");
+            throw validationError("name", `${input.name} is not a valid npm package name`);
           }
           if (existsSync(path()) && !input.force) {
             throw conflict("package.json exists: pass force=true to replace it");
           }
+          const existed = existsSync(path());
           const previous = input.force ? readPackageJson(context.root) : null;
           const content: PackageJson = {
             name: input.name,
@@ -98,13 +99,18 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
             devDependencies: dependenciesOf(previous, true),
           };
           await writePackageJson(context.root, content);
-          return { message: "package.json created", path: "package.json", content };
+          return {
+            message: "package.json created successfully",
+            path: "package.json",
+            content,
+            created: !existed,
+          };
         }),
     }),
     defineEndpoint({
       method: "POST",
       path: "/package/update",
-      cli: { group: "packages", verb: "update" },
+      cli: { group: "packages", verb: "update", aliases: ["packages json update"] },
       summary: "Changes dependencies, scripts and fields of package.json (does not install)",
       input: z.object({
         dependencies: z.unknown().optional().describe('{"name": "1.2.3"}'),
@@ -244,14 +250,16 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
       cli: { group: "packages", verb: "pin" },
       summary: "Strips ^ and ~ from declared versions (does not install)",
       input: z.object({
-        packages: z.array(z.string().min(1).max(128)).min(1).max(64),
+        packages: z.array(z.string().min(1).max(128)).max(64).optional().describe(
+          "Names to pin; none = every declared dependency",
+        ),
       }),
       handler: (input) =>
         locked(async () => {
           const pkg = read();
           const deps = dependenciesOf(pkg);
           const pinned: string[] = [];
-          for (const name of input.packages) {
+          for (const name of input.packages ?? Object.keys(deps)) {
             const range = deps[name];
             if (range === undefined || !/^[\^~]/.test(range)) continue;
             deps[name] = range.slice(1);
@@ -260,7 +268,9 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
           pkg.dependencies = deps;
           if (pinned.length > 0) await writePackageJson(context.root, pkg);
           return {
-            message: pinned.length ? `Pinned ${pinned.length} package(s)` : "Nothing to pin",
+            message: pinned.length
+              ? "Dependencies pinned to exact versions"
+              : "All dependencies are already pinned to exact versions",
             pinned,
             count: pinned.length,
             dependencies: deps,

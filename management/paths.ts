@@ -19,11 +19,16 @@ const DECODE_PASSES = 8;
 const MANAGEMENT_PREFIX = "/api/v1/exec";
 
 function bad(field: string, message: string): ApiError {
-  return new ApiError(400, "BAD_PATH", `${field}: ${message}`, { field });
+  return new ApiError(400, "BAD_PATH", message, { field });
 }
 
 function forbidden(field: string, message: string): ApiError {
-  return new ApiError(403, "FORBIDDEN", `${field}: ${message}`, { field });
+  return new ApiError(403, "FORBIDDEN", message, { field });
+}
+
+/** A `..` segment is an attempt to leave the instance folder: 403, as SPEC §18 has it. */
+function traversal(field: string): ApiError {
+  return forbidden(field, `${field} must not contain .. segments (path traversal)`);
 }
 
 // deno-lint-ignore no-control-regex
@@ -37,9 +42,9 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
   let path = input;
   for (let pass = 0; pass <= DECODE_PASSES; pass++) {
     if (UNSAFE_CHARS.test(path)) {
-      throw bad(field, "must not contain control characters, NUL or backslashes");
+      throw bad(field, `${field} must not contain control characters, NUL or backslashes`);
     }
-    if (pass === DECODE_PASSES) throw bad(field, "is encoded too many times");
+    if (pass === DECODE_PASSES) throw bad(field, `${field} is encoded too many times`);
     let decoded: string;
     try {
       decoded = decodeURIComponent(path);
@@ -47,33 +52,40 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
       break; // A "%" that is not an escape is a literal character of the name.
     }
     if (decoded === path) break;
-    if (decoded.split("/").some((s) => s === ".." || s === ".")) {
-      throw bad(field, "must not contain . or .. segments");
-    }
+    const segments = decoded.split("/");
+    if (segments.includes("..")) throw traversal(field);
+    if (segments.includes(".")) throw bad(field, `${field} must not contain . segments`);
     path = decoded;
   }
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
-    throw bad(field, "must be relative to the instance folder (no leading / or drive letter)");
+    throw bad(
+      field,
+      `${field} must be relative to the instance folder (no leading / or drive letter)`,
+    );
   }
   if (path.length > MAX_PATH_LENGTH) {
-    throw bad(field, `must be at most ${MAX_PATH_LENGTH} characters (got ${path.length})`);
+    throw bad(field, `${field} must be at most ${MAX_PATH_LENGTH} characters (got ${path.length})`);
   }
   const trimmed = path.endsWith("/") ? path.slice(0, -1) : path;
   if (trimmed === "") {
     if (allowRoot) return "";
-    throw bad(field, "is required");
+    throw bad(field, `${field} is required`);
   }
   for (const segment of trimmed.split("/")) {
-    if (segment === "" || segment === "." || segment === "..") {
-      throw bad(field, "must not contain empty, . or .. segments");
+    if (segment === "..") throw traversal(field);
+    if (segment === "" || segment === ".") {
+      throw bad(field, `${field} must not contain empty or . segments`);
     }
     if (segment.length > MAX_SEGMENT_LENGTH) {
-      throw bad(field, `has a name longer than ${MAX_SEGMENT_LENGTH} characters`);
+      throw bad(field, `${field} has a name longer than ${MAX_SEGMENT_LENGTH} characters`);
     }
     if (segment === "node_modules") throw forbidden(field, "Path is excluded from access");
   }
   if (isUnderManagement(trimmed)) {
-    throw forbidden(field, `a script cannot live under ${MANAGEMENT_PREFIX} (the management API)`);
+    throw forbidden(
+      field,
+      `A script cannot live under ${MANAGEMENT_PREFIX} (the management API)`,
+    );
   }
   return trimmed;
 }
@@ -95,9 +107,12 @@ export function getInstance(
 ): Instance {
   const id = execId ?? context.defaultInstance;
   if (!isValidInstanceId(id)) {
-    throw new ApiError(400, "VALIDATION_ERROR", "execId: must match [A-Za-z0-9_]+", {
-      field: "execId",
-    });
+    throw new ApiError(
+      400,
+      "VALIDATION_ERROR",
+      "execId must be an instance id: [A-Za-z0-9_]+, neither starting with _ nor node_modules",
+      { field: "execId" },
+    );
   }
   const instance = context.instances.get(id);
   if (!instance) {
@@ -145,7 +160,7 @@ export async function locate(instance: Instance, file: string, field: string): P
     if (stat) {
       const real = await realpath(probe).catch(() => null);
       if (real === null || !isInside(root, real)) {
-        throw forbidden(field, "leads outside the instance folder (symlink)");
+        throw forbidden(field, `${field} leads outside the instance folder (symlink)`);
       }
       break;
     }

@@ -21,7 +21,7 @@ export function routeEndpoints(context: ManagementContext): Endpoint[] {
   const instanceFor = (input: { execId?: string; hostname?: string }) => {
     if (input.execId !== undefined) return getInstance(context, input.execId);
     const id = parseInstanceId(input.hostname ?? null, context.defaultInstance);
-    if (id === null) throw validationError("hostname", "is not a valid Host header value");
+    if (id === null) throw validationError("hostname", "hostname is not a valid Host header value");
     return getInstance(context, id);
   };
 
@@ -33,15 +33,19 @@ export function routeEndpoints(context: ManagementContext): Endpoint[] {
       pathname = new URL(path.startsWith("/") ? path : `/${path}`, "http://x").pathname;
       checkPath(pathname);
     } catch (error) {
-      throw validationError("path", error instanceof Error ? error.message : "is not a URL path");
+      throw validationError(
+        "path",
+        error instanceof Error ? error.message : "path is not a URL path",
+      );
     }
-    const miss = {
-      matched: false as const,
-      path,
-      hostname: input.hostname ?? null,
+    // The client's types want these on every answer: `hostname` a string ("default" when none
+    // was given, as SPEC §2's resolver calls it), the one folder D3 looks in.
+    const scope = {
+      hostname: input.hostname ?? "default",
       execId: instance.id,
       triedDirectories: [instance.id],
     };
+    const miss = { matched: false as const, path, ...scope };
     if (pathname === MANAGEMENT_PREFIX || pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
       return { ...miss, reason: "the management API answers this path; scripts never do" };
     }
@@ -56,7 +60,7 @@ export function routeEndpoints(context: ManagementContext): Endpoint[] {
       parameters: match.params,
       type: match.route.type,
       baseDir: match.route.dir,
-      execId: instance.id,
+      ...scope,
     };
   };
 

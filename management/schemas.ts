@@ -5,7 +5,10 @@ export const execId = z.string().max(256).optional().describe(
   "Instance (folder under the scripts root); alias exec_id; default the server's default instance",
 );
 
-/** SPEC §11's `hostname`: here the instance id whose `shared` is meant. */
-export const hostname = z.string().min(1).max(256).optional().describe(
-  "Instance id whose shared state is meant (default: the default instance)",
+/**
+ * SPEC §11's `hostname`: any host name, mapped to an instance by the Host rule requests follow
+ * (`exec-2.example.com` -> 2, any other -> the default instance).
+ */
+export const hostname = z.string().max(256).optional().describe(
+  "Host name whose instance is meant, as a request's Host picks it (exec-2.example.com -> 2; any other -> the default instance)",
 );

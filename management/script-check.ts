@@ -41,6 +41,20 @@ export function checkDirectives(source: string, field = "content"): DirectiveWar
   return parsed.warnings;
 }
 
+/** SPEC §3: a `.json` file must parse; 400 `Invalid JSON` (the parser's reason beside it). */
+export function checkJson(file: string, content: string): void {
+  if (extname(file).toLowerCase() !== ".json") return;
+  try {
+    JSON.parse(content);
+  } catch (error) {
+    throw new ApiError(400, "VALIDATION_ERROR", "Invalid JSON", {
+      field: "content",
+      step: "validate",
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
 /**
  * Syntax and TypeScript transpile through the same compiler that serves the script. Resolves to
  * the bare package specifiers the script imports or requires.

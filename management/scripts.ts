@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promi
 import { dirname, extname, join } from "node:path";
 import { z } from "zod";
 import { isValidInstanceId } from "../routing/instance.ts";
+import { isHiddenName } from "../routing/pattern.ts";
 import { parseDirectives } from "../runtime/script/directives.ts";
 import { ServerError } from "../runtime/errors.ts";
 import type { ManagementContext } from "./context.ts";
@@ -14,6 +15,7 @@ import { getInstance, getOrCreateInstance, locate, parseRelativePath } from "./p
 import {
   checkCompiles,
   checkDirectives,
+  checkJson,
   installStep,
   isScriptFile,
   typeCheckStep,
@@ -32,12 +34,8 @@ function metadataOf(s: Awaited<ReturnType<typeof stat>>, file: string) {
     created: s.birthtime.toISOString(),
     modified: s.mtime.toISOString(),
     isDirectory: s.isDirectory(),
-    extension: s.isDirectory() ? null : extname(file) || null,
+    extension: s.isDirectory() ? "" : extname(file),
   };
-}
-
-function hidden(name: string): boolean {
-  return name.startsWith(".") || name.startsWith("_") || name === "node_modules";
 }
 
 interface Entry {
@@ -51,7 +49,7 @@ async function walk(dir: string, base: string, recursive: boolean, depth = 0): P
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
-    if (hidden(entry.name) || entry.isSymbolicLink()) continue;
+    if (isHiddenName(entry.name) || entry.isSymbolicLink()) continue;
     const path = base === "" ? entry.name : `${base}/${entry.name}`;
     out.push({ name: entry.name, path, isDirectory: entry.isDirectory() });
     if (entry.isDirectory() && recursive && depth < 32) {
@@ -168,9 +166,10 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
           }
           scripts.push(item);
         }
+        // Echoed as the text they were given, as the client's types have them.
         const filters = Object.fromEntries(
           (["filter", "label", "tags", "mode", "enabled", "websocket"] as const)
-            .filter((k) => input[k] !== undefined).map((k) => [k, input[k]]),
+            .filter((k) => input[k] !== undefined).map((k) => [k, String(input[k])]),
         );
         return {
           directory: where.shown,
@@ -218,7 +217,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
         content: z.string().describe("The whole file"),
         createDirs: z.boolean().default(true).describe("Create missing folders"),
         validate: z.boolean().default(true).describe(
-          "Transpile before writing (magic comments are always checked)",
+          "Transpile scripts and parse .json files before writing (magic comments are always checked)",
         ),
         typecheck: z.boolean().default(false).describe(
           "Type-check against the injected globals (req, res, metadata, …) before writing",
@@ -233,7 +232,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
           throw new ApiError(
             413,
             "PAYLOAD_TOO_LARGE",
-            `content: at most ${MAX_CONTENT_BYTES} bytes`,
+            `content must be at most ${MAX_CONTENT_BYTES} bytes`,
           );
         }
         const id = input.execId ?? context.defaultInstance;
@@ -247,6 +246,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
           install: "skipped",
         };
         const warnings = script ? checkDirectives(input.content) : [];
+        if (input.validate) checkJson(file, input.content);
         let imports: string[] = [];
         if (script && (input.validate || input.typecheck) && isValidInstanceId(id)) {
           const abs = join(context.root, id, file);
@@ -286,7 +286,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
             updated: before !== null,
             size: after.size,
             modified: after.mtime.toISOString(),
-            validated: script && input.validate,
+            validated: input.validate && (script || extname(file).toLowerCase() === ".json"),
             warnings,
             steps: { ...steps, activate: "ok" },
           };

@@ -1,12 +1,12 @@
 /** Shared state and caches (SPEC §11): get/set/clear an instance's `shared`, clear compiled code. */
 import { z } from "zod";
-import { isValidInstanceId } from "../routing/instance.ts";
+import { isValidInstanceId, parseInstanceId } from "../routing/instance.ts";
 import type { SharedOp } from "../runtime/protocol/messages.ts";
 import { isSafePath } from "../runtime/protocol/shared-ops.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";
 import { validationError } from "./errors.ts";
-import { hostname } from "./schemas.ts";
+import { execId, hostname } from "./schemas.ts";
 
 const MAX_VALUE_BYTES = 256 * 1024;
 const MAX_PATH_LENGTH = 512;
@@ -20,9 +20,9 @@ const dotPath = z.string().max(MAX_PATH_LENGTH).optional().describe(
 export function parseDotPath(path: string | undefined): string[] {
   if (path === undefined || path === "") return [];
   const segments = path.split(".");
-  if (segments.some((s) => s === "")) throw validationError("path", "has an empty segment");
+  if (segments.some((s) => s === "")) throw validationError("path", "path has an empty segment");
   if (!isSafePath(segments)) {
-    throw validationError("path", "must not contain __proto__, constructor or prototype");
+    throw validationError("path", "path must not contain __proto__, constructor or prototype");
   }
   return segments;
 }
@@ -30,16 +30,18 @@ export function parseDotPath(path: string | undefined): string[] {
 /** Refuses values whose keys could pollute a prototype, too deep, or over 256 KiB. */
 export function checkValue(value: unknown): void {
   const json = JSON.stringify(value);
-  if (json === undefined) throw validationError("value", "must be a JSON value");
+  if (json === undefined) throw validationError("value", "value must be a JSON value");
   if (new TextEncoder().encode(json).length > MAX_VALUE_BYTES) {
-    throw validationError("value", `must be at most ${MAX_VALUE_BYTES} bytes as JSON`);
+    throw validationError("value", `value must be at most ${MAX_VALUE_BYTES} bytes as JSON`);
   }
   const visit = (node: unknown, depth: number) => {
     if (node === null || typeof node !== "object") return;
-    if (depth > MAX_DEPTH) throw validationError("value", `is nested deeper than ${MAX_DEPTH}`);
+    if (depth > MAX_DEPTH) {
+      throw validationError("value", `value is nested deeper than ${MAX_DEPTH}`);
+    }
     for (const key of Object.keys(node)) {
       if (!isSafePath([key])) {
-        throw validationError("value", `must not contain the key ${key}`);
+        throw validationError("value", `value must not contain the key ${key}`);
       }
       visit((node as Record<string, unknown>)[key], depth + 1);
     }
@@ -47,13 +49,31 @@ export function checkValue(value: unknown): void {
   visit(value, 0);
 }
 
-function instanceOf(context: ManagementContext, name: string | undefined): string {
-  const id = name ?? context.defaultInstance;
+interface Scope {
+  execId?: string;
+  hostname?: string;
+}
+
+/**
+ * The instance whose `shared` a call means: `execId` when given, else the one `hostname` selects
+ * by the front's own Host rule (any other host name, even a malformed one: the default instance).
+ */
+function instanceOf(context: ManagementContext, scope: Scope): string {
+  const host = scope.hostname === undefined || scope.hostname === "" ? null : scope.hostname;
+  const id = scope.execId ??
+    parseInstanceId(host, context.defaultInstance) ?? context.defaultInstance;
   if (!isValidInstanceId(id)) {
-    throw validationError("hostname", "must be an instance id ([A-Za-z0-9_]+)");
+    throw validationError(
+      scope.execId === undefined ? "hostname" : "execId",
+      `${id} is not an instance id: [A-Za-z0-9_]+, neither starting with _ nor node_modules`,
+    );
   }
   return id;
 }
+
+/** What answers name as `hostname`: the one given, else the instance id. */
+const shownHost = (scope: Scope, id: string) =>
+  scope.hostname === undefined || scope.hostname === "" ? id : scope.hostname;
 
 function at(state: Record<string, unknown>, path: string[]): { exists: boolean; value: unknown } {
   let node: unknown = state;
@@ -83,13 +103,14 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
       path: "/shared-state/get",
       cli: { group: "state", verb: "get" },
       summary: "An instance's shared state, or one value in it",
-      input: z.object({ hostname, path: dotPath }),
+      input: z.object({ hostname, execId, path: dotPath }),
       handler(input) {
-        const id = instanceOf(context, input.hostname);
+        const id = instanceOf(context, input);
         const state = context.shared.get(id);
         const found = at(state, parseDotPath(input.path));
         return {
-          hostname: id,
+          hostname: shownHost(input, id),
+          execId: id,
           path: input.path || null,
           exists: found.exists,
           state: found.value ?? null,
@@ -104,14 +125,15 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
       summary: "Sets a value (or the whole state); running Workers see it at once",
       input: z.object({
         hostname,
+        execId,
         path: dotPath,
         value: z.unknown().describe("Any JSON value (an object when there is no path)"),
         merge: z.boolean().default(false).describe("Shallow-merge an object into what is there"),
       }),
       handler(input) {
-        const id = instanceOf(context, input.hostname);
+        const id = instanceOf(context, input);
         const path = parseDotPath(input.path);
-        if (input.value === undefined) throw validationError("value", "is required");
+        if (input.value === undefined) throw validationError("value", "value is required");
         checkValue(input.value);
         const current = at(context.shared.get(id), path);
         const ops: SharedOp[] = [];
@@ -120,8 +142,8 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
             throw validationError(
               "value",
               path.length === 0
-                ? "must be an object to replace the whole state"
-                : "must be an object to merge",
+                ? "value must be an object to replace the whole state"
+                : "value must be an object to merge",
             );
           }
           if (!input.merge) ops.push(...clearOps(id));
@@ -134,7 +156,8 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
         } else ops.push({ op: "set", path, value: input.value });
         apply(id, ops);
         return {
-          hostname: id,
+          hostname: shownHost(input, id),
+          execId: id,
           path: input.path || null,
           updated: true,
           merged: input.merge,
@@ -148,7 +171,12 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
       cli: { group: "state", verb: "clear" },
       destructive: true,
       summary: "Removes a value, an instance's whole state, or every instance's (clearAll)",
-      input: z.object({ hostname, path: dotPath, clearAll: z.boolean().default(false) }),
+      input: z.object({
+        hostname,
+        execId,
+        path: dotPath,
+        clearAll: z.boolean().default(false),
+      }),
       handler(input) {
         if (input.clearAll) {
           let count = 0;
@@ -159,7 +187,7 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
           }
           return { cleared: true, count, remaining: 0 };
         }
-        const id = instanceOf(context, input.hostname);
+        const id = instanceOf(context, input);
         const path = parseDotPath(input.path);
         const ops = path.length === 0
           ? clearOps(id)
@@ -178,40 +206,42 @@ export function stateEndpoints(context: ManagementContext): Endpoint[] {
       method: "POST",
       path: "/cache/clear",
       cli: { group: "system", verb: "cache-clear" },
-      summary: "Drops compiled scripts (clearVm) and optionally shared state (clearState)",
+      summary:
+        "Fresh Workers for worker-mode scripts (clearVm: globals start over, shared stays) and optionally an empty shared (clearState)",
       input: z.object({
         hostname,
+        execId,
         scriptPath: z.string().optional().describe("Deprecated: refused"),
-        clearVm: z.boolean().default(true),
-        clearState: z.boolean().default(false),
-        clearAll: z.boolean().default(false),
+        clearVm: z.boolean().default(true).describe(
+          "Restart worker-mode Workers and drop compiled code; shared survives",
+        ),
+        clearState: z.boolean().default(false).describe("Also empty shared"),
+        clearAll: z.boolean().default(false).describe("Every instance, not just one"),
       }),
       handler(input) {
         if (input.scriptPath !== undefined) {
           throw validationError(
             "scriptPath",
-            "is deprecated: clear the whole cache (it is rebuilt on demand)",
+            "scriptPath is deprecated: the cache is cleared per hostname or with clearAll=true",
           );
         }
-        const cachedInstances = context.instances.list().length;
-        if (input.clearVm) context.clearCompiled();
+        const scope = input.clearAll ? null : instanceOf(context, input);
+        let vmCleared = 0;
+        if (input.clearVm) {
+          context.clearCompiled();
+          vmCleared = context.recycleWorkers(scope);
+        }
         let stateCleared = 0;
         if (input.clearState) {
-          const ids = input.clearAll
-            ? context.shared.list()
-            : [instanceOf(context, input.hostname)];
-          for (const id of ids) {
+          for (const id of scope === null ? context.shared.list() : [scope]) {
             const ops = clearOps(id);
-            stateCleared += ops.length;
+            if (ops.length > 0) stateCleared += 1;
             apply(id, ops);
           }
         }
         return {
           cleared: true,
-          vmCache: {
-            cleared: input.clearVm ? cachedInstances : 0,
-            remaining: context.instances.list().length,
-          },
+          vmCache: { cleared: vmCleared, remaining: context.workerModeCount() },
           sharedState: {
             cleared: stateCleared,
             remaining: context.shared.list().filter((id) =>

@@ -26,12 +26,16 @@ export function systemEndpoints(context: ManagementContext): Endpoint[] {
   let restarting: Promise<void> | null = null;
   let lastRestart: { reason: string; at: string; error?: string } | null = null;
   const active = () =>
-    context.activeRequests().map((r) => ({ ...r, duration: Date.now() - r.startedAt }));
+    context.activeRequests().map((r) => ({
+      ...r,
+      startedAt: new Date(r.startedAt).toISOString(),
+      duration: Date.now() - r.startedAt,
+    }));
   return [
     defineEndpoint({
       method: "GET",
       path: "/health",
-      cli: { group: "system", verb: "health" },
+      cli: { group: "system", verb: "health", aliases: ["health"] },
       open: true,
       summary: "Liveness; needs no token",
       input: z.object({}),

@@ -9,7 +9,11 @@ import { z } from "zod";
 import { isValidInstanceId } from "../routing/instance.ts";
 import { installerFor } from "../runtime/packages/installer.ts";
 import { isRuntimeProvided, packageNameOf } from "../runtime/packages/names.ts";
-import { typeCheck, type TypeCheckDiagnostic } from "../runtime/packages/typecheck.ts";
+import {
+  typeCheck,
+  typeCheckDescribing,
+  type TypeCheckDiagnostic,
+} from "../runtime/packages/typecheck.ts";
 import { parseDirectives } from "../runtime/script/directives.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";
@@ -22,7 +26,7 @@ const MAX_CODE = 512 * 1024;
 
 export const code = z.string({ error: "Missing code in request body" })
   .min(1, { error: "Missing code in request body" })
-  .refine((s) => Buffer.byteLength(s) <= MAX_CODE, { error: "code: at most 512 KiB" })
+  .refine((s) => Buffer.byteLength(s) <= MAX_CODE, { error: "code must be at most 512 KiB" })
   .describe("The script's source");
 
 const filePath = z.string().max(4096).optional().describe(
@@ -180,13 +184,27 @@ export async function validateScript(
   };
 }
 
-/** `validate/return-type`: a JSON value against a TypeScript type, checked by the compiler itself. */
+/**
+ * `validate/return-type`: a JSON value against a TypeScript type, checked by the compiler itself;
+ * with the type as JSON Schema (`parsedType`).
+ */
 async function checkReturnType(definition: string, value: unknown, root: string) {
   const source = `type __Expected = ${definition};\nconst __value: __Expected = ${
     JSON.stringify(value)
   };\nexport {};\n`;
-  const errors = await typeCheck(source, join(root, "_hoody", "return-type.ts"));
-  return errors.map((e) => ({ message: e.message, line: e.line, column: e.column }));
+  const checked = await typeCheckDescribing(
+    source,
+    join(root, "_hoody", "return-type.ts"),
+    definition,
+  );
+  return {
+    errors: checked.diagnostics.map((e) => ({
+      message: e.message,
+      line: e.line,
+      column: e.column,
+    })),
+    parsedType: checked.described,
+  };
 }
 
 export function validateEndpoints(context: ManagementContext): Endpoint[] {
@@ -251,7 +269,7 @@ export function validateEndpoints(context: ManagementContext): Endpoint[] {
     defineEndpoint({
       method: "POST",
       path: "/validate/typescript",
-      cli: { group: "validate", verb: "typescript" },
+      cli: { group: "validate", verb: "typescript", aliases: ["validate types"] },
       summary: "Transpiles TypeScript (no type-check; see validate script --typecheck)",
       input: z.object({ code, execId, path: filePath }),
       async handler(input) {
@@ -334,12 +352,16 @@ export function validateEndpoints(context: ManagementContext): Endpoint[] {
           .describe("The JSON value to check"),
       }),
       async handler(input) {
-        const errors = await checkReturnType(input.typeDefinition, input.value, context.root);
+        const { errors, parsedType } = await checkReturnType(
+          input.typeDefinition,
+          input.value,
+          context.root,
+        );
         return {
           valid: errors.length === 0,
           errors,
           typeDefinition: input.typeDefinition,
-          parsedType: input.typeDefinition.trim(),
+          parsedType,
           message: errors.length === 0
             ? "The value matches the type"
             : `The value does not match the type: ${errors[0]!.message}`,

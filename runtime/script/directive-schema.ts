@@ -1,6 +1,7 @@
 /**
  * The table of every magic comment: how its value is parsed (a zod schema) and how it is
- * documented (SPEC §7 field shape). The parser and `GET /magic-comments/schema` both read it.
+ * documented (SPEC §7 field shape). The parser and `GET /magic-comments/schema`
+ * (magic-comment-document.ts) both read it.
  */
 import { z } from "zod";
 import type { Cors, Directives } from "./directives.ts";
@@ -40,29 +41,6 @@ export interface DirectiveSpec<K extends keyof Directives = keyof Directives> {
   clamp?: true;
   /** Never echoed in warnings; the read API redacts it. */
   secret?: true;
-}
-
-const DOC_FIELDS = [
-  "key",
-  "directive",
-  "category",
-  "type",
-  "enum_values",
-  "accepts_keywords",
-  "range",
-  "description",
-  "defaults",
-  "examples",
-  "notes",
-] as const;
-
-export type MagicCommentField = Pick<DirectiveSpec, (typeof DOC_FIELDS)[number]>;
-
-export interface MagicCommentSchemaDocument {
-  parse_window_lines: number;
-  unknown_keys_behavior: "warn_and_ignore";
-  categories: readonly DirectiveCategory[];
-  fields: MagicCommentField[];
 }
 
 /**
@@ -467,19 +445,3 @@ const BY_NAME = new Map<string, DirectiveSpec>(
 export function getDirectiveSpec(name: string): DirectiveSpec | undefined {
   return BY_NAME.get(name);
 }
-
-function toField(spec: DirectiveSpec): MagicCommentField {
-  const field: Record<string, unknown> = {};
-  for (const name of DOC_FIELDS) {
-    if (spec[name] !== undefined) field[name] = spec[name];
-  }
-  return field as MagicCommentField;
-}
-
-/** The document `GET /magic-comments/schema` serves: plain JSON data. */
-export const MAGIC_COMMENT_SCHEMA: MagicCommentSchemaDocument = {
-  parse_window_lines: PARSE_WINDOW_LINES,
-  unknown_keys_behavior: "warn_and_ignore",
-  categories: DIRECTIVE_CATEGORIES,
-  fields: DIRECTIVE_SPECS.map(toField),
-};

@@ -11,8 +11,8 @@ import {
   DIRECTIVE_CATEGORIES,
   DIRECTIVE_SPECS,
   getDirectiveSpec,
-  MAGIC_COMMENT_SCHEMA,
 } from "../../runtime/script/directive-schema.ts";
+import { MAGIC_COMMENT_SCHEMA } from "../../runtime/script/magic-comment-document.ts";
 
 const parse = (...lines: string[]) => parseDirectives(lines.join("\n"));
 const messages = (source: string) => parseDirectives(source).warnings.map((w) => w.message);
@@ -104,11 +104,29 @@ describe("schema table", () => {
     }
   });
 
-  test("the served document is plain JSON with the SPEC §7 field shape only", () => {
+  test("the served document is plain JSON in the shape the original client declares", () => {
     const doc = JSON.parse(JSON.stringify(MAGIC_COMMENT_SCHEMA));
     assert.deepEqual(doc, MAGIC_COMMENT_SCHEMA);
+    assert.equal(typeof doc.schema_version, "string");
+    assert.equal(doc.total_fields, DIRECTIVE_SPECS.length);
     assert.equal(doc.parse_window_lines, PARSE_WINDOW_LINES);
     assert.equal(doc.unknown_keys_behavior, "warn_and_ignore");
+    assert.deepEqual(Object.keys(doc.defaults_context).sort(), [
+      "runtime",
+      "sdk_import",
+      "when_omitted",
+    ]);
+    assert.deepEqual(Object.keys(doc.source_of_truth).sort(), [
+      "interface",
+      "parser",
+      "runtime_defaults",
+      "sdk_import_defaults",
+    ]);
+    assert.deepEqual(Object.keys(doc.categories), [...DIRECTIVE_CATEGORIES]);
+    assert.deepEqual(
+      Object.values(doc.categories).flat().sort(),
+      DIRECTIVE_SPECS.map((s) => s.key).sort(),
+    );
     assert.equal(doc.fields.length, DIRECTIVE_SPECS.length);
     const allowed = new Set([
       "key",
@@ -125,7 +143,12 @@ describe("schema table", () => {
     ]);
     for (const field of doc.fields) {
       for (const name of Object.keys(field)) assert.ok(allowed.has(name), name);
-      assert.deepEqual(Object.keys(field.defaults).sort(), ["runtime", "when_omitted"]);
+      assert.deepEqual(Object.keys(field.defaults).sort(), [
+        "runtime",
+        "sdk_import",
+        "when_omitted",
+      ]);
+      if (field.notes !== undefined) assert.ok(Array.isArray(field.notes), field.key);
     }
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { rewriteHeader } from "../../management/comment-header.ts";
+import type { ApiError } from "../../management/errors.ts";
 import { isUnderManagement, parseRelativePath } from "../../management/paths.ts";
 import { parseDotPath } from "../../management/state.ts";
 
@@ -72,29 +73,34 @@ describe("parseRelativePath", () => {
     test(`accepts ${JSON.stringify(input)}`, () =>
       assert.equal(parseRelativePath(input, "path"), expected));
   }
-  const bad = [
-    "../x.ts",
-    "a/../../x.ts",
-    "..%2fx.ts",
-    "%2e%2e/x.ts",
-    "%252e%252e/x.ts",
-    "/etc/passwd",
-    "C:/x.ts",
-    "a\\b.ts",
-    "a\u0000.ts",
-    "a%00.ts",
-    "a\u007f.ts",
-    "a//b.ts",
-    "./a.ts",
-    "node_modules/x.js",
-    "api/v1/exec/x.ts",
-    "api/v1/exec.ts",
-    "",
-    `${"a".repeat(256)}.ts`,
+  // Traversal and excluded paths are 403 (SPEC §17, §18); other malformed paths 400.
+  const bad: [string, number][] = [
+    ["../x.ts", 403],
+    ["a/../../x.ts", 403],
+    ["..%2fx.ts", 403],
+    ["%2e%2e/x.ts", 403],
+    ["%252e%252e/x.ts", 403],
+    ["..", 403],
+    ["/etc/passwd", 400],
+    ["C:/x.ts", 400],
+    ["a\\b.ts", 400],
+    ["a\u0000.ts", 400],
+    ["a%00.ts", 400],
+    ["a\u007f.ts", 400],
+    ["a//b.ts", 400],
+    ["./a.ts", 400],
+    ["node_modules/x.js", 403],
+    ["api/v1/exec/x.ts", 403],
+    ["api/v1/exec.ts", 403],
+    ["", 400],
+    [`${"a".repeat(256)}.ts`, 400],
   ];
-  for (const input of bad) {
-    test(`refuses ${JSON.stringify(input)}`, () =>
-      assert.throws(() => parseRelativePath(input, "path")));
+  for (const [input, status] of bad) {
+    test(`refuses ${JSON.stringify(input)} with ${status}, the message naming no field prefix`, () =>
+      assert.throws(
+        () => parseRelativePath(input, "path"),
+        (error: ApiError) => error.status === status && !error.message.startsWith("path:"),
+      ));
   }
   test("allows the instance folder itself only when asked", () => {
     assert.equal(parseRelativePath("", "dir", true), "");
