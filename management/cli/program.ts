@@ -10,7 +10,7 @@ import type { ManagementContext } from "../context.ts";
 import { type Endpoint, fieldTypes } from "../endpoint.ts";
 import { callEndpoint, CliError } from "./client.ts";
 import { initScripts } from "./init.ts";
-import { formatBody, type OutputFormat } from "./output.ts";
+import { formatBody, OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:8080";
 
@@ -59,9 +59,10 @@ function print(body: unknown, options: GlobalOptions): void {
   if (!options.quiet) process.stdout.write(formatBody(body, options.output));
 }
 
-function addEndpoint(group: Command, endpoint: Endpoint): void {
+/** `name` under `parent`: the endpoint's call, its input fields as flags. */
+function addEndpoint(parent: Command, name: string, endpoint: Endpoint, description: string): void {
   const { verb, positional } = endpoint.cli;
-  const command = group.command(verb).description(endpoint.summary);
+  const command = parent.command(name).description(description);
   if (positional) command.argument(`[${positional}]`, `same as --${kebab(positional)}`);
   const types = fieldTypes(endpoint);
   const fields: [field: string, key: string][] = [];
@@ -145,8 +146,7 @@ export function createProgram(): Command {
       env.HOODY_EXEC_ADMIN_TOKEN,
     )
     .addOption(
-      new Option("-o, --output <format>", "output format").choices(["json", "yaml", "table"])
-        .default("yaml"),
+      new Option("-o, --output <format>", "output format").choices(OUTPUT_FORMATS).default("yaml"),
     )
     .option("-q, --quiet", "print nothing on success")
     .option("-y, --yes", "do not ask before destructive calls")
@@ -173,15 +173,28 @@ export function createProgram(): Command {
     });
   // The endpoint list only describes the API here: no handler runs in the CLI process.
   const endpoints = createEndpoints({} as ManagementContext);
-  const groups = new Map<string, Command>();
-  for (const endpoint of endpoints) {
-    const name = endpoint.cli.group;
-    let group = groups.get(name);
+  const groups = new Map<string, Command>([["", program]]);
+  /** The command group at a path of names ("packages json"), made on first use. */
+  const groupAt = (path: string[]): Command => {
+    const key = path.join(" ");
+    let group = groups.get(key);
     if (!group) {
-      group = program.command(name).description(`${name} commands`);
-      groups.set(name, group);
+      group = groupAt(path.slice(0, -1)).command(path.at(-1)!).description(`${key} commands`);
+      groups.set(key, group);
     }
-    addEndpoint(group, endpoint);
+    return group;
+  };
+  for (const endpoint of endpoints) {
+    addEndpoint(groupAt([endpoint.cli.group]), endpoint.cli.verb, endpoint, endpoint.summary);
+  }
+  // The original CLI's names for the same calls, beside ours (after them: a group keeps its place).
+  for (const endpoint of endpoints) {
+    const { group, verb } = endpoint.cli;
+    for (const alias of endpoint.cli.aliases ?? []) {
+      const path = alias.split(" ");
+      const summary = `${endpoint.summary} (same as ${group} ${verb})`;
+      addEndpoint(groupAt(path.slice(0, -1)), path.at(-1)!, endpoint, summary);
+    }
   }
   program.command("openapi").description("The management API's OpenAPI document")
     .command("get").description("Print it (-o json|yaml)").action(

@@ -113,7 +113,7 @@ describe(`hoody-exec CLI against a running server (${RUNTIME})`, () => {
     assert.ok(!existsSync(join(dir.root, "1/broken.ts")));
     const traversal = await api("scripts", "write", "../evil.ts", "--content", "return 1;");
     assert.equal(traversal.code, 1);
-    assert.match(traversal.stderr, /BAD_PATH/);
+    assert.match(traversal.stderr, /FORBIDDEN/);
     const noToken = await cli(["--url", server.url, "namespaces", "list"], {
       HOODY_EXEC_ADMIN_TOKEN: "",
     });
@@ -129,6 +129,44 @@ describe(`hoody-exec CLI against a running server (${RUNTIME})`, () => {
     assert.deepEqual(JSON.parse(json.stdout), body);
     const table = await api("namespaces", "list", "-o", "table");
     assert.match(table.stdout, /^ID\s+TYPE\s+FILES\n1\s+custom\s+1\n$/);
+  });
+
+  test("answers to the original CLI's names: health, validate types, packages json|list|check|add-modules", async () => {
+    const health = await api("health", "-o", "json");
+    assert.equal(health.code, 0, health.stderr);
+    assert.equal(JSON.parse(health.stdout).status, "ok");
+    const types = await api("validate", "types", "--code", "const n: number = 1;", "-o", "json");
+    assert.equal(JSON.parse(types.stdout).message, "TypeScript validation successful");
+    const init = await api("packages", "json", "init", "-o", "json");
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal(JSON.parse(init.stdout).created, true);
+    const read = await api("packages", "json", "read", "-o", "json");
+    assert.equal(JSON.parse(read.stdout).path, "package.json");
+    const update = await api(
+      "packages",
+      "json",
+      "update",
+      "--metadata",
+      '{"description":"from the CLI"}',
+      "-o",
+      "json",
+    );
+    assert.deepEqual(JSON.parse(update.stdout).changes, ["description"]);
+    const list = await api("packages", "list", "-o", "json");
+    assert.ok(JSON.parse(list.stdout).packages.includes("fs"));
+    const check = await api("packages", "check", "--modules", "fs", "-o", "json");
+    assert.deepEqual(JSON.parse(check.stdout).installed, ["fs"]);
+    const addHelp = await api("packages", "add-modules", "--help");
+    assert.match(addHelp.stdout, /--modules/);
+    assert.match(addHelp.stdout, /same as\s+dependencies install/);
+  });
+
+  test("-o raw prints the body on one line; -o wide cuts nothing", async () => {
+    const raw = await api("namespaces", "list", "-o", "raw");
+    assert.equal(raw.stdout.trimEnd().split("\n").length, 1);
+    assert.equal(JSON.parse(raw.stdout).total, 1);
+    const wide = await api("namespaces", "list", "-o", "wide");
+    assert.match(wide.stdout, /^ID\s+TYPE\s+FILES\n1\s+custom\s+\d+\n$/);
   });
 
   test("sets and reads shared state", async () => {
