@@ -1,6 +1,6 @@
 /** Reads an instance folder into route records and middleware (SPEC §2, D4, D8). */
 import { readdir } from "node:fs/promises";
-import { fileToRoute, isMiddlewareFile, SCRIPT_EXTENSIONS } from "./pattern.ts";
+import { fileToRoute, isHiddenName, isMiddlewareFile, SCRIPT_EXTENSIONS } from "./pattern.ts";
 import type { RouteRecord } from "./pattern.ts";
 
 export interface ScanEntry {
@@ -31,10 +31,6 @@ export const nodeScanFs: ScanFs = {
     }));
   },
 };
-
-function isSkippedDir(name: string): boolean {
-  return name.startsWith("_") || name.startsWith(".") || name === "node_modules";
-}
 
 function isNotFound(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error &&
@@ -69,7 +65,7 @@ export async function scanInstance(
     for (const entry of names) {
       const file = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory) {
-        if (!isSkippedDir(entry.name)) subdirs.push(file);
+        if (!isHiddenName(entry.name)) subdirs.push(file);
         continue;
       }
       if (!entry.isFile) continue;
