@@ -30,7 +30,7 @@ export function redactPresent(present: Record<string, string>): Record<string, s
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const comments = z.union([z.record(z.string(), scalar), z.string()]).describe(
-  'Directives to set: {"mode": "worker", "timeout": 5000} (null removes one) or a "// @mode worker" text block',
+  'Directives to set: {"mode": "worker", "timeout": 5000} (null removes one) or a "// @mode worker" (or "@mode worker") text block',
 );
 
 /** Either form of `comments` -> checked changes; a bad name or value is a 400 naming it. */
@@ -46,11 +46,12 @@ export function parseChanges(input: Record<string, unknown> | string): CommentCh
     for (const raw of input.split("\n")) {
       const line = raw.replace(/\r$/, "");
       if (line.trim() === "") continue;
-      const match = /^\s*\/\/\s*@(\S+)(.*)$/.exec(line);
+      // "// @mode worker", or "@mode worker" as the original CLI's examples write it.
+      const match = /^\s*(?:\/\/\s*)?@(\S+)(.*)$/.exec(line);
       if (!match) {
         throw validationError(
           "comments",
-          `Every line of comments must read "// @name value" (got ${
+          `Every line of comments must read "// @name value" or "@name value" (got ${
             JSON.stringify(line.slice(0, 80))
           })`,
         );

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { rewriteHeader } from "../../management/comment-header.ts";
 import type { ApiError } from "../../management/errors.ts";
+import { parseChanges } from "../../management/magic-comments.ts";
 import { isUnderManagement, parseRelativePath } from "../../management/paths.ts";
 import { parseDotPath } from "../../management/state.ts";
 
@@ -58,6 +59,37 @@ describe("rewriteHeader", () => {
       name,
       () => assert.equal(rewriteHeader(source, new Map(Object.entries(changes))), expected),
     );
+  }
+});
+
+describe("parseChanges", () => {
+  const ok: [string, string | Record<string, unknown>, Record<string, string | null>][] = [
+    ["an object", { mode: "worker", timeout: 5000 }, { mode: "worker", timeout: "5000" }],
+    ["null removes", { tags: null }, { tags: null }],
+    ["a // block", "// @mode worker\n// @timeout 5000", { mode: "worker", timeout: "5000" }],
+    ["the original CLI's bare lines", "@label Nightly\n@enabled true", {
+      label: "Nightly",
+      enabled: "true",
+    }],
+    ["blank lines and CRLF", "\r\n// @mode worker\r\n\n", { mode: "worker" }],
+  ];
+  for (const [name, input, expected] of ok) {
+    test(`reads ${name}`, () =>
+      assert.deepEqual(Object.fromEntries(parseChanges(input)), expected));
+  }
+  const bad: [string, string | Record<string, unknown>, string][] = [
+    ["an empty block", "", "comments object is required"],
+    ["an empty object", {}, "comments object is required"],
+    [
+      "a line that is no directive",
+      "mode worker",
+      'Every line of comments must read "// @name value" or "@name value" (got "mode worker")',
+    ],
+    ["an unknown directive", { nonsense: 1 }, "Unknown directive @nonsense"],
+  ];
+  for (const [name, input, message] of bad) {
+    test(`refuses ${name} with the bare message`, () =>
+      assert.throws(() => parseChanges(input), (error: ApiError) => error.message === message));
   }
 });
 
