@@ -21,6 +21,13 @@ import {
 } from "./server/websockets.ts";
 import type { SocketMetrics } from "./server/websocket-metrics.ts";
 
+/**
+ * How long a serverless request may wait for a Worker when every host is spawning as fast as it
+ * can: past it, 503 with Retry-After (shedding, within a typical client's timeout) rather than a
+ * client left hanging.
+ */
+const SERVERLESS_WAIT_MS = 1000;
+
 export interface RunningHoodyExec {
   readonly port: number;
   readonly url: string;
@@ -77,6 +84,8 @@ export async function serve(
     drainMs: 30_000,
     memoryMb: config.memoryMb,
     maxWorkers: config.maxWorkers,
+    queueLimit: config.queueLimit,
+    waitMs: SERVERLESS_WAIT_MS,
     onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),
     onFetch: async (info, body) => {

@@ -24,6 +24,10 @@ export interface PoolOptions {
   memoryMb: number;
   /** Worker-mode Workers alive at once; the one idle longest is stopped to make room. */
   maxWorkers: number;
+  /** Serverless requests that may wait for a Worker at once; more answer 503 at once. */
+  queueLimit: number;
+  /** How long a serverless request waits for a Worker before it answers 503 with Retry-After. */
+  waitMs: number;
   onPatch(patch: SharedPatch): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */

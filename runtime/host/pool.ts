@@ -4,11 +4,13 @@ import type {
   Bytes,
   ErrorInfo,
   FromWorker,
+  RequestInfo,
   ResponseInfo,
   ToWorker,
   Unit,
 } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
+import { createDeadlines } from "./deadlines.ts";
 import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
 import { createInboundStream, type InboundStream } from "./inbound-stream.ts";
 import { watchMemory } from "./memory-watchdog.ts";
@@ -25,9 +27,23 @@ import { createWarmSet } from "./warm.ts";
 interface Pending {
   resolve(outcome: RunOutcome): void;
   reject(error: ServerError): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops its deadline (or its cancel grace): the request is settled or streaming. */
+  stopTimer: () => void;
   /** Set once the Worker sent a head: the request is then streaming until `end`. */
   inbound: InboundStream | null;
+}
+
+/** A request on its way to a Worker (it may wait for a serverless one first). */
+interface Job {
+  unit: Unit;
+  request: RequestInfo;
+  body: Bytes | null;
+  timeoutMs: number;
+  upgrade: string | undefined;
+  resolve(outcome: RunOutcome): void;
+  reject(error: ServerError): void;
+  /** Ends its wait in the queue (it got a Worker). */
+  stopWaiting: () => void;
 }
 
 /** One Web Worker, driven from here over its own socket. */
@@ -39,6 +55,8 @@ interface WorkerRecord {
   /** Messages written before the Worker connected, sent in order once it does. */
   outbox: [ToWorker, Bytes | null][];
   unit: Unit | null;
+  /** A worker-mode Worker's script, `instance:file` (its key in `dedicated`); "" for serverless. */
+  name: string;
   ephemeral: boolean;
   /** Serverless: once answered, prepare a warm Worker with the same script. */
   warmAfter: boolean;
@@ -57,6 +75,7 @@ const WARM_IDLE_MS = 30_000;
 const CANCEL_GRACE_MS = 5_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const NO_TIMER = () => {};
 
 /**
  * Workers in killable host processes (DESIGN.md "Threads and processes"). A worker-mode script
@@ -68,6 +87,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   const workers = new Map<string, WorkerRecord>();
   const stock: WorkerRecord[] = [];
   const dedicated = new Map<string, WorkerRecord>();
+  const byUnit = new WeakMap<Unit, WorkerRecord>();
   const warm = createWarmSet<WorkerRecord>({
     perScript: options.stock,
     total: 64,
@@ -82,6 +102,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   let nonce = 0;
   let closing = false;
   let quickDeaths = 0;
+  const deadlines = createDeadlines();
+  /** Serverless requests waiting for a Worker, in arrival order. */
+  const waiting: Job[] = [];
+  // At least one: a serverless request waits for the stock, so an empty stock would serve none.
+  const stockSize = Math.max(1, options.stock);
 
   const farm = await createHosts({
     adapter: options.adapter,
@@ -135,7 +160,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   function addHost(): Host {
     const host = farm.spawn();
     hosts.push(host);
-    for (let i = 0; i < options.stock; i++) stock.push(spawnWorker(host, false));
+    for (let i = 0; i < stockSize; i++) stock.push(spawnWorker(host, false));
+    serveWaiting();
     return host;
   }
 
@@ -159,6 +185,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
       link: null,
       outbox: [],
       unit: null,
+      name: "",
       ephemeral: false,
       warmAfter: false,
       pending: new Map(),
@@ -190,10 +217,10 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     return worker;
   }
 
-  /** A ready Worker from the stock, refilled on its host at once. */
-  function takeWorker(): WorkerRecord {
+  /** A Worker from the stock (booted, or booting with its messages queued), or null if it is empty. */
+  function takeWorker(): WorkerRecord | null {
     const index = stock.findIndex((w) => !w.host.condemned);
-    return index >= 0 ? stock.splice(index, 1)[0]! : spawnWorker(leastBusy(), false);
+    return index >= 0 ? stock.splice(index, 1)[0]! : null;
   }
 
   /**
@@ -204,12 +231,56 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   function replenish(finished: WorkerRecord): void {
     const unit = finished.unit;
     if (!closing && finished.warmAfter && unit && warm.wants(unit.key)) {
-      warm.add(unit.key, initialised(takeWorker(), unit));
+      warm.add(unit.key, initialised(takeWorker() ?? spawnWorker(leastBusy(), false), unit));
     }
+    topUp();
+  }
+
+  /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
+  function topUp(): void {
     for (const host of closing ? [] : live()) {
       let count = stock.filter((w) => w.host === host).length;
-      while (count++ < options.stock) stock.push(spawnWorker(host, false));
+      while (count++ < stockSize) stock.push(spawnWorker(host, false));
     }
+    serveWaiting();
+  }
+
+  /**
+   * Serverless requests that found no Worker wait here, in order, for the next one: the stock is
+   * refilled as fast as the hosts can spawn (that is the throughput), never by a spawn per waiting
+   * request, which on Deno (a spawn blocks its host for ~15 ms) starved every request at once.
+   */
+  function serveWaiting(): void {
+    for (let i = 0; i < waiting.length;) {
+      const job = waiting[i]!;
+      const worker = serverlessWorker(job.unit);
+      if (!worker) {
+        i += 1;
+        continue;
+      }
+      waiting.splice(i, 1);
+      job.stopWaiting();
+      start(worker, job);
+    }
+  }
+
+  /** A request that found no Worker: queued, bounded in length and in time (then 503). */
+  function wait(job: Job): void {
+    const shed = (why: string) =>
+      job.reject(
+        new ServerError("UNAVAILABLE", `${job.request.scriptPath}: ${why}; retry in a moment`, {
+          headers: { "retry-after": "1" },
+        }),
+      );
+    if (waiting.length >= options.queueLimit) {
+      return shed(`${waiting.length} requests already wait for a serverless Worker`);
+    }
+    waiting.push(job);
+    job.stopWaiting = deadlines.add(options.waitMs, () => {
+      const index = waiting.indexOf(job);
+      if (index >= 0) waiting.splice(index, 1);
+      shed(`no serverless Worker was free within ${options.waitMs} ms`);
+    });
   }
 
   /** Worker-mode scripts spread over the hosts by name, so one runaway host holds only some of them. */
@@ -225,15 +296,25 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     return liveOrNew().reduce((a, b) => (load(b) < load(a) ? b : a));
   }
 
-  function workerFor(unit: Unit): WorkerRecord {
-    if (unit.mode === "serverless") {
-      const hit = warm.take(unit.key);
-      const worker = hit ?? initialised(takeWorker(), unit);
-      // Once answered, it is replaced by a Worker holding the same script: after a hit, or once on
-      // the first miss. Never on every miss: under load that would double the spawns.
-      worker.warmAfter = hit !== undefined || !warm.has(unit.key);
-      warm.keep(unit.key);
-      return worker;
+  /** A warm Worker holding the script, else one from the stock; null when there is none. */
+  function serverlessWorker(unit: Unit): WorkerRecord | null {
+    const hit = warm.take(unit.key);
+    const fresh = hit ? null : takeWorker();
+    const worker = hit ?? (fresh && initialised(fresh, unit));
+    if (!worker) return null;
+    // Once answered, it is replaced by a Worker holding the same script: after a hit, or once on
+    // the first miss. Never on every miss: under load that would double the spawns.
+    worker.warmAfter = hit !== undefined || !warm.has(unit.key);
+    warm.keep(unit.key);
+    return worker;
+  }
+
+  function workerFor(unit: Unit): WorkerRecord | null {
+    if (unit.mode === "serverless") return serverlessWorker(unit);
+    // Every request after the first: the Worker this very unit started, while it is the script's.
+    const known = byUnit.get(unit);
+    if (known && !known.gone && !known.host.condemned && dedicated.get(known.name) === known) {
+      return known;
     }
     const name = `${unit.instance}:${unit.main.file}`;
     const current = dedicated.get(name);
@@ -245,8 +326,10 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     else evictIdle();
     const worker = spawnWorker(hostFor(name), true);
     worker.unit = unit;
+    worker.name = name;
     deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });
     dedicated.set(name, worker);
+    byUnit.set(unit, worker);
     return worker;
   }
 
@@ -335,14 +418,15 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (!pending) return deliver(worker, { t: "cancel", id });
     if (pending.inbound) return;
     // @timeout covers a request until its head: a stream may then run as long as it is read.
-    clearTimeout(pending.timer);
-    pending.timer = undefined;
+    pending.stopTimer();
+    pending.stopTimer = NO_TIMER;
     pending.inbound = createInboundStream(
       (bytes) => !worker.gone && deliver(worker, { t: "ack", id, bytes }),
       () => {
         if (worker.gone) return;
         deliver(worker, { t: "cancel", id });
-        pending.timer = setTimeout(() => settle(worker, id, () => {}), CANCEL_GRACE_MS);
+        const grace = setTimeout(() => settle(worker, id, () => {}), CANCEL_GRACE_MS);
+        pending.stopTimer = () => clearTimeout(grace);
       },
     );
     pending.resolve({ response, body: null, stream: pending.inbound.stream });
@@ -352,7 +436,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     const pending = worker.pending.get(id);
     if (!pending) return;
     worker.pending.delete(id);
-    clearTimeout(pending.timer);
+    pending.stopTimer();
     done(pending);
     if (worker.ephemeral || (isRetired(worker) && worker.pending.size === 0)) terminate(worker);
     if (worker.ephemeral) replenish(worker);
@@ -360,8 +444,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   }
 
   function isRetired(worker: WorkerRecord): boolean {
-    return !worker.ephemeral && worker.unit !== null &&
-      dedicated.get(`${worker.unit.instance}:${worker.unit.main.file}`) !== worker;
+    return !worker.ephemeral && worker.name !== "" && dedicated.get(worker.name) !== worker;
   }
 
   /** An edited (or recycled) script's old Worker: its sockets close now, its requests finish. */
@@ -414,12 +497,9 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     const index = stock.indexOf(worker);
     if (index >= 0) stock.splice(index, 1);
     warm.remove(worker);
-    if (worker.unit) {
-      const name = `${worker.unit.instance}:${worker.unit.main.file}`;
-      if (dedicated.get(name) === worker) dedicated.delete(name);
-    }
+    if (worker.name !== "" && dedicated.get(worker.name) === worker) dedicated.delete(worker.name);
     for (const pending of worker.pending.values()) {
-      clearTimeout(pending.timer);
+      pending.stopTimer();
       fail(
         pending,
         new ServerError(
@@ -485,6 +565,43 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     if (!busy) host.kill();
   }
 
+  /** Sends a request to its Worker; its `@timeout` runs from here. */
+  function start(worker: WorkerRecord, job: Job): void {
+    const { request, timeoutMs, upgrade } = job;
+    nextRequest += 1;
+    const id = nextRequest;
+    const answer = !upgrade ? job.resolve : (outcome: RunOutcome) =>
+      job.resolve(
+        outcome.response.status === 101
+          ? { ...outcome, attach: (sink) => attachSocket(worker, upgrade, sink) }
+          : outcome,
+      );
+    const pending: Pending = {
+      resolve: answer,
+      reject: job.reject,
+      stopTimer: NO_TIMER,
+      inbound: null,
+    };
+    if (timeoutMs > 0) {
+      pending.stopTimer = deadlines.add(timeoutMs, () => {
+        void expire(worker, id);
+        job.reject(
+          new ServerError(
+            "SCRIPT_TIMEOUT",
+            `${request.scriptPath} did not answer within its @timeout of ${timeoutMs} ms`,
+          ),
+        );
+      });
+    }
+    worker.pending.set(id, pending);
+    worker.lastUsed = performance.now();
+    deliver(
+      worker,
+      upgrade ? { t: "run", id, request, upgrade } : { t: "run", id, request },
+      job.body,
+    );
+  }
+
   const stopWatching = watchMemory(() => hosts, options.memoryMb, options.log);
 
   for (let i = 0; i < options.size; i++) addHost();
@@ -493,35 +610,20 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   return {
     run(unit, request, body, timeoutMs, upgrade) {
-      const worker = workerFor(unit);
-      nextRequest += 1;
-      const id = nextRequest;
       return new Promise<RunOutcome>((resolve, reject) => {
-        const answer = !upgrade ? resolve : (outcome: RunOutcome) =>
-          resolve(
-            outcome.response.status === 101
-              ? { ...outcome, attach: (sink) => attachSocket(worker, upgrade, sink) }
-              : outcome,
-          );
-        const pending: Pending = { resolve: answer, reject, timer: undefined, inbound: null };
-        if (timeoutMs > 0) {
-          pending.timer = setTimeout(() => {
-            void expire(worker, id);
-            reject(
-              new ServerError(
-                "SCRIPT_TIMEOUT",
-                `${request.scriptPath} did not answer within its @timeout of ${timeoutMs} ms`,
-              ),
-            );
-          }, timeoutMs);
-        }
-        worker.pending.set(id, pending);
-        worker.lastUsed = performance.now();
-        deliver(
-          worker,
-          upgrade ? { t: "run", id, request, upgrade } : { t: "run", id, request },
+        const job: Job = {
+          unit,
+          request,
           body,
-        );
+          timeoutMs,
+          upgrade,
+          resolve,
+          reject,
+          stopWaiting: NO_TIMER,
+        };
+        const worker = workerFor(unit);
+        if (worker) start(worker, job);
+        else wait(job);
       });
     },
     broadcast(patch) {

@@ -32,14 +32,14 @@ export async function createScriptRequest(
   body: Bytes | null,
   mode: "worker" | "serverless",
 ): Promise<{ req: ScriptRequest; metadata: ScriptMetadata }> {
-  const url = new URL(info.url);
+  const { path, search } = splitUrl(info.url);
   const headers = Object.fromEntries(info.headers);
-  const query = toQuery(url.searchParams);
+  const query = search === "" ? {} : toQuery(new URLSearchParams(search));
   let request: Request | null = null;
   const req: ScriptRequest = {
     method: info.method,
-    url: url.pathname + url.search,
-    path: url.pathname,
+    url: path + search,
+    path,
     headers,
     body: await parseBody(headers["content-type"] ?? "", body),
     query,
@@ -47,7 +47,7 @@ export async function createScriptRequest(
   const metadata: ScriptMetadata = {
     executionId: info.executionId,
     method: info.method,
-    path: url.pathname,
+    path,
     url: info.url,
     query,
     parameters: info.parameters,
@@ -60,7 +60,7 @@ export async function createScriptRequest(
     startedAt: info.startedAt,
     // Built on first use: most classic scripts never touch it, and it is a third of the cost.
     get request() {
-      request ??= new Request(url, {
+      request ??= new Request(info.url, {
         method: info.method,
         headers: info.headers,
         body: body && info.method !== "GET" && info.method !== "HEAD" ? body : null,
@@ -69,6 +69,19 @@ export async function createScriptRequest(
     },
   };
   return { req, metadata };
+}
+
+/** Path and query of the absolute URL the server sent, without a `new URL()` per request. */
+function splitUrl(url: string): { path: string; search: string } {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start === -1) return { path: "/", search: "" };
+  const query = url.indexOf("?", start);
+  const hash = url.indexOf("#", start);
+  const end = query === -1 ? (hash === -1 ? url.length : hash) : query;
+  return {
+    path: url.slice(start, end),
+    search: query === -1 ? "" : url.slice(query, hash > query ? hash : url.length),
+  };
 }
 
 function toQuery(params: URLSearchParams): Record<string, string | string[]> {

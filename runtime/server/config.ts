@@ -10,7 +10,7 @@ export interface ServeConfig {
   host?: string;
   /** Instance used when the Host header names none. @default "1" */
   defaultInstance?: string;
-  /** Worker host processes. @default 1 */
+  /** Worker host processes: serverless spawns run on every core. @default the number of cores */
   hosts?: number;
   /** Ready Workers kept per host for serverless requests. @default 2 */
   stock?: number;
@@ -40,7 +40,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     port: input.port ?? 8080,
     host: input.host ?? "127.0.0.1",
     defaultInstance: input.defaultInstance ?? "1",
-    hosts: input.hosts ?? 1,
+    hosts: input.hosts ?? Math.min(64, Math.max(1, navigator.hardwareConcurrency || 1)),
     stock: input.stock ?? 2,
     memoryMb: input.memoryMb ?? 4096,
     maxWorkers: input.maxWorkers ?? 256,

@@ -4,7 +4,8 @@ import { safeEqual } from "../safe-equal.ts";
  * `@token` credentials in SPEC §8 order; the first present source wins even when a later one
  * would match: Bearer or Basic (password = token), then X-Token, then ?token=.
  */
-export function presentedToken(request: Request, url: URL): string | null {
+/** `search` is the URL's query (`?a=1&token=…`), read only when no header carries a token. */
+export function presentedToken(request: Request, search: string): string | null {
   const authorization = request.headers.get("authorization");
   if (authorization) {
     const [scheme = "", value = ""] = authorization.trim().split(/\s+/, 2);
@@ -18,7 +19,8 @@ export function presentedToken(request: Request, url: URL): string | null {
       }
     }
   }
-  return request.headers.get("x-token") ?? url.searchParams.get("token");
+  return request.headers.get("x-token") ??
+    (search.includes("token=") ? new URLSearchParams(search).get("token") : null);
 }
 
 export function tokenMatches(expected: string, presented: string | null): boolean {
