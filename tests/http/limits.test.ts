@@ -70,3 +70,28 @@ export default (_req: unknown, _res: unknown, _metadata: unknown, shared: { tota
     assert.ok(again.total >= 6, `shared.total ${again.total}`);
   });
 });
+
+test("serverless requests that find no Worker wait in a bounded queue: one past the limit answers 503 with Retry-After at once, the waiting one is served", async () => {
+  await using dir = tmpScripts({
+    "1/slow.ts": `await new Promise((r) => setTimeout(r, 400));\nreturn "done";`,
+  });
+  const server = await startServer(dir.root, { hosts: 1, stock: 1, queueLimit: 1 });
+  try {
+    // Compiled, and then one warm Worker holding the script and one in the stock.
+    await request(server, "/slow");
+    const pause = () => new Promise((r) => setTimeout(r, 50));
+    const running = [request(server, "/slow")]; // the warm Worker
+    await pause();
+    running.push(request(server, "/slow")); // the stock's
+    await pause();
+    const queued = request(server, "/slow"); // waits for a Worker
+    await pause();
+    const refused = await request(server, "/slow"); // the queue (1) is full
+    assert.equal(refused.status, 503, await refused.clone().text());
+    assert.equal(refused.headers.get("retry-after"), "1");
+    assert.equal((await refused.json()).code, "UNAVAILABLE");
+    for (const answer of [...running, queued]) assert.equal(await (await answer).text(), "done");
+  } finally {
+    await server.stop();
+  }
+});
