@@ -17,6 +17,8 @@ const CONNECTIONS = 50;
 const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "bun,deno").split(",");
 // Server (and its Worker hosts) on one core, wrk on the other, as DESIGN.md measured.
 const SERVER_CORE = "0";
+// The spawn floor is measured on the cores the server's hosts may use.
+const SERVER_CORES = [SERVER_CORE];
 const WRK_CORE = String(Math.min(1, cpus().length - 1));
 
 ensureWrk();
@@ -73,10 +75,14 @@ async function benchRuntime(runtime) {
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
       ratio: median(rounds.map((r) => r[name].rps / r.baseline.rps)),
+      timeouts: runs.reduce((sum, r) => sum + r.timeouts, 0),
+      errors: runs.reduce((sum, r) => sum + r.errors, 0),
     };
   }
+  summary["reference floor: bare fresh Workers"] = await spawnFloor(exec, runtime);
   summary["serverless hello, 1 connection"] = await oneConnection(runtime, exec, root);
   summary["serverless hello, paced 20 req/s"] = await paced(runtime, exec, root);
+  summary["raw serve, paced 20 req/s"] = await pacedRaw(runtime, exec);
   summary.firstResponseMs = await firstResponse(runtime, exec, root);
   summary.rssMbWith1000WorkerScripts = await rssWith1000(runtime, exec, root);
   summary.editServedMs = await editLatency(runtime, exec, root);
@@ -182,10 +188,14 @@ function wrk(port, path, connections = CONNECTIONS) {
   ], {
     encoding: "utf8",
   });
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
     p50Ms: latency(out, "50%"),
     p99Ms: latency(out, "99%"),
+    timeouts: Number(socket?.[4] ?? 0),
+    errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+      (socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0),
   };
 }
 
@@ -214,19 +224,75 @@ async function oneConnection(runtime, exec, root) {
 async function paced(runtime, exec, root) {
   const server = await start(runtime, exec, hoodyArgs(runtime, root, 19508), 19508);
   try {
-    const times = [];
-    for (let i = 0; i < 60; i++) {
-      const started = performance.now();
-      await get(server.port, "/sl");
-      if (i >= 10) times.push(performance.now() - started);
-      await sleep(50);
-    }
-    times.sort((a, b) => a - b);
-    const at = (q) => Number(times[Math.floor(q * (times.length - 1))].toFixed(2));
-    return { rps: null, p50Ms: at(0.5), p99Ms: at(0.99) };
+    return await pacedGets(server.port, "/sl");
   } finally {
     server.stop();
   }
+}
+
+async function pacedRaw(runtime, exec) {
+  const server = await start(runtime, exec, rawServeArgs(runtime), 19509);
+  try {
+    return await pacedGets(server.port, "/");
+  } finally {
+    server.stop();
+  }
+}
+
+async function pacedGets(port, path) {
+  const times = [];
+  for (let i = 0; i < 60; i++) {
+    const started = performance.now();
+    await get(port, path);
+    if (i >= 10) times.push(performance.now() - started);
+    await sleep(50);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => Number(times[Math.floor(q * (times.length - 1))].toFixed(2));
+  return { rps: null, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/**
+ * The floor of "a fresh Worker per request" on this machine, in the same run: a runtime process
+ * per core (pinned like the server), each spawning a tiny Worker, waiting for it to answer one
+ * message and terminating it, two at a time, for a few seconds. Spawns per second, all cores.
+ */
+function spawnFloor(exec, runtime) {
+  const file = join(work, "spawn-floor.ts");
+  writeFileSync(join(work, "tiny-worker.js"), "self.onmessage = () => postMessage(1);\n");
+  writeFileSync(
+    file,
+    `
+const url = new URL("./tiny-worker.js", import.meta.url);
+const end = performance.now() + ${SECONDS * 1000};
+let spawns = 0;
+async function lane() {
+  while (performance.now() < end) {
+    const worker = new Worker(url, { type: "module" });
+    await new Promise((resolve) => { worker.onmessage = resolve; worker.postMessage(0); });
+    worker.terminate();
+    spawns += 1;
+  }
+}
+await Promise.all([lane(), lane()]);
+console.log(spawns / ${SECONDS});
+`,
+  );
+  const args = runtime === "bun" ? [file] : ["run", "-A", file];
+  const rates = SERVER_CORES.map((core) =>
+    spawn("taskset", ["-c", core, exec, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+  ).map((child) =>
+    new Promise((resolve) => {
+      let out = "";
+      child.stdout.on("data", (chunk) => (out += chunk));
+      child.on("exit", () => resolve(Number(out.trim()) || 0));
+    })
+  );
+  return Promise.all(rates).then((all) => ({
+    rps: all.reduce((a, b) => a + b, 0),
+    p50Ms: null,
+    p99Ms: null,
+  }));
 }
 
 /** Spawn to the first 200 from one of 1,000 scripts, with the compile cache warm from an earlier start. */
@@ -357,5 +423,50 @@ function printTable({ runtimes }) {
     );
     lines.push(`| ${runtime} | edit to served | | ${summary.editServedMs} | | |`);
   }
+  lines.push("", "| runtime | target | measured | met |", "|---|---|---|---|");
+  for (const [runtime, summary] of Object.entries(runtimes)) {
+    for (const [target, measured, met] of targets(runtime, summary)) {
+      lines.push(`| ${runtime} | ${target} | ${measured} | ${met ? "met" : "missed"} |`);
+    }
+  }
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** The targets of the hot-path issue (#10), each with what this run measured. */
+function targets(runtime, s) {
+  const worker = s["worker-mode hello"];
+  const serverless = s["serverless hello"];
+  const floor = s["reference floor: bare fresh Workers"];
+  const paced = s["serverless hello, paced 20 req/s"];
+  const rawPaced = s["raw serve, paced 20 req/s"];
+  const workerGoal = runtime === "bun" ? 0.65 : 0.45;
+  const pacedSlack = runtime === "bun" ? 1 : 3;
+  const floorRatio = floor.rps > 0 ? serverless.rps / floor.rps : 0;
+  return [
+    [
+      `worker-mode hello >= ${workerGoal}x raw`,
+      `${worker.ratio.toFixed(2)}x`,
+      worker.ratio >= workerGoal,
+    ],
+    [
+      "serverless c50 >= 0.8x the bare fresh-Worker rate",
+      `${serverless.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${floorRatio.toFixed(2)}x`,
+      floorRatio >= 0.8,
+    ],
+    [
+      "serverless c50: no timeouts, no errors",
+      `${serverless.timeouts} timeouts, ${serverless.errors} errors`,
+      serverless.timeouts === 0 && serverless.errors === 0,
+    ],
+    [
+      `serverless paced p50 <= raw paced p50 + ${pacedSlack} ms`,
+      `${paced.p50Ms} vs ${rawPaced.p50Ms} ms`,
+      paced.p50Ms <= rawPaced.p50Ms + pacedSlack,
+    ],
+    [
+      "first response <= 100 ms after start, 1,000 scripts",
+      `${s.firstResponseMs} ms`,
+      s.firstResponseMs <= 100,
+    ],
+  ];
 }
