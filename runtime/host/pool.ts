@@ -76,6 +76,7 @@ const CANCEL_GRACE_MS = 5_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const NO_TIMER = () => {};
+const EXTRA_HOSTS_AFTER_MS = 1000;
 
 /**
  * Workers in killable host processes (DESIGN.md "Threads and processes"). A worker-mode script
@@ -604,9 +605,14 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
 
   const stopWatching = watchMemory(() => hosts, options.memoryMb, options.log);
 
-  for (let i = 0; i < options.size; i++) addHost();
   // Not waiting for the hosts to connect: messages queue until they do, so the server can listen
-  // (and a first request start its work) while they boot.
+  // (and a first request start its work) while they boot. The others start a second after the
+  // first is up: booting them at once shares the cores with the first requests and delays them.
+  addHost();
+  const more = setTimeout(() => {
+    for (let i = live().length; i < options.size && !closing; i++) addHost();
+  }, EXTRA_HOSTS_AFTER_MS);
+  more.unref?.();
 
   return {
     run(unit, request, body, timeoutMs, upgrade) {
@@ -652,6 +658,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     },
     async close() {
       closing = true;
+      clearTimeout(more);
       stopWatching();
       clearInterval(sweeper);
       await farm.close();
