@@ -9,7 +9,7 @@ import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { CLIENT_SHAPES, type ClientCall } from "../lib/client-shapes.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
-import { eventually, request, startServer } from "../lib/server.ts";
+import { eventually, managementCall, request, startServer } from "../lib/server.ts";
 
 // deno-lint-ignore no-explicit-any
 type Body = Record<string, any>;
@@ -34,14 +34,8 @@ const SCRIPTS = {
 describe("the original client's calls", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await request(server, `/api/v1/exec${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() as Body };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    managementCall(server, method, path, body);
   /** A call that must succeed with the body the client's types declare. */
   const conforming = async (name: ClientCall, path = "", body?: unknown) => {
     const [method, route] = name.split(" ") as [string, string];

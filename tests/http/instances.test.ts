@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
-import { request, startServer } from "../lib/server.ts";
+import { managementCall, request, startServer } from "../lib/server.ts";
 
 // deno-lint-ignore no-explicit-any
 type Body = Record<string, any>;
@@ -13,14 +13,8 @@ type Body = Record<string, any>;
 describe("instances: hidden folders, {sub}. hosts, subdomain", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await request(server, `/api/v1/exec${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() as Body };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    managementCall(server, method, path, body);
 
   before(async () => {
     dir = tmpScripts({

@@ -2,21 +2,13 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { tmpScripts } from "../lib/scripts-dir.ts";
-import { request, startServer } from "../lib/server.ts";
+import { managementCall, request, startServer } from "../lib/server.ts";
 
 // deno-lint-ignore no-explicit-any
 type Body = Record<string, any>;
 
-async function call(server: RunningHoodyExec, method: string, path: string, body?: unknown) {
-  const response = await request(server, `/api/v1/exec${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() as Body };
-}
+const call = managementCall;
 
 test("package and dependencies endpoints: init, install a local folder (202 + status), compare, pin, check", async () => {
   await using dir = tmpScripts({

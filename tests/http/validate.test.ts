@@ -4,19 +4,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
-import { request, startServer } from "../lib/server.ts";
+import { managementCall, request, startServer } from "../lib/server.ts";
 
-// deno-lint-ignore no-explicit-any
-type Body = Record<string, any>;
-
-async function post(server: RunningHoodyExec, path: string, body: unknown) {
-  const response = await request(server, `/api/v1/exec${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() as Body };
-}
+const post = (server: RunningHoodyExec, path: string, body: unknown) =>
+  managementCall(server, "POST", path, body);
 
 describe("validation and the one activation path", () => {
   let dir: ScriptsDir;

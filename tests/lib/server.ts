@@ -56,3 +56,19 @@ export async function eventually(check: () => Promise<boolean>, ms = 3000): Prom
   }
   return await check();
 }
+
+/** A management API call (`/api/v1/exec` + `path`), JSON in and out. */
+export async function managementCall(
+  server: RunningHoodyExec,
+  method: string,
+  path: string,
+  body?: unknown,
+  // deno-lint-ignore no-explicit-any
+): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await request(server, `/api/v1/exec${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
