@@ -125,7 +125,7 @@ export async function serve(
     compiler,
     shared,
     applyShared,
-    activeRequests: () => [...pipeline.active.values()],
+    activeRequests: () => pipeline.activeRequests(),
     clearCompiled,
     recycleWorkers: (instance) => pool.recycle(instance),
     workerModeCount: () => pool.workerModeCount,

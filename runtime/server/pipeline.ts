@@ -25,7 +25,10 @@ export type ActiveRequest = Pick<
 export interface Pipeline {
   /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
   (request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response>;
-  readonly active: Map<string, ActiveRequest>;
+  /** The requests running now, by execution id (their whole RequestInfo: headers included). */
+  readonly active: Map<string, RequestInfo>;
+  /** What the API may show of them: no headers, so no credentials. */
+  activeRequests(): ActiveRequest[];
   /** While set, script requests answer 503 (a restart is draining); the management API still answers. */
   draining: boolean;
 }
@@ -57,7 +60,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const { config, instances, pool, log, websockets } = options;
   const gates = new Map<string, Gate>();
   const units: UnitCache = new WeakMap();
-  const active = new Map<string, ActiveRequest>();
+  const active = new Map<string, RequestInfo>();
   const nextExecutionId = createExecutionIds();
 
   // Every step is synchronous once its script is loaded: an `await` only where work is pending
@@ -181,6 +184,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
   const pipeline: Pipeline = Object.assign(handle, {
     active,
+    activeRequests: () =>
+      [...active.values()].map((r) => ({
+        executionId: r.executionId,
+        scriptPath: r.scriptPath,
+        hostname: r.hostname,
+        clientIp: r.clientIp,
+        method: r.method,
+        url: r.url,
+        startedAt: r.startedAt,
+      })),
     draining: false,
   });
   return pipeline;

@@ -114,13 +114,14 @@ describe("the original client's calls", () => {
     });
   });
 
-  test("monitor/active-requests gives startedAt as an ISO date", async () => {
-    const waiting = request(server, "/wait");
+  test("monitor/active-requests gives startedAt as an ISO date, and never the request's headers", async () => {
+    const waiting = request(server, "/wait", { headers: { authorization: "Bearer secret-xyz" } });
     assert.ok(
       await eventually(async () => (await call("GET", "/monitor/active-requests")).body.count > 0),
     );
     const active = await conforming("GET /monitor/active-requests");
     assert.equal(active.active[0].scriptPath, "wait.ts");
+    assert.doesNotMatch(JSON.stringify(active), /secret-xyz|headers/);
     await call("POST", "/shared-state/set", { path: "release", value: true });
     assert.equal(await (await waiting).text(), "released");
     await call("POST", "/shared-state/clear", { path: "release" });
