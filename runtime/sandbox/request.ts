@@ -1,4 +1,5 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
+import { splitUrl } from "../protocol/url-parts.ts";
 
 /** What a classic script receives as `req` (SPEC D11). */
 export interface ScriptRequest {
@@ -32,7 +33,8 @@ export async function createScriptRequest(
   body: Bytes | null,
   mode: "worker" | "serverless",
 ): Promise<{ req: ScriptRequest; metadata: ScriptMetadata }> {
-  const { path, search } = splitUrl(info.url);
+  // The server sent the absolute URL it routed (never anything splitUrl refuses).
+  const { path, search } = splitUrl(info.url) ?? { path: "/", search: "" };
   const headers = Object.fromEntries(info.headers);
   const query = search === "" ? {} : toQuery(new URLSearchParams(search));
   let request: Request | null = null;
@@ -69,19 +71,6 @@ export async function createScriptRequest(
     },
   };
   return { req, metadata };
-}
-
-/** Path and query of the absolute URL the server sent, without a `new URL()` per request. */
-function splitUrl(url: string): { path: string; search: string } {
-  const start = url.indexOf("/", url.indexOf("://") + 3);
-  if (start === -1) return { path: "/", search: "" };
-  const query = url.indexOf("?", start);
-  const hash = url.indexOf("#", start);
-  const end = query === -1 ? (hash === -1 ? url.length : hash) : query;
-  return {
-    path: url.slice(start, end),
-    search: query === -1 ? "" : url.slice(query, hash > query ? hash : url.length),
-  };
 }
 
 function toQuery(params: URLSearchParams): Record<string, string | string[]> {

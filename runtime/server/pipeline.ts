@@ -11,6 +11,7 @@ import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
 import { createGate, type Gate } from "./gate.ts";
 import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
 import { checkPath } from "./path-check.ts";
+import { splitUrl } from "../protocol/url-parts.ts";
 import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
 import { isWebSocketUpgrade, type Ticket, type WebSockets } from "./websockets.ts";
@@ -80,7 +81,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (execId === null) {
         throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
       }
-      const target = splitTarget(request.url);
+      // The runtime builds the URL from the Host header: Bun leaves a bad Host out (the URL is then
+      // the bare target), so anything that is not `scheme://authority/path` or `/path` is refused.
+      const target = splitUrl(request.url);
+      if (target === null) {
+        throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed");
+      }
       path = target.path;
       checkPath(path);
       const clientIp = clientIpOf(request, socketIp, config.trustProxy);
@@ -150,7 +156,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           url: request.url,
           headers: headerPairs(request.headers),
           clientIp,
-          hostname: hostnameOf(host),
+          hostname: hostnameOf(target.authority || (host ?? "")),
           execId,
           scriptPath: script.file,
           parameters: match.params,
@@ -236,32 +242,10 @@ function headerPairs(headers: Headers): [string, string][] {
   return pairs;
 }
 
-/** The Host header's name without its port (it was validated in step 1). */
-function hostnameOf(host: string | null): string {
-  if (host === null) return "";
+/** The host name of the URL the runtime built (else of the Host header), without its port. */
+function hostnameOf(host: string): string {
   const end = host.startsWith("[") ? host.indexOf("]") + 1 : host.indexOf(":");
   return (end > 0 ? host.slice(0, end) : host).toLowerCase();
-}
-
-/**
- * The path and query of the request's URL, without a `new URL()` (microseconds on Deno). The
- * runtime builds the URL from the Host header: Bun leaves a bad Host out (the URL is then the
- * bare target), so anything that is not `scheme://authority/path` or `/path` is refused here.
- */
-export function splitTarget(url: string): { path: string; search: string } {
-  let start = 0;
-  if (!url.startsWith("/")) {
-    const scheme = url.indexOf("://");
-    start = scheme === -1 ? -1 : url.indexOf("/", scheme + 3);
-    if (start === -1) {
-      throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed");
-    }
-  }
-  const query = url.indexOf("?", start);
-  const hash = url.indexOf("#", start);
-  const end = query === -1 ? (hash === -1 ? url.length : hash) : query;
-  const search = query === -1 ? "" : url.slice(query, hash > query ? hash : url.length);
-  return { path: url.slice(start, end), search };
 }
 
 function gateOf(
