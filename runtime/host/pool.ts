@@ -606,8 +606,8 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   const stopWatching = watchMemory(() => hosts, options.memoryMb, options.log);
 
   // Not waiting for the hosts to connect: messages queue until they do, so the server can listen
-  // (and a first request start its work) while they boot. The others start a second after the
-  // first is up: booting them at once shares the cores with the first requests and delays them.
+  // (and a first request start its work) while they boot. The others start a second later:
+  // booting them all at once shares the cores with the first requests and delays them.
   addHost();
   const more = setTimeout(() => {
     for (let i = live().length; i < options.size && !closing; i++) addHost();
