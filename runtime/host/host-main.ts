@@ -73,8 +73,10 @@ function spawnWorker(workerId: string, workerToken: string, direct: boolean): vo
 /** The one JSON line the server writes to stdin (see HostSetup). */
 async function readSetup(): Promise<HostSetup> {
   let text = "";
+  // Decoded as a stream: a path with a multi-byte character may be split across chunks.
+  process.stdin.setEncoding("utf8");
   for await (const chunk of process.stdin) {
-    text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    text += chunk;
     if (text.includes("\n")) break;
   }
   process.stdin.destroy();
