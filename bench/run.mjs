@@ -4,7 +4,7 @@
 // and how long an edit takes to be served. Writes bench/results.json.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import http from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,7 @@ async function benchRuntime(runtime) {
     "not found (404)": "/missing/path",
     "script importing a package": "/pkg",
   };
+  const references = await startReferences(runtime, exec);
   const rounds = [];
   try {
     for (const path of Object.values(scenarios)) await get(server.port, path); // compile and warm
@@ -58,6 +59,9 @@ async function benchRuntime(runtime) {
       const baseline = wrk(raw.port, "/");
       const row = { baseline };
       for (const [name, path] of Object.entries(scenarios)) row[name] = wrk(server.port, path);
+      for (const [name, reference] of Object.entries(references)) {
+        row[name] = wrk(reference.port, "/");
+      }
       rounds.push(row);
       process.stderr.write(
         `${runtime} round ${round + 1}/${ROUNDS}: raw ${baseline.rps.toFixed(0)} req/s\n`,
@@ -66,9 +70,10 @@ async function benchRuntime(runtime) {
   } finally {
     raw.stop();
     server.stop();
+    for (const reference of Object.values(references)) reference.stop();
   }
   const summary = {};
-  for (const name of ["baseline", ...Object.keys(scenarios)]) {
+  for (const name of ["baseline", ...Object.keys(scenarios), ...Object.keys(references)]) {
     const runs = rounds.map((r) => r[name]);
     summary[name] = {
       rps: median(runs.map((r) => r.rps)),
@@ -112,6 +117,41 @@ function writeScripts(root) {
   }
   for (let i = 0; i < 1000; i++) write(`2/s${i}.ts`, `// @mode worker\nreturn { script: ${i} };\n`);
   write("3/hello.ts", `// @mode worker\nreturn "v0";\n`);
+}
+
+/**
+ * Reference A of ../shared/perf-reference (when it sits beside this checkout): the card's bare
+ * channel (a unix socket to a Worker in a host process) and the same with the five per-request
+ * steps of a real runtime. Measured in the same rounds, they are the floor worker mode is held to.
+ */
+async function startReferences(runtime, exec) {
+  const server = join(ROOT, "..", "shared", "perf-reference", "worker-mode", "server.ts");
+  if (!existsSync(server)) {
+    process.stderr.write(`no ${server}: the worker-mode reference is left out\n`);
+    return {};
+  }
+  const variants = {
+    "reference A: bare channel": "base",
+    "reference A: + five per-request steps": "fast",
+  };
+  const started = {};
+  for (const [name, variant] of Object.entries(variants)) {
+    const args = runtime === "bun" ? [server, variant] : ["run", "-A", server, variant];
+    const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const port = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk) => {
+        out += chunk;
+        const ready = /READY (\d+)/.exec(out);
+        if (ready) resolve(Number(ready[1]));
+      });
+      child.on("exit", (code) => reject(new Error(`${server} ${variant} exited (${code})`)));
+    });
+    started[name] = { port, stop: () => child.kill("SIGTERM") };
+  }
+  return started;
 }
 
 function rawServeArgs(runtime) {
@@ -440,12 +480,19 @@ function targets(runtime, s) {
   const paced = s["serverless hello, paced 20 req/s"];
   const rawPaced = s["raw serve, paced 20 req/s"];
   const workerGoal = runtime === "bun" ? 0.65 : 0.45;
+  const reference = s["reference A: + five per-request steps"];
+  const channel = s["reference A: bare channel"];
+  const floorNote = reference && channel
+    ? ` (reference A, same run: bare channel ${channel.ratio.toFixed(2)}x, with the five steps ${
+      reference.ratio.toFixed(2)
+    }x)`
+    : "";
   const pacedSlack = runtime === "bun" ? 1 : 3;
   const floorRatio = floor.rps > 0 ? serverless.rps / floor.rps : 0;
   return [
     [
       `worker-mode hello >= ${workerGoal}x raw`,
-      `${worker.ratio.toFixed(2)}x`,
+      `${worker.ratio.toFixed(2)}x${floorNote}`,
       worker.ratio >= workerGoal,
     ],
     [
