@@ -1,4 +1,3 @@
-import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../protocol/messages.ts";
 
 /** How a Worker talks to the server: its own socket (worker mode) or through its host (serverless). */
@@ -31,6 +30,7 @@ export async function openChannel(
   }
   // Loaded only here: node:net costs a serverless Worker's boot 9-18 ms.
   const { connect } = await import("node:net");
+  const { createFrameReader, createFrameWriter } = await import("../protocol/frames.ts");
   const socket = connect(boot.socketPath);
   const writer = createFrameWriter(socket);
   socket.on("data", createFrameReader<ToWorker>(({ message, body }) => receive(message, body)));

@@ -4,13 +4,13 @@
  * `Object.keys(process.env)` and `{ ...process.env }` work as on a runtime without the limit, and
  * any other name reads as unset.
  */
-export function limitEnv(names: readonly string[]): void {
+export function limitEnv(proc: typeof process, names: readonly string[]): void {
   const visible: Record<string, string> = {};
   for (const name of names) {
-    const value = process.env[name];
+    const value = proc.env[name];
     if (value !== undefined) visible[name] = value;
   }
-  Object.defineProperty(process, "env", {
+  Object.defineProperty(proc, "env", {
     value: visible,
     writable: true,
     enumerable: true,

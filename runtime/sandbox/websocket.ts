@@ -54,7 +54,8 @@ export interface Sockets {
   /** The upgrade request ran: whether the connection is accepted (and is then prepared). */
   decide(executionId: string, metadata: ScriptMetadata | null, status: number): boolean;
   opened(conn: string): void;
-  received(conn: string, data: string | Uint8Array): void;
+  /** A message from the client: text (decoded here) or binary bytes. */
+  received(conn: string, text: boolean, body: Bytes | null): void;
   closed(conn: string, code: number, reason: string): void;
   /** `upgradeWebSocket(request)` for edge-style scripts. */
   upgrade(request: Request): { socket: WebSocket; response: Response };
@@ -160,9 +161,10 @@ export function createSockets(post: Post, execution: Execution, scriptPath: stri
       if (entry.edge) call(entry, () => entry.edge!.dispatch(new Event("open")));
       else call(entry, hub.open && (() => hub.open!(entry.conn)));
     },
-    received(id, data) {
+    received(id, text, body) {
       const entry = entries.get(id);
       if (!entry || entry.state.readyState !== 1) return;
+      const data = text ? decodeText(body) : body ?? new Uint8Array(0);
       if (entry.edge) {
         const payload = typeof data === "string" ? data : data.buffer;
         call(entry, () => entry.edge!.dispatch(new MessageEvent("message", { data: payload })));
@@ -238,6 +240,6 @@ class EdgeSocket extends EventTarget {
   }
 }
 
-export function decodeText(body: Bytes | null): string {
+function decodeText(body: Bytes | null): string {
   return body ? decoder.decode(body) : "";
 }

@@ -23,12 +23,14 @@ import {
   installGlobals,
 } from "./globals.ts";
 import { loadScript } from "./invoke.ts";
+import { onProcess } from "./lazy-process.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { type Reply, toBytes } from "./response.ts";
 import { type LoadedUnit, runRequest } from "./run.ts";
-import { createSharedReplica, type SharedReplica } from "./shared.ts";
+import type { SharedReplica } from "./shared.ts";
 import { createOutbound, type Outbound, sendBody } from "./stream.ts";
-import { createSockets, decodeText, type Sockets } from "./websocket.ts";
+import { catchStrays } from "./strays.ts";
+import type { Sockets } from "./websocket.ts";
 
 interface Loaded {
   execution: Execution;
@@ -55,15 +57,18 @@ const send = (message: FromWorker, body: Bytes | null = null) => channel.post(me
 scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
   workerId = boot.workerId;
-  if (boot.env) limitEnv(boot.env);
   channel = await openChannel(boot, onServer);
-  // A script may answer and then exit: what it already sent must leave first (Deno ends the
-  // Worker at once, dropping unsent writes, and tells nobody: so say it).
-  const exit = process.exit.bind(process);
-  process.exit = ((code?: number) => {
-    channel.post({ t: "exit", code: typeof code === "number" ? code : 0 });
-    channel.drain(() => exit(code));
-  }) as typeof process.exit;
+  const env = boot.env;
+  onProcess((proc) => {
+    if (env) limitEnv(proc, env);
+    // A script may answer and then exit: what it already sent must leave first (Deno ends the
+    // Worker at once, dropping unsent writes, and tells nobody: so say it).
+    const exit = proc.exit.bind(proc);
+    proc.exit = ((code?: number) => {
+      channel.post({ t: "exit", code: typeof code === "number" ? code : 0 });
+      channel.drain(() => exit(code));
+    }) as typeof process.exit;
+  });
 };
 
 function onServer(message: ToWorker, body: Bytes | null): void {
@@ -88,7 +93,7 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       sockets?.opened(message.conn);
       return;
     case "ws-message":
-      sockets?.received(message.conn, message.text ? decodeText(body) : body ?? new Uint8Array(0));
+      sockets?.received(message.conn, message.text, body);
       return;
     case "ws-closed":
       sockets?.closed(message.conn, message.code, message.reason);
@@ -122,15 +127,18 @@ const relay: FetchRelay = (request, body) => {
 async function load(unit: Unit, shared: unknown): Promise<Loaded> {
   const execution = await createExecution(unit.mode);
   await installGlobals(unit, execution, relay);
+  // Loaded only where used: a serverless Worker evaluates this module per request (see bundle.ts).
   const replica = unit.mode === "worker"
-    ? createSharedReplica(
+    ? (await import("./shared.ts")).createSharedReplica(
       unit.instance,
       workerId,
       shared,
       (patch) => channel.post({ t: "shared-patch", patch }),
     )
     : null;
-  sockets = unit.websocket ? createSockets(send, execution, unit.main.file) : null;
+  sockets = unit.websocket
+    ? (await import("./websocket.ts")).createSockets(send, execution, unit.main.file)
+    : null;
   const upgrade = sockets?.upgrade ?? (() => {
     throw new TypeError(
       `upgradeWebSocket: ${unit.main.file} needs // @mode worker and // @websocket true`,
@@ -217,9 +225,4 @@ function decideUpgrade(
   return { response: { status: 101, headers: [] }, body: null };
 }
 
-// A stray error in a timer or an unhandled rejection is logged (tagged with its request where the
-// runtime still knows it) and kept from closing the Worker: a long-lived Worker keeps serving its
-// other requests and its globals. Both runtimes honour node's process events inside a Worker; Bun
-// ignores preventDefault() on the Worker's own `unhandledrejection` event.
-process.on("unhandledRejection", (reason) => console.error("uncaught rejection:", reason));
-process.on("uncaughtException", (error) => console.error("uncaught error:", error));
+catchStrays();
