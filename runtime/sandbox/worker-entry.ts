@@ -127,7 +127,10 @@ const relay: FetchRelay = (request, body) => {
 async function load(unit: Unit, shared: unknown): Promise<Loaded> {
   const execution = await createExecution(unit.mode);
   await installGlobals(unit, execution, relay);
-  // Loaded only where used: a serverless Worker evaluates this module per request (see bundle.ts).
+  // A long-lived Worker hooks `process` now (cheap over its life), so a script that imports
+  // node:process without touching the global still sends the exit notice.
+  if (unit.mode === "worker") void globalThis.process;
+  // Evaluated only where used: a serverless Worker evaluates its sandbox once per request.
   const replica = unit.mode === "worker"
     ? (await import("./shared.ts")).createSharedReplica(
       unit.instance,
