@@ -18,8 +18,9 @@ const MAX_SEGMENT_LENGTH = 255;
 const DECODE_PASSES = 8;
 const MANAGEMENT_PREFIX = "/api/v1/exec";
 
-function bad(field: string, message: string): ApiError {
-  return new ApiError(400, "BAD_PATH", message, { field });
+/** 400 BAD_PATH; the message reads "{field} {problem}". */
+function bad(field: string, problem: string): ApiError {
+  return new ApiError(400, "BAD_PATH", `${field} ${problem}`, { field });
 }
 
 function forbidden(field: string, message: string): ApiError {
@@ -42,9 +43,9 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
   let path = input;
   for (let pass = 0; pass <= DECODE_PASSES; pass++) {
     if (UNSAFE_CHARS.test(path)) {
-      throw bad(field, `${field} must not contain control characters, NUL or backslashes`);
+      throw bad(field, "must not contain control characters, NUL or backslashes");
     }
-    if (pass === DECODE_PASSES) throw bad(field, `${field} is encoded too many times`);
+    if (pass === DECODE_PASSES) throw bad(field, "is encoded too many times");
     let decoded: string;
     try {
       decoded = decodeURIComponent(path);
@@ -54,30 +55,30 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
     if (decoded === path) break;
     const segments = decoded.split("/");
     if (segments.includes("..")) throw traversal(field);
-    if (segments.includes(".")) throw bad(field, `${field} must not contain . segments`);
+    if (segments.includes(".")) throw bad(field, "must not contain . segments");
     path = decoded;
   }
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
     throw bad(
       field,
-      `${field} must be relative to the instance folder (no leading / or drive letter)`,
+      "must be relative to the instance folder (no leading / or drive letter)",
     );
   }
   if (path.length > MAX_PATH_LENGTH) {
-    throw bad(field, `${field} must be at most ${MAX_PATH_LENGTH} characters (got ${path.length})`);
+    throw bad(field, `must be at most ${MAX_PATH_LENGTH} characters (got ${path.length})`);
   }
   const trimmed = path.endsWith("/") ? path.slice(0, -1) : path;
   if (trimmed === "") {
     if (allowRoot) return "";
-    throw bad(field, `${field} is required`);
+    throw bad(field, "is required");
   }
   for (const segment of trimmed.split("/")) {
     if (segment === "..") throw traversal(field);
     if (segment === "" || segment === ".") {
-      throw bad(field, `${field} must not contain empty or . segments`);
+      throw bad(field, "must not contain empty or . segments");
     }
     if (segment.length > MAX_SEGMENT_LENGTH) {
-      throw bad(field, `${field} has a name longer than ${MAX_SEGMENT_LENGTH} characters`);
+      throw bad(field, `has a name longer than ${MAX_SEGMENT_LENGTH} characters`);
     }
     if (segment === "node_modules") throw forbidden(field, "Path is excluded from access");
   }

@@ -17,7 +17,7 @@ export function isValidInstanceId(id: string): boolean {
 }
 
 /** The host name without its port; null when the port part is not a port. */
-function stripPort(host: string): string | null {
+export function stripPort(host: string): string | null {
   if (host.startsWith("[")) {
     const end = host.indexOf("]");
     if (end === -1) return null;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { parseInstanceId } from "../../routing/instance.ts";
+import { parseInstanceId, stripPort } from "../../routing/instance.ts";
 import type { RouteMatch } from "../../routing/table.ts";
 import { ServerError, toErrorResponse } from "../errors.ts";
 import type { HostPool, RunOutcome } from "../host/pool-api.ts";
@@ -156,7 +156,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           url: request.url,
           headers: headerPairs(request.headers),
           clientIp,
-          hostname: hostnameOf(target.authority || (host ?? "")),
+          // The URL the runtime built, else the Host header (both well-formed by now).
+          hostname: (stripPort(target.authority || (host ?? "")) ?? "").toLowerCase(),
           execId,
           scriptPath: script.file,
           parameters: match.params,
@@ -240,12 +241,6 @@ function headerPairs(headers: Headers): [string, string][] {
   const pairs: [string, string][] = [];
   headers.forEach((value, name) => pairs.push([name, value]));
   return pairs;
-}
-
-/** The host name of the URL the runtime built (else of the Host header), without its port. */
-function hostnameOf(host: string): string {
-  const end = host.startsWith("[") ? host.indexOf("]") + 1 : host.indexOf(":");
-  return (end > 0 ? host.slice(0, end) : host).toLowerCase();
 }
 
 function gateOf(
