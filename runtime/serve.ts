@@ -77,7 +77,7 @@ export async function serve(
   };
   const pool = await createHostPool({
     adapter,
-    workerUrl: await sandboxBundle(compiler),
+    workerUrl: await adapter.workerModule(await sandboxBundle(compiler)),
     scriptsRoot: config.root,
     size: config.hosts,
     stock: config.stock,

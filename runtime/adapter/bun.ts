@@ -1,4 +1,6 @@
-import { watch } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync, watch } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type Adapter,
   lastResortResponse,
@@ -21,6 +23,17 @@ interface BunSocket {
   close(code?: number, reason?: string): void;
 }
 interface BunGlobal {
+  /** The commit Bun was built from: bytecode is only valid for the build that wrote it. */
+  revision: string;
+  build(options: {
+    entrypoints: string[];
+    outdir: string;
+    naming: string;
+    format: "cjs";
+    target: "bun";
+    bytecode: true;
+    external: string[];
+  }): Promise<{ success: boolean; logs: unknown[] }>;
   serve(options: {
     hostname: string;
     port: number;
@@ -86,8 +99,44 @@ export const bunAdapter: Adapter = {
     return { type: "module" };
   },
   workerEnv: () => null,
+  async workerModule(bundleUrl) {
+    const bundle = fileURLToPath(bundleUrl);
+    const target = bundle.replace(/\.mjs$/, `.bun-${Bun.revision.slice(0, 12)}.js`);
+    if (existsSync(target)) return pathToFileURL(target).href;
+    // Built aside and moved in bytecode first: a `.js` that exists always has its `.jsc`.
+    const aside = mkdtempSync(join(dirname(bundle), ".bytecode-"));
+    try {
+      const result = await Bun.build({
+        entrypoints: [bundle],
+        outdir: aside,
+        naming: basename(target),
+        format: "cjs",
+        target: "bun",
+        bytecode: true,
+        external: ["*"],
+      });
+      if (!result.success) throw new AggregateError(result.logs, "Bun.build failed");
+      renameSync(join(aside, `${basename(target)}.jsc`), `${target}.jsc`);
+      renameSync(join(aside, basename(target)), target);
+      return pathToFileURL(target).href;
+    } catch (error) {
+      // Slower to boot, never broken: the Workers load the bundle itself.
+      console.error("hoody-exec: could not precompile the Worker sandbox to bytecode:", error);
+      return bundleUrl;
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
+    }
+  },
   command(entry) {
-    return { exec: process.execPath, args: [entry] };
+    return {
+      exec: process.execPath,
+      args: [entry],
+      // mimalloc hands freed pages back to the system 10 ms after a Worker ends; in a process
+      // whose threads come and go per request, each hand-back is a TLB shootdown across threads,
+      // and it cost a third of a serverless request (8.7 instead of 13 ms of CPU with it off).
+      // The pages stay with the host for its next Workers; the memory watchdog bounds the total.
+      env: { MIMALLOC_PURGE_DELAY: "-1" },
+    };
   },
   watch(dir, onChange) {
     const watcher = watch(dir, { recursive: true }, (_event, file) => onChange(String(file ?? "")));

@@ -81,12 +81,14 @@ export const denoAdapter: Adapter = {
     return { type: "module", deno: { permissions } } as WorkerOptions;
   },
   workerEnv: (kind) => (kind === "worker" ? null : SERVERLESS_ENV),
+  workerModule: (bundleUrl) => Promise.resolve(bundleUrl),
   command(entry) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;
     return {
       exec: Deno.execPath(),
       args: ["run", "-A", "--unstable-worker-options", "--no-check", "--config", config, entry],
+      env: {},
     };
   },
   watch(dir, onChange) {

@@ -53,8 +53,11 @@ export interface Adapter {
   /** Whether `worker.terminate()` stops a Worker busy in a synchronous loop (Bun: yes; Deno: no). */
   readonly terminateStopsLoops: boolean;
   serve(options: ServeOptions): Promise<RunningServer>;
-  /** Command and arguments that run a TypeScript entry file in a new process of this runtime. */
-  command(entry: string): { exec: string; args: string[] };
+  /**
+   * Command and arguments that run a TypeScript entry file in a new process of this runtime, and
+   * the environment variables that tune that runtime for a Worker host (added to the scrubbed set).
+   */
+  command(entry: string): { exec: string; args: string[]; env: Record<string, string> };
   /**
    * Options for a new Worker. Serverless Workers get the least the runtime can grant: on Deno
    * no environment (but a few harmless names), writes only under the scripts root, no
@@ -63,6 +66,12 @@ export interface Adapter {
   workerOptions(kind: "worker" | "serverless", scriptsRoot: string): WorkerOptions;
   /** The environment names such a Worker may read, or null when it may read all of it. */
   workerEnv(kind: "worker" | "serverless"): readonly string[] | null;
+  /**
+   * The module every Worker starts from, made from the sandbox bundle (a `file:` URL). Bun gets
+   * it precompiled to bytecode beside the bundle: a fresh Worker then skips parsing it, about a
+   * quarter of a serverless request. Deno caches compiled code itself and gets the bundle as is.
+   */
+  workerModule(bundleUrl: string): Promise<string>;
   /** Calls `onChange` with a path relative to `dir` whenever something below it changes. */
   watch(dir: string, onChange: (relative: string) => void): () => void;
 }

@@ -29,11 +29,14 @@ export async function bundle(entry: string): Promise<string> {
     plugins: [{
       name: "disk",
       setup(build) {
-        build.onResolve({ filter: /.*/ }, ({ path, importer, resolveDir }) => {
+        build.onResolve({ filter: /.*/ }, ({ path, importer, resolveDir, kind }) => {
           if (isBuiltin(path)) return { path, external: true };
           if (path.startsWith(".") || path.startsWith("/")) {
             return { path: resolve(resolveDir || dirname(importer), path) };
           }
+          // A package our code imports lazily stays its own module, read on first use: a
+          // Worker's boot is mostly parsing its bundle, and such a package is rarely needed.
+          if (kind === "dynamic-import") return { path: import.meta.resolve(path), external: true };
           return { path: createRequire(importer || entry).resolve(path) };
         });
         build.onLoad({ filter: /.*/ }, async ({ path }) => ({

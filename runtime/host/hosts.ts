@@ -109,9 +109,8 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
   return {
     spawn() {
       const token = randomBytes(24).toString("hex");
-      const env: Record<string, string> = {};
+      const { exec, args, env } = options.adapter.command(HOST_ENTRY);
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
-      const { exec, args } = options.adapter.command(HOST_ENTRY);
       const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });
       const setup: HostSetup = {
         socketPath,
