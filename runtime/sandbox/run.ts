@@ -58,6 +58,39 @@ export async function runRequest(
   return await toReply(result, state);
 }
 
+/**
+ * Runs a made-up GET through this path with a stand-in for the script, before any real request
+ * comes: the first pass through any code in a fresh Worker is several times slower than the
+ * next, and a serverless Worker otherwise pays that on its one real request. No script runs.
+ */
+export async function rehearse(): Promise<void> {
+  const unit: LoadedUnit = {
+    mode: "serverless",
+    main: ({ req }) => ({ rehearsal: req.path }),
+    pre: null,
+    post: null,
+    awaitPromises: true,
+  };
+  const info: RequestInfo = {
+    executionId: "rehearsal",
+    method: "GET",
+    url: "http://localhost/rehearsal?a=1",
+    headers: [["host", "localhost"], ["accept", "*/*"]],
+    clientIp: "127.0.0.1",
+    hostname: "localhost",
+    execId: "",
+    scriptPath: "/rehearsal",
+    parameters: {},
+    startedAt: 0,
+  };
+  await runRequest(unit, info, null, {}, {
+    ws: null,
+    open: () => {
+      throw new Error("a rehearsal never streams");
+    },
+  });
+}
+
 export interface RunExtras {
   /** The script's WebSocket hub (`@websocket` scripts), else null. */
   ws: unknown;

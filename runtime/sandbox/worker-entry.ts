@@ -26,7 +26,7 @@ import { loadScript } from "./invoke.ts";
 import { onProcess } from "./lazy-process.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { type Reply, toBytes } from "./response.ts";
-import { type LoadedUnit, runRequest } from "./run.ts";
+import { type LoadedUnit, rehearse, runRequest } from "./run.ts";
 import type { SharedReplica } from "./shared.ts";
 import { createOutbound, type Outbound, sendBody } from "./stream.ts";
 import { catchStrays } from "./strays.ts";
@@ -153,6 +153,7 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
     loadScript(unit.main),
     optional(unit.pre),
     optional(unit.post),
+    unit.mode === "serverless" ? rehearse() : null,
   ]);
   return {
     execution,
