@@ -18,7 +18,7 @@ Options:
   --runtime bun|deno       runtime to run on (env HOODY_EXEC_RUNTIME, default bun)
   --default-instance ID    instance when the Host header names none (default 1)
   --hosts N                Worker host processes (default: one per core)
-  --stock N                ready Workers per host for serverless requests (default 2)
+  --stock N                ready Workers per host for serverless requests (default 1)
   --memory-mb N            resident memory per Worker host, killed and replaced above it (default 4096)
   --max-workers N          worker-mode Workers alive at once; the one idle longest makes room (default 256)
   --max-body-bytes N       largest request body (default 10485760)

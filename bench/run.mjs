@@ -120,23 +120,27 @@ function writeScripts(root) {
 }
 
 /**
- * Reference A of ../shared/perf-reference (when it sits beside this checkout): the card's bare
- * channel (a unix socket to a Worker in a host process) and the same with the five per-request
- * steps of a real runtime. Measured in the same rounds, they are the floor worker mode is held to.
+ * The reference servers of ../shared/perf-reference (when it sits beside this checkout), measured
+ * in the same rounds. Reference A, the card's bare channel (a unix socket to a Worker in a host
+ * process) and the same with the five per-request steps of a real runtime, is the floor worker
+ * mode is held to; reference B, a stock of two fresh Workers in a host process behind the same
+ * socket, one per request, is the card's serverless shape with nothing else in it.
  */
 async function startReferences(runtime, exec) {
-  const server = join(ROOT, "..", "shared", "perf-reference", "worker-mode", "server.ts");
-  if (!existsSync(server)) {
-    process.stderr.write(`no ${server}: the worker-mode reference is left out\n`);
+  const dir = join(ROOT, "..", "shared", "perf-reference");
+  if (!existsSync(dir)) {
+    process.stderr.write(`no ${dir}: the references are left out\n`);
     return {};
   }
   const variants = {
-    "reference A: bare channel": "base",
-    "reference A: + five per-request steps": "fast",
+    "reference A: bare channel": ["worker-mode/server.ts", "base"],
+    "reference A: + five per-request steps": ["worker-mode/server.ts", "fast"],
+    "reference B: fresh Worker per request (host, stock 2)": ["serverless/server.ts", "host", "2"],
   };
   const started = {};
-  for (const [name, variant] of Object.entries(variants)) {
-    const args = runtime === "bun" ? [server, variant] : ["run", "-A", server, variant];
+  for (const [name, [file, ...rest]] of Object.entries(variants)) {
+    const server = join(dir, file);
+    const args = runtime === "bun" ? [server, ...rest] : ["run", "-A", server, ...rest];
     const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -147,7 +151,7 @@ async function startReferences(runtime, exec) {
         const ready = /READY (\d+)/.exec(out);
         if (ready) resolve(Number(ready[1]));
       });
-      child.on("exit", (code) => reject(new Error(`${server} ${variant} exited (${code})`)));
+      child.on("exit", (code) => reject(new Error(`${file} ${rest.join(" ")} exited (${code})`)));
     });
     started[name] = { port, stop: () => child.kill("SIGTERM") };
   }
@@ -489,6 +493,12 @@ function targets(runtime, s) {
     : "";
   const pacedSlack = runtime === "bun" ? 1 : 3;
   const floorRatio = floor.rps > 0 ? serverless.rps / floor.rps : 0;
+  const stock = s["reference B: fresh Worker per request (host, stock 2)"];
+  const stockNote = stock && floor.rps > 0
+    ? ` (reference B, same run: ${stock.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${
+      (stock.rps / floor.rps).toFixed(2)
+    }x)`
+    : "";
   return [
     [
       `worker-mode hello >= ${workerGoal}x raw`,
@@ -497,7 +507,9 @@ function targets(runtime, s) {
     ],
     [
       "serverless c50 >= 0.8x the bare fresh-Worker rate",
-      `${serverless.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${floorRatio.toFixed(2)}x`,
+      `${serverless.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${
+        floorRatio.toFixed(2)
+      }x${stockNote}`,
       floorRatio >= 0.8,
     ],
     [
