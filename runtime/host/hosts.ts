@@ -57,7 +57,16 @@ export interface Hosts {
 }
 
 const HOST_ENTRY = new URL("./host-main.ts", import.meta.url).pathname;
-const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"];
+const ENV_PASSED = [
+  "PATH",
+  "HOME",
+  "LANG",
+  "TMPDIR",
+  "DENO_DIR",
+  "XDG_CACHE_HOME",
+  "NO_COLOR",
+  "MIMALLOC_PURGE_DELAY",
+];
 
 /**
  * Host processes and the unix socket everything connects back to. A host proves itself with a
