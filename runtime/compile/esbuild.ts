@@ -4,8 +4,6 @@ import { dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Loader } from "./normalise.ts";
 
-export const ESBUILD_VERSION: string = esbuild.version;
-
 /** An esbuild error; `line` is 1-based, `column` 0-based in UTF-16 units, both in esbuild's input. */
 export interface TranspileError {
   message: string;
