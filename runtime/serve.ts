@@ -9,7 +9,6 @@ import type { ManagementContext } from "../management/context.ts";
 import type { ManagementEnv } from "../management/env.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
-import { createInstanceRegistry } from "./server/instances.ts";
 import { createPipeline } from "./server/pipeline.ts";
 import { ensurePackagesFor } from "./packages/index.ts";
 import { createSharedStore } from "./server/shared-state.ts";
@@ -100,6 +99,9 @@ export async function serve(
   });
   // A script's missing packages are installed into <root>/node_modules before it first runs (D5).
   const ensurePackages = ensurePackagesFor(config.root);
+  // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
+  // and loading it while the first host process boots takes that off the first response.
+  const { createInstanceRegistry } = await import("./server/instances.ts");
   const instances = createInstanceRegistry(config.root, compiler, log, ensurePackages);
   const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
 
