@@ -17,7 +17,7 @@ Options:
   --host ADDR              address to bind (env HOST, default 127.0.0.1)
   --runtime bun|deno       runtime to run on (env HOODY_EXEC_RUNTIME, default bun)
   --default-instance ID    instance when the Host header names none (default 1)
-  --hosts N                Worker host processes (default: one per core)
+  --hosts N                Worker host processes per mode (default: one per core)
   --stock N                ready Workers per host for serverless requests (default 1)
   --memory-mb N            resident memory per Worker host, killed and replaced above it (default 4096)
   --max-workers N          worker-mode Workers alive at once; the one idle longest makes room (default 256)

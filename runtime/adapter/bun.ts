@@ -127,16 +127,18 @@ export const bunAdapter: Adapter = {
       rmSync(aside, { recursive: true, force: true });
     }
   },
-  command(entry) {
+  command(entry, kind) {
+    const env: Record<string, string> = {};
+    // mimalloc hands freed pages back to the system 10 ms after they are freed; in a process
+    // whose threads come and go per request, each hand-back is a TLB shootdown across threads.
+    // A serverless hello at 50 connections: 72 req/s with 10 ms, 124 with never (-1). Never
+    // would keep each idle worker-mode Worker's boot pages (1,000 of them: 2.1 against 1.1
+    // GiB), so worker-mode hosts keep mimalloc's default.
+    if (kind === "serverless") env.MIMALLOC_PURGE_DELAY = "-1";
     return {
       exec: process.execPath,
       args: [entry],
-      // mimalloc hands freed pages back to the system 10 ms after they are freed; in a process
-      // whose threads come and go per request, each hand-back is a TLB shootdown across threads.
-      // A serverless hello at 50 connections: 72 req/s with 10 ms, 98 with 1 s, 124 with never
-      // (-1); but never keeps each idle worker-mode Worker's boot pages (1,000 of them: 2.1
-      // against 1.1 GiB), so 1 s, and a host's environment may set MIMALLOC_PURGE_DELAY itself.
-      env: { MIMALLOC_PURGE_DELAY: "1000" },
+      env,
     };
   },
   watch(dir, onChange) {

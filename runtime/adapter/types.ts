@@ -55,9 +55,13 @@ export interface Adapter {
   serve(options: ServeOptions): Promise<RunningServer>;
   /**
    * Command and arguments that run a TypeScript entry file in a new process of this runtime, and
-   * the environment variables that tune that runtime for a Worker host (added to the scrubbed set).
+   * the environment variables that tune that runtime for a host of this kind of Worker (added to
+   * the scrubbed set).
    */
-  command(entry: string): { exec: string; args: string[]; env: Record<string, string> };
+  command(
+    entry: string,
+    kind: "worker" | "serverless",
+  ): { exec: string; args: string[]; env: Record<string, string> };
   /**
    * Options for a new Worker. Serverless Workers get the least the runtime can grant: on Deno
    * no environment (but a few harmless names), writes only under the scripts root, no

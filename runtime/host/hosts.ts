@@ -16,9 +16,17 @@ import type {
   ToWorker,
 } from "../protocol/messages.ts";
 
+/**
+ * What a host runs: worker-mode Workers (long-lived, one per script) or serverless ones (one per
+ * request). Apart, so each process can be tuned for its kind and a runaway of one mode never
+ * costs the other its Workers.
+ */
+export type HostKind = "worker" | "serverless";
+
 /** A Worker host process, as the server sees it. */
 export interface Host {
   readonly pid: number;
+  readonly kind: HostKind;
   readonly connected: Promise<void>;
   condemned: boolean;
   /** Why the server killed it, when it did (its requests say so). */
@@ -52,7 +60,7 @@ export interface HostsOptions {
 }
 
 export interface Hosts {
-  spawn(): Host;
+  spawn(kind: HostKind): Host;
   close(): Promise<void>;
 }
 
@@ -116,9 +124,9 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
   }
 
   return {
-    spawn() {
+    spawn(kind) {
       const token = randomBytes(24).toString("hex");
-      const { exec, args, env } = options.adapter.command(HOST_ENTRY);
+      const { exec, args, env } = options.adapter.command(HOST_ENTRY, kind);
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
       const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });
       const setup: HostSetup = {
@@ -136,6 +144,7 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
       const connected = new Promise<void>((resolve) => (onConnect = resolve));
       const host: Host = {
         pid: child.pid ?? 0,
+        kind,
         connected,
         condemned: false,
         killedFor: null,
