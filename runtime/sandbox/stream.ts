@@ -82,7 +82,8 @@ export function createOutbound(id: number, post: Post, done: () => void): Outbou
 /** Something a streamed body is read from: a ReadableStream's reader or an async iterator. */
 export interface ByteSource {
   next(): Promise<IteratorResult<unknown>>;
-  cancel(): void;
+  /** Settles once the source has stopped (a generator's `finally` has run); never rejects. */
+  cancel(): Promise<void>;
 }
 
 export function toByteSource(value: ReadableStream | AsyncIterable<unknown>): ByteSource {
@@ -90,14 +91,14 @@ export function toByteSource(value: ReadableStream | AsyncIterable<unknown>): By
     const reader = value.getReader();
     return {
       next: () => reader.read(),
-      // A cancelled reader may reject (the stream errored meanwhile): nothing is waiting for it.
-      cancel: () => void reader.cancel().catch(() => {}),
+      // A cancelled reader may reject (the stream errored meanwhile): it has stopped either way.
+      cancel: () => reader.cancel().catch(() => {}),
     };
   }
   const iterator = value[Symbol.asyncIterator]();
   return {
     next: () => iterator.next(),
-    cancel: () => void Promise.resolve(iterator.return?.()).catch(() => {}),
+    cancel: () => Promise.resolve(iterator.return?.()).then(() => {}, () => {}),
   };
 }
 
@@ -132,7 +133,8 @@ export async function sendBody(
   }
   const out = open();
   out.start(response);
-  out.onCancel(() => source.cancel());
+  let stopped: Promise<void> | null = null;
+  out.onCancel(() => (stopped = source.cancel()));
   try {
     for (const part of parts) await out.write(part);
     while (!out.cancelled) {
@@ -141,8 +143,12 @@ export async function sendBody(
       await out.write(toBytes(step.value));
       pending = source.next();
     }
+    // A cancelled source finishes its cleanup (a generator's `finally`) before the end goes out:
+    // a serverless Worker is terminated as soon as its request ends.
+    await stopped;
     out.end();
   } catch (error) {
+    await stopped;
     out.end(out.cancelled ? undefined : await toError(error));
   }
 }

@@ -225,7 +225,7 @@ function decideUpgrade(
 ): Reply {
   if (!ready.sockets || reply.streaming) return reply;
   if (!ready.sockets.decide(executionId, metadata, reply.response.status)) return reply;
-  reply.source?.cancel();
+  void reply.source?.cancel();
   return { response: { status: 101, headers: [] }, body: null };
 }
 
