@@ -55,7 +55,7 @@ export interface Adapter {
   serve(options: ServeOptions): Promise<RunningServer>;
   /**
    * Command and arguments that run a TypeScript entry file in a new process of this runtime, and
-   * the environment variables that tune that runtime for a host of this kind of Worker (added to
+   * the environment variables that tune that runtime for a host of Workers of this mode (added to
    * the scrubbed set).
    */
   command(

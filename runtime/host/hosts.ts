@@ -12,21 +12,19 @@ import type {
   FromHost,
   FromWorker,
   HostSetup,
+  Mode,
   ToHost,
   ToWorker,
 } from "../protocol/messages.ts";
 
-/**
- * What a host runs: worker-mode Workers (long-lived, one per script) or serverless ones (one per
- * request). Apart, so each process can be tuned for its kind and a runaway of one mode never
- * costs the other its Workers.
- */
-export type HostKind = "worker" | "serverless";
-
 /** A Worker host process, as the server sees it. */
 export interface Host {
   readonly pid: number;
-  readonly kind: HostKind;
+  /**
+   * The mode of the Workers it runs: the modes have hosts apart, so each process can be tuned for
+   * its Workers and a runaway of one mode never costs the other its Workers.
+   */
+  readonly mode: Mode;
   readonly connected: Promise<void>;
   condemned: boolean;
   /** Why the server killed it, when it did (its requests say so). */
@@ -60,21 +58,12 @@ export interface HostsOptions {
 }
 
 export interface Hosts {
-  spawn(kind: HostKind): Host;
+  spawn(mode: Mode): Host;
   close(): Promise<void>;
 }
 
 const HOST_ENTRY = new URL("./host-main.ts", import.meta.url).pathname;
-const ENV_PASSED = [
-  "PATH",
-  "HOME",
-  "LANG",
-  "TMPDIR",
-  "DENO_DIR",
-  "XDG_CACHE_HOME",
-  "NO_COLOR",
-  "MIMALLOC_PURGE_DELAY",
-];
+const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"];
 
 /**
  * Host processes and the unix socket everything connects back to. A host proves itself with a
@@ -124,9 +113,9 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
   }
 
   return {
-    spawn(kind) {
+    spawn(mode) {
       const token = randomBytes(24).toString("hex");
-      const { exec, args, env } = options.adapter.command(HOST_ENTRY, kind);
+      const { exec, args, env } = options.adapter.command(HOST_ENTRY, mode);
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
       const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });
       const setup: HostSetup = {
@@ -144,7 +133,7 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
       const connected = new Promise<void>((resolve) => (onConnect = resolve));
       const host: Host = {
         pid: child.pid ?? 0,
-        kind,
+        mode,
         connected,
         condemned: false,
         killedFor: null,

@@ -4,6 +4,7 @@ import type {
   Bytes,
   ErrorInfo,
   FromWorker,
+  Mode,
   RequestInfo,
   ResponseInfo,
   ToWorker,
@@ -11,7 +12,7 @@ import type {
 } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createDeadlines } from "./deadlines.ts";
-import { createHosts, type Host, type HostKind, type WorkerLink } from "./hosts.ts";
+import { createHosts, type Host, type WorkerLink } from "./hosts.ts";
 import { createInboundStream, type InboundStream } from "./inbound-stream.ts";
 import { watchMemory } from "./memory-watchdog.ts";
 import {
@@ -128,7 +129,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
         );
       }
       setTimeout(() => {
-        if (!closing && live(host.kind).length < options.size) addHost(host.kind);
+        if (!closing && live(host.mode).length < options.size) addHost(host.mode);
       }, delay);
     },
     onWorker: (id, token, link) => {
@@ -158,24 +159,24 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     },
   });
 
-  function addHost(kind: HostKind): Host {
-    const host = farm.spawn(kind);
+  function addHost(mode: Mode): Host {
+    const host = farm.spawn(mode);
     hosts.push(host);
-    if (kind === "serverless") {
+    if (mode === "serverless") {
       for (let i = 0; i < stockSize; i++) stock.push(spawnWorker(host, false));
       serveWaiting();
     }
     return host;
   }
 
-  function live(kind: HostKind): Host[] {
-    return hosts.filter((h) => !h.condemned && h.kind === kind);
+  function live(mode: Mode): Host[] {
+    return hosts.filter((h) => !h.condemned && h.mode === mode);
   }
 
-  /** The live hosts of a kind; a request that finds none (one died and waits to restart) starts one now. */
-  function liveOrNew(kind: HostKind): Host[] {
-    const candidates = live(kind);
-    return candidates.length > 0 ? candidates : [addHost(kind)];
+  /** The live hosts of a mode; a request that finds none (one died and waits to restart) starts one now. */
+  function liveOrNew(mode: Mode): Host[] {
+    const candidates = live(mode);
+    return candidates.length > 0 ? candidates : [addHost(mode)];
   }
 
   /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */
@@ -239,7 +240,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     topUp();
   }
 
-  /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
+  /** Every live serverless host back to its stock of Workers, and the waiting requests handed what is there. */
   function topUp(): void {
     for (const host of closing ? [] : live("serverless")) {
       let count = stock.filter((w) => w.host === host).length;
@@ -559,7 +560,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     for (const worker of [...workers.values()]) {
       if (worker.host === host && worker.pending.size === 0) terminate(worker);
     }
-    if (replace) addHost(host.kind);
+    if (replace) addHost(host.mode);
     maybeKillCondemned(host);
     setTimeout(() => host.kill(), options.drainMs).unref?.();
   }
@@ -613,11 +614,11 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
   // (and a first request start its work) while they boot. One worker-mode host now, the rest a
   // second later (or a serverless one at its first request): booting them all at once shares
   // the cores with the first requests (Bun, first response with 1,000 scripts: 250 -> 330+ ms).
-  const kinds: HostKind[] = ["worker", "serverless"];
+  const modes: Mode[] = ["worker", "serverless"];
   addHost("worker");
   const more = setTimeout(() => {
-    for (const kind of kinds) {
-      for (let i = live(kind).length; i < options.size && !closing; i++) addHost(kind);
+    for (const mode of modes) {
+      for (let i = live(mode).length; i < options.size && !closing; i++) addHost(mode);
     }
   }, EXTRA_HOSTS_AFTER_MS);
   more.unref?.();
@@ -660,7 +661,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     },
     async restart() {
       const old = [...hosts];
-      const fresh = old.map((host) => addHost(host.kind));
+      const fresh = old.map((host) => addHost(host.mode));
       for (const host of old) condemn(host, "restart requested", false);
       await Promise.all(fresh.map((h) => h.connected));
     },
