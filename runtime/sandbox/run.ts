@@ -1,7 +1,7 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 import type { ScriptCall } from "./invoke.ts";
 import { createScriptRequest } from "./request.ts";
-import { createScriptResponse, type Reply, type ResponseState, toReply } from "./response.ts";
+import { type Reply, ResponseState, toReply } from "./response.ts";
 import type { ScriptMetadata } from "./request.ts";
 import type { Outbound } from "./stream.ts";
 
@@ -27,7 +27,7 @@ export async function runRequest(
 ): Promise<Reply> {
   const { req, metadata } = await createScriptRequest(info, body, unit.mode);
   extras.onMetadata?.(metadata);
-  const state = createScriptResponse(extras.open);
+  const state = new ResponseState(extras.open);
   const ws = extras.ws;
   const call = (script: ScriptCall, mainResult: unknown) =>
     settle(
@@ -48,7 +48,7 @@ export async function runRequest(
     try {
       const replaced = await call(unit.post, failure ? undefined : result);
       if (replaced !== undefined) {
-        return await toReply(replaced, state.res.ended ? createScriptResponse() : state);
+        return await toReply(replaced, state.res.ended ? new ResponseState() : state);
       }
     } catch (error) {
       failure = { error };
