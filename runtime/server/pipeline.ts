@@ -6,6 +6,7 @@ import type { HostPool, RunOutcome } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
 import type { ModuleRef, RequestInfo, Unit } from "../protocol/messages.ts";
 import { readBody } from "./body.ts";
+import { memoize } from "./memo.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
 import { createGate, type Gate } from "./gate.ts";
@@ -63,6 +64,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const units: UnitCache = new WeakMap();
   const active = new Map<string, RequestInfo>();
   const nextExecutionId = createExecutionIds();
+  const instanceOf = memoize((host) => parseInstanceId(host, config.defaultInstance));
+  const hostnameOf = memoize((authority) => (stripPort(authority) ?? "").toLowerCase());
 
   // Every step is synchronous once its script is loaded: an `await` only where work is pending
   // (a first scan or load, a body, the gate, the Worker's answer).
@@ -77,7 +80,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     try {
       // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
       const host = request.headers.get("host");
-      const execId = parseInstanceId(host, config.defaultInstance);
+      const execId = host === null ? config.defaultInstance : instanceOf(host);
       if (execId === null) {
         throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
       }
@@ -157,7 +160,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           headers: headerPairs(request.headers),
           clientIp,
           // The URL the runtime built, else the Host header (both well-formed by now).
-          hostname: (stripPort(target.authority || (host ?? "")) ?? "").toLowerCase(),
+          hostname: hostnameOf(target.authority || (host ?? "")),
           execId,
           scriptPath: script.file,
           parameters: match.params,
