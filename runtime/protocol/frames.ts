@@ -20,15 +20,24 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const NO_BODY = -1;
 
+/** Where the JSON is encoded before it is copied into its frame: reused, unless a batch is huge. */
+let scratch = new Uint8Array(64 * 1024);
+const SCRATCH_LIMIT = 1024 * 1024;
+
 function encodeBatch(messages: unknown[], bodies: (Uint8Array | null)[]): Uint8Array {
   const json = JSON.stringify(messages);
+  // Room for the worst case of UTF-8 (3 bytes per UTF-16 unit); encodeInto says what it used.
+  const room = json.length * 3;
+  if (room > scratch.byteLength && room <= SCRATCH_LIMIT) scratch = new Uint8Array(SCRATCH_LIMIT);
+  const text = room <= scratch.byteLength ? scratch : new Uint8Array(room);
+  const { written } = encoder.encodeInto(json, text);
   const count = messages.length;
   let bodyBytes = 0;
   for (const body of bodies) bodyBytes += body?.byteLength ?? 0;
   const head = 8 + 4 * count;
-  // Room for the worst case of UTF-8 (3 bytes per UTF-16 unit); encodeInto says what it used.
-  const frame = new Uint8Array(head + bodyBytes + json.length * 3);
+  const frame = new Uint8Array(head + bodyBytes + written);
   const view = new DataView(frame.buffer);
+  view.setUint32(0, frame.byteLength - 4);
   view.setUint32(4, count);
   let offset = head;
   for (let i = 0; i < count; i++) {
@@ -39,9 +48,8 @@ function encodeBatch(messages: unknown[], bodies: (Uint8Array | null)[]): Uint8A
       offset += body.byteLength;
     }
   }
-  const { written } = encoder.encodeInto(json, frame.subarray(offset));
-  view.setUint32(0, offset + written - 4);
-  return frame.subarray(0, offset + written);
+  frame.set(text.subarray(0, written), offset);
+  return frame;
 }
 
 export interface FrameWriter {
