@@ -96,7 +96,17 @@ export async function createScriptRequest(
 /** Header pairs -> one object (a plain loop: Object.fromEntries costs Deno several times more). */
 function toRecord(pairs: [string, string][]): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const [name, value] of pairs) record[name] = value;
+  for (const [name, value] of pairs) {
+    // A header named `__proto__` is a key like any other, never the object's prototype.
+    if (name === "__proto__") {
+      Object.defineProperty(record, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else record[name] = value;
+  }
   return record;
 }
 
