@@ -1,0 +1,179 @@
+import { ServerError } from "../errors.ts";
+import type { Bytes, Mode, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Deadlines } from "./deadlines.ts";
+import type { Host } from "./hosts.ts";
+import { createWarmSet } from "./warm.ts";
+import type { Job, WorkerRecord } from "./worker-record.ts";
+
+const WARM_IDLE_MS = 30_000;
+
+export interface ServerlessOptions {
+  /** Booted Workers kept per host (and warm ones per hot script). */
+  stock: number;
+  /** Requests that may wait for a Worker at once; more answer 503 at once. */
+  queueLimit: number;
+  /** How long a request waits for a Worker before it answers 503 with Retry-After. */
+  waitMs: number;
+  deadlines: Deadlines;
+  closing(): boolean;
+  live(mode: Mode): Host[];
+  liveOrNew(mode: Mode): Host[];
+  addHost(mode: Mode): Host;
+  /** A new Worker on `host` that speaks through it (serverless Workers have no socket). */
+  spawn(host: Host): WorkerRecord;
+  /** How many Workers a host runs now. */
+  load(host: Host): number;
+  deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
+  terminate(worker: WorkerRecord): void;
+  start(worker: WorkerRecord, job: Job): void;
+}
+
+export interface Serverless {
+  /** Starts `job` on a ready Worker, or queues it (bounded in length and time) for the next one. */
+  run(job: Job): void;
+  /** A new serverless host: its stock boots now, and waiting requests get what is ready. */
+  fill(host: Host): void;
+  /** The Worker answered: it goes, and a warm replacement (if earned) and the stock follow. */
+  answered(worker: WorkerRecord): void;
+  /** The Worker is gone: it is no longer in the stock or the warm set. */
+  forget(worker: WorkerRecord): void;
+  close(): void;
+}
+
+/**
+ * Serverless mode (SPEC D9): a fresh Worker per request. Each host keeps a stock of booted
+ * Workers, a hot script gets Workers that already imported it (warm), and a request that finds
+ * neither waits in one bounded queue while the stock refills as fast as the hosts can spawn.
+ */
+export function createServerless(options: ServerlessOptions): Serverless {
+  const stock: WorkerRecord[] = [];
+  /** Requests waiting for a Worker, in arrival order. */
+  const waiting: Job[] = [];
+  // At least one: a serverless request waits for the stock, so an empty stock would serve none.
+  const stockSize = Math.max(1, options.stock);
+  const warm = createWarmSet<WorkerRecord>({
+    perScript: options.stock,
+    total: 64,
+    idleMs: WARM_IDLE_MS,
+  });
+  const sweeper = setInterval(() => {
+    for (const worker of warm.sweep(Date.now())) options.terminate(worker);
+  }, WARM_IDLE_MS / 2);
+  sweeper.unref?.();
+
+  /** Gives a Worker its script: it serves one request with it and is terminated. */
+  function initialised(worker: WorkerRecord, unit: Unit): WorkerRecord {
+    worker.ephemeral = true;
+    worker.unit = unit;
+    options.deliver(worker, { t: "init", unit, shared: {} });
+    return worker;
+  }
+
+  /** A Worker from the stock (booted, or booting with its messages queued), or null if it is empty. */
+  function takeWorker(): WorkerRecord | null {
+    const index = stock.findIndex((w) => !w.host.condemned);
+    return index >= 0 ? stock.splice(index, 1)[0]! : null;
+  }
+
+  /** A warm Worker holding the script, else one from the stock; null when there is none. */
+  function workerFor(unit: Unit): WorkerRecord | null {
+    const hit = warm.take(unit.key);
+    const fresh = hit ? null : takeWorker();
+    const worker = hit ?? (fresh && initialised(fresh, unit));
+    if (!worker) return null;
+    // Once answered, it is replaced by a Worker holding the same script: after a hit, or once on
+    // the first miss. Never on every miss: under load that would double the spawns.
+    worker.warmAfter = hit !== undefined || !warm.has(unit.key);
+    warm.keep(unit.key);
+    return worker;
+  }
+
+  function leastBusy(): Host {
+    return options.liveOrNew("serverless").reduce((a, b) =>
+      options.load(b) < options.load(a) ? b : a
+    );
+  }
+
+  /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
+  function topUp(): void {
+    for (const host of options.closing() ? [] : options.live("serverless")) {
+      let count = stock.filter((w) => w.host === host).length;
+      while (count++ < stockSize) stock.push(options.spawn(host));
+    }
+    serveWaiting();
+  }
+
+  /**
+   * Requests that found no Worker get the next ones, in order: the stock is refilled as fast as
+   * the hosts can spawn (that is the throughput), never by a spawn per waiting request, which on
+   * Deno (a spawn blocks its host for ~15 ms) starved every request at once.
+   */
+  function serveWaiting(): void {
+    for (let i = 0; i < waiting.length;) {
+      const job = waiting[i]!;
+      const worker = workerFor(job.unit);
+      if (!worker) {
+        i += 1;
+        continue;
+      }
+      waiting.splice(i, 1);
+      job.stopWaiting();
+      options.start(worker, job);
+    }
+  }
+
+  /** A request that found no Worker: queued, bounded in length and in time (then 503). */
+  function wait(job: Job): void {
+    const shed = (why: string) =>
+      job.reject(
+        new ServerError("UNAVAILABLE", `${job.request.scriptPath}: ${why}; retry in a moment`, {
+          headers: { "retry-after": "1" },
+        }),
+      );
+    if (waiting.length >= options.queueLimit) {
+      return shed(`${waiting.length} requests already wait for a serverless Worker`);
+    }
+    waiting.push(job);
+    job.stopWaiting = options.deadlines.add(options.waitMs, () => {
+      const index = waiting.indexOf(job);
+      if (index >= 0) waiting.splice(index, 1);
+      shed(`no serverless Worker was free within ${options.waitMs} ms`);
+    });
+    // No serverless host yet (the first request of its kind) or none alive: one starts now.
+    if (!options.closing() && options.live("serverless").length === 0) {
+      options.addHost("serverless");
+    }
+  }
+
+  return {
+    run(job) {
+      const worker = workerFor(job.unit);
+      if (worker) options.start(worker, job);
+      else wait(job);
+    },
+    fill(host) {
+      for (let i = 0; i < stockSize; i++) stock.push(options.spawn(host));
+      serveWaiting();
+    },
+    /**
+     * Not before the answer: a spawn holds the host's thread for milliseconds (tens on Deno), and
+     * the answer, relayed by that thread, would wait behind it.
+     */
+    answered(worker) {
+      options.terminate(worker);
+      const unit = worker.unit;
+      if (!options.closing() && worker.warmAfter && unit && warm.wants(unit.key)) {
+        warm.add(unit.key, initialised(takeWorker() ?? options.spawn(leastBusy()), unit));
+      }
+      topUp();
+    },
+    forget(worker) {
+      const index = stock.indexOf(worker);
+      if (index >= 0) stock.splice(index, 1);
+      warm.remove(worker);
+    },
+    close() {
+      clearInterval(sweeper);
+    },
+  };
+}
