@@ -1,7 +1,7 @@
 import type { Compiler } from "../runtime/compile/compiler.ts";
 import type { SharedPatch } from "../runtime/protocol/messages.ts";
 import type { InstanceRegistry } from "../runtime/server/instances.ts";
-import type { ActiveRequest } from "../runtime/server/pipeline.ts";
+import type { ActiveRequest } from "../runtime/server/request-info.ts";
 import type { SharedStore } from "../runtime/server/shared-state.ts";
 
 /** Everything the management API may touch in the running server: one object, wired in runtime/serve.ts. */

@@ -1,3 +1,5 @@
+import type { Logger } from "./log.ts";
+
 /** Stable error codes and the one table that maps each to an HTTP status (SPEC D13). */
 const STATUS = {
   BAD_REQUEST: 400,
@@ -58,4 +60,23 @@ export function toErrorResponse(
     status: error.status,
     headers,
   });
+}
+
+/**
+ * How a request that failed is answered: a ServerError as itself (a 5xx also logged as a
+ * warning), anything else as a logged 500 that shows nothing of the server.
+ */
+export function requestErrorResponse(
+  error: unknown,
+  context: { cors: [string, string][]; debug: boolean; log: Logger; path: string },
+): Response {
+  const known = error instanceof ServerError
+    ? error
+    : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
+  if (!(error instanceof ServerError)) {
+    context.log.error(`${context.path}: ${error instanceof Error ? error.stack : String(error)}`);
+  } else if (known.status >= 500) {
+    context.log.warn(`${context.path}: ${known.code} ${known.message}`);
+  }
+  return toErrorResponse(known, context.debug, context.cors);
 }

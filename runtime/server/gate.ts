@@ -96,3 +96,16 @@ function once(fn: () => void): () => void {
     }
   };
 }
+
+/** One gate per script (by key), made on its first capped request. */
+export function createGates(queueLimit: number): (key: string) => Gate {
+  const gates = new Map<string, Gate>();
+  return (key) => {
+    let gate = gates.get(key);
+    if (!gate) {
+      gate = createGate(queueLimit);
+      gates.set(key, gate);
+    }
+    return gate;
+  };
+}

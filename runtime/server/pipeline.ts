@@ -1,28 +1,29 @@
-import { randomUUID } from "node:crypto";
 import { parseInstanceId, stripPort } from "../../routing/instance.ts";
 import type { RouteMatch } from "../../routing/table.ts";
-import { ServerError, toErrorResponse } from "../errors.ts";
+import type { Upgrade } from "../adapter/types.ts";
+import { requestErrorResponse, ServerError } from "../errors.ts";
 import type { HostPool, RunOutcome } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
-import type { ModuleRef, RequestInfo, Unit } from "../protocol/messages.ts";
+import type { RequestInfo } from "../protocol/messages.ts";
+import { splitUrl, type UrlParts } from "../protocol/url-parts.ts";
 import { readBody } from "./body.ts";
-import { memoize } from "./memo.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
-import { createGate, type Gate } from "./gate.ts";
+import { createGates } from "./gate.ts";
 import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
+import { memoize } from "./memo.ts";
 import { checkPath } from "./path-check.ts";
-import { splitUrl } from "../protocol/url-parts.ts";
 import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
+import {
+  type ActiveRequest,
+  clientIpOf,
+  createExecutionIds,
+  headerPairs,
+  publicView,
+} from "./request-info.ts";
+import { createUnits } from "./units.ts";
 import { isWebSocketUpgrade, type Ticket, type WebSockets } from "./websockets.ts";
-import type { Upgrade } from "../adapter/types.ts";
-
-/** A request running right now (GET /monitor/active-requests, restart drains). */
-export type ActiveRequest = Pick<
-  RequestInfo,
-  "executionId" | "scriptPath" | "hostname" | "clientIp" | "method" | "url" | "startedAt"
->;
 
 export interface Pipeline {
   /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
@@ -46,171 +47,242 @@ export interface PipelineOptions {
   selfOrigin(): string;
 }
 
+/** Step 1's findings: which instance, which path, who asks. */
+interface Front {
+  execId: string;
+  host: string | null;
+  target: UrlParts;
+  clientIp: string;
+}
+
+/** Step 3's findings: the script that answers, within its instance's routes. */
+interface Routed {
+  instance: Instance;
+  routes: Routes;
+  match: RouteMatch;
+  script: Script;
+}
+
+/** The request and what it carries across the steps, for its answer even when one fails. */
+interface Exchange {
+  request: Request;
+  upgrade: Upgrade | undefined;
+  path: string;
+  cors: [string, string][];
+  ticket: Ticket | null;
+}
+
 const MANAGEMENT_PREFIX = "/api/v1/exec";
 const MANAGEMENT_DOCUMENTS = new Set(["/openapi.json", "/openapi.yaml"]);
-
-/** The management API and its OpenAPI document always win over scripts (SPEC D14). */
-function isManagementPath(path: string): boolean {
-  return path === MANAGEMENT_PREFIX || path.startsWith(`${MANAGEMENT_PREFIX}/`) ||
-    MANAGEMENT_DOCUMENTS.has(path);
-}
 /** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
 const MAX_QUEUE_WAIT_MS = 60_000;
+const NO_HEADERS: [string, string][] = [];
+const NO_BODY_STATUS = new Set([101, 204, 205, 304]);
 
-/** The request lifecycle (docs/architecture.md keeps this list): each step numbered where it happens. */
+/**
+ * The request lifecycle, one numbered step per function (docs/architecture.md keeps this list):
+ * 1 front -> 2 management -> 3 route -> 4 directives -> 5 execute -> 6 respond.
+ * Every step is synchronous once its script is loaded: an `await` only where work is pending (a
+ * first scan or load, a body, the gate, the Worker's answer).
+ */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { config, instances, pool, log, websockets } = options;
-  const gates = new Map<string, Gate>();
-  const units: UnitCache = new WeakMap();
+  const gateOf = createGates(config.queueLimit);
+  const unitFor = createUnits({
+    root: config.root,
+    debug: config.debug,
+    selfOrigin: options.selfOrigin,
+  });
   const active = new Map<string, RequestInfo>();
   const nextExecutionId = createExecutionIds();
   const instanceOf = memoize((host) => parseInstanceId(host, config.defaultInstance));
   const hostnameOf = memoize((authority) => (stripPort(authority) ?? "").toLowerCase());
 
-  // Every step is synchronous once its script is loaded: an `await` only where work is pending
-  // (a first scan or load, a body, the gate, the Worker's answer).
+  /** 1. Front: a well-formed Host and a safe path, or 400 before anything else. */
+  function front(request: Request, socketIp: string): Front {
+    const host = request.headers.get("host");
+    const execId = host === null ? config.defaultInstance : instanceOf(host);
+    if (execId === null) {
+      throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
+    }
+    // The runtime builds the URL from the Host header: Bun leaves a bad Host out (the URL is then
+    // the bare target), so anything that is not `scheme://authority/path` or `/path` is refused.
+    const target = splitUrl(request.url);
+    if (target === null) {
+      throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed");
+    }
+    checkPath(target.path);
+    return { execId, host, target, clientIp: clientIpOf(request, socketIp, config.trustProxy) };
+  }
+
+  /** 3. Host -> instance, path -> script: synchronous once the routes are scanned and the script loaded. */
+  function route(at: Front): Routed | Promise<Routed> {
+    const instance = instances.get(at.execId);
+    if (!instance) {
+      throw new ServerError(
+        "UNKNOWN_INSTANCE",
+        `No instance "${at.execId}": create the folder ${at.execId}/ in the scripts root`,
+      );
+    }
+    const routes = instance.peekRoutes();
+    if (routes) {
+      const match = matchOf(routes, at.target.path);
+      const script = instance.scripts.peek(match.route.file);
+      if (script) return { instance, routes, match, script };
+    }
+    return (async () => {
+      const scanned = routes ?? await instance.routes();
+      const match = matchOf(scanned, at.target.path);
+      return {
+        instance,
+        routes: scanned,
+        match,
+        script: await instance.scripts.get(match.route.file),
+      };
+    })();
+  }
+
+  /** 4. Directives, all before any Worker work: @enabled, CORS (a preflight ends here), @token, WebSocket admission. */
+  function directives(
+    exchange: Exchange,
+    at: Front,
+    { instance, script }: Routed,
+  ): Response | null {
+    const { request, upgrade } = exchange;
+    const d = script.directives;
+    if (!d.enabled) {
+      throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
+    }
+    if (d.cors.kind !== "none") {
+      if (isPreflight(request)) return preflightResponse(d, request);
+      exchange.cors = corsHeaders(d, request.headers.get("origin"));
+    }
+    if (d.token !== null && !tokenMatches(d.token, presentedToken(request, at.target.search))) {
+      throw new ServerError(
+        "UNAUTHORIZED",
+        "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=",
+        { headers: { "www-authenticate": 'Bearer realm="hoody-exec"' } },
+      );
+    }
+    // A WebSocket upgrade: the directives allow it, its origin passes @cors, the cap has room.
+    if (upgrade && isWebSocketUpgrade(request)) {
+      exchange.ticket = websockets.admit(instance.id, script, request);
+    }
+    return null;
+  }
+
+  /** 5. The @concurrent gate, then pre -> main -> post in the script's Worker, within @timeout. */
+  async function execute(exchange: Exchange, at: Front, routed: Routed): Promise<Response> {
+    const { request } = exchange;
+    const { instance, routes, match, script } = routed;
+    const d = script.directives;
+    const body = request.body ? await readBody(request, config.maxBodyBytes) : null;
+    const release = d.concurrent === true ? null : await gateOf(`${instance.id}:${script.file}`)
+      .enter(
+        d.concurrent === false ? 1 : d.concurrent,
+        d.timeout || MAX_QUEUE_WAIT_MS,
+        request.signal,
+      );
+    try {
+      const pending = unitFor(instance, routes, match, script);
+      const unit = pending instanceof Promise ? await pending : pending;
+      const info: RequestInfo = {
+        executionId: nextExecutionId(),
+        method: request.method,
+        url: request.url,
+        headers: headerPairs(request.headers),
+        clientIp: at.clientIp,
+        // The URL the runtime built, else the Host header (both well-formed by now).
+        hostname: hostnameOf(at.target.authority || (at.host ?? "")),
+        execId: at.execId,
+        scriptPath: script.file,
+        parameters: match.params,
+        startedAt: Date.now(),
+      };
+      active.set(info.executionId, info);
+      let outcome: RunOutcome;
+      try {
+        outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn);
+      } finally {
+        active.delete(info.executionId);
+      }
+      return respond(exchange, routed, outcome);
+    } finally {
+      release?.();
+    }
+  }
+
+  /**
+   * 6. The Worker's status, headers and body -> a Response; or the accepted WebSocket (the Worker
+   * answered 101), which the server thread holds from now on.
+   */
+  function respond(
+    exchange: Exchange,
+    { instance, script }: Routed,
+    outcome: RunOutcome,
+  ): Response {
+    const { request, upgrade, ticket } = exchange;
+    if (ticket && upgrade && outcome.attach) {
+      exchange.ticket = null;
+      return websockets.open(
+        ticket,
+        request,
+        upgrade,
+        `${instance.id}:${script.file}`,
+        outcome.attach,
+      );
+    }
+    return toResponse(request.method, outcome, exchange.cors);
+  }
+
   const handle = async (
     request: Request,
     socketIp: string,
     upgrade?: Upgrade,
   ): Promise<Response> => {
-    let cors: [string, string][] = NO_HEADERS;
-    let ticket: Ticket | null = null;
-    let path = "";
+    const exchange: Exchange = { request, upgrade, path: "", cors: NO_HEADERS, ticket: null };
     try {
-      // 1. Front: a well-formed Host and a safe path, or 400 before anything else.
-      const host = request.headers.get("host");
-      const execId = host === null ? config.defaultInstance : instanceOf(host);
-      if (execId === null) {
-        throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
-      }
-      // The runtime builds the URL from the Host header: Bun leaves a bad Host out (the URL is then
-      // the bare target), so anything that is not `scheme://authority/path` or `/path` is refused.
-      const target = splitUrl(request.url);
-      if (target === null) {
-        throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed");
-      }
-      path = target.path;
-      checkPath(path);
-      const clientIp = clientIpOf(request, socketIp, config.trustProxy);
-
-      // 2. The management API always wins over scripts.
-      if (isManagementPath(path)) return await options.management(request, clientIp);
-
+      const at = front(request, socketIp);
+      exchange.path = at.target.path;
+      // 2. The management API and its OpenAPI document always win over scripts (SPEC D14).
+      if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
       if (pipeline.draining) {
         throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
           headers: { "retry-after": "1" },
         });
       }
-
-      // 3. Host -> instance; 4. path -> script.
-      const instance = instances.get(execId);
-      if (!instance) {
-        throw new ServerError(
-          "UNKNOWN_INSTANCE",
-          `No instance "${execId}": create the folder ${execId}/ in the scripts root`,
-        );
-      }
-      const routes = instance.peekRoutes() ?? await instance.routes();
-      const match = routes.table.match(path);
-      if (!match) throw new ServerError("NOT_FOUND", `No script answers ${path}`);
-      const script = instance.scripts.peek(match.route.file) ??
-        await instance.scripts.get(match.route.file);
-      const d = script.directives;
-
-      // 5. Directives, all before any Worker work: @enabled, CORS preflight, @token.
-      if (!d.enabled) {
-        throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
-      }
-      if (d.cors.kind !== "none") {
-        if (isPreflight(request)) return preflightResponse(d, request);
-        cors = corsHeaders(d, request.headers.get("origin"));
-      }
-      if (d.token !== null && !tokenMatches(d.token, presentedToken(request, target.search))) {
-        throw new ServerError(
-          "UNAUTHORIZED",
-          "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=",
-          {
-            headers: { "www-authenticate": 'Bearer realm="hoody-exec"' },
-          },
-        );
-      }
-      // A WebSocket upgrade: the directives allow it, its origin passes @cors, the cap has room.
-      if (upgrade && isWebSocketUpgrade(request)) {
-        ticket = websockets.admit(instance.id, script, request);
-      }
-      const body = request.body ? await readBody(request, config.maxBodyBytes) : null;
-
-      // 6. The @concurrent gate, then pre -> main -> post in the script's Worker, within @timeout.
-      const release = d.concurrent === true
-        ? null
-        : await gateOf(gates, instance, script, config.queueLimit)
-          .enter(
-            d.concurrent === false ? 1 : d.concurrent,
-            d.timeout || MAX_QUEUE_WAIT_MS,
-            request.signal,
-          );
-      try {
-        const unit = unitNow(units, instance, routes, match, script) ??
-          await unitOf(units, instance, routes, match, script, config, options.selfOrigin());
-        const info: RequestInfo = {
-          executionId: nextExecutionId(),
-          method: request.method,
-          url: request.url,
-          headers: headerPairs(request.headers),
-          clientIp,
-          // The URL the runtime built, else the Host header (both well-formed by now).
-          hostname: hostnameOf(target.authority || (host ?? "")),
-          execId,
-          scriptPath: script.file,
-          parameters: match.params,
-          startedAt: Date.now(),
-        };
-        active.set(info.executionId, info);
-        let outcome: RunOutcome;
-        try {
-          outcome = await pool.run(unit, info, body, d.timeout, ticket?.conn);
-        } finally {
-          active.delete(info.executionId);
-        }
-
-        // 7. The Worker's status, headers and body -> a Response; or the accepted WebSocket
-        // (the Worker answered 101), which the server thread holds from now on.
-        if (ticket && upgrade && outcome.attach) {
-          const key = `${instance.id}:${script.file}`;
-          const accepted = ticket;
-          ticket = null;
-          return websockets.open(accepted, request, upgrade, key, outcome.attach);
-        }
-        return toResponse(request.method, outcome, cors);
-      } finally {
-        release?.();
-      }
+      const found = route(at);
+      const routed = found instanceof Promise ? await found : found;
+      return directives(exchange, at, routed) ?? await execute(exchange, at, routed);
     } catch (error) {
-      return errorResponse(error, cors, config.debug, log, path);
+      return requestErrorResponse(error, {
+        cors: exchange.cors,
+        debug: config.debug,
+        log,
+        path: exchange.path,
+      });
     } finally {
-      ticket?.release();
+      exchange.ticket?.release();
     }
   };
   const pipeline: Pipeline = Object.assign(handle, {
     active,
-    activeRequests: () =>
-      [...active.values()].map((r) => ({
-        executionId: r.executionId,
-        scriptPath: r.scriptPath,
-        hostname: r.hostname,
-        clientIp: r.clientIp,
-        method: r.method,
-        url: r.url,
-        startedAt: r.startedAt,
-      })),
+    activeRequests: () => [...active.values()].map(publicView),
     draining: false,
   });
   return pipeline;
 }
 
-const NO_HEADERS: [string, string][] = [];
-const NO_BODY_STATUS = new Set([101, 204, 205, 304]);
+function matchOf(routes: Routes, path: string): RouteMatch {
+  const match = routes.table.match(path);
+  if (!match) throw new ServerError("NOT_FOUND", `No script answers ${path}`);
+  return match;
+}
+
+function isManagementPath(path: string): boolean {
+  return path === MANAGEMENT_PREFIX || path.startsWith(`${MANAGEMENT_PREFIX}/`) ||
+    MANAGEMENT_DOCUMENTS.has(path);
+}
 
 /** The Worker's answer as a Response: the script's headers as the Worker sent them, plus CORS. */
 function toResponse(method: string, outcome: RunOutcome, cors: [string, string][]): Response {
@@ -224,124 +296,4 @@ function toResponse(method: string, outcome: RunOutcome, cors: [string, string][
   // A streamed body nobody will read (HEAD, 204…) stops its script at once.
   if (empty) void outcome.stream?.cancel();
   return new Response(empty ? null : outcome.stream ?? outcome.body, { status, headers });
-}
-
-/**
- * Execution ids shaped like a UUID: a random prefix per server start and a counter, as unique as
- * `randomUUID()` within and across starts, at a fraction of the cost on every request.
- */
-function createExecutionIds(): () => string {
-  const prefix = randomUUID().slice(0, 24);
-  let counter = 0;
-  return () => {
-    counter += 1;
-    return prefix + counter.toString(16).padStart(12, "0");
-  };
-}
-
-/** The request's headers as pairs: `forEach` (the iterator costs Deno microseconds per header). */
-function headerPairs(headers: Headers): [string, string][] {
-  const pairs: [string, string][] = [];
-  headers.forEach((value, name) => pairs.push([name, value]));
-  return pairs;
-}
-
-function gateOf(
-  gates: Map<string, Gate>,
-  instance: Instance,
-  script: Script,
-  queueLimit: number,
-): Gate {
-  const key = `${instance.id}:${script.file}`;
-  let gate = gates.get(key);
-  if (!gate) {
-    gate = createGate(queueLimit);
-    gates.set(key, gate);
-  }
-  return gate;
-}
-
-/**
- * The unit a script ran with, kept while its Script object lives: a reloaded or cleared script is
- * a new object, so a change can never hit a stale entry (and nothing accumulates across edits).
- */
-type UnitCache = WeakMap<Script, { pre: Script | undefined; post: Script | undefined; unit: Unit }>;
-
-/** Every request after the first: the same script objects as last time -> the same unit, no awaits. */
-function unitNow(
-  units: UnitCache,
-  instance: Instance,
-  routes: Routes,
-  match: RouteMatch,
-  script: Script,
-): Unit | null {
-  const seen = units.get(script);
-  if (!seen) return null;
-  const middleware = routes.middleware.get(match.route.dir);
-  const pre = middleware?.pre ? instance.scripts.peek(middleware.pre) : undefined;
-  const post = middleware?.post ? instance.scripts.peek(middleware.post) : undefined;
-  return seen.pre === pre && seen.post === post ? seen.unit : null;
-}
-
-/** The script with its directory's middleware, compiled. */
-async function unitOf(
-  units: UnitCache,
-  instance: Instance,
-  routes: Routes,
-  match: RouteMatch,
-  script: Script,
-  config: ResolvedConfig,
-  selfOrigin: string,
-): Promise<Unit> {
-  const middleware = routes.middleware.get(match.route.dir) ?? {};
-  const [pre, post] = await Promise.all([
-    middleware.pre ? instance.scripts.get(middleware.pre) : null,
-    middleware.post ? instance.scripts.get(middleware.post) : null,
-  ]);
-  // Same content, same key: the pool keeps a worker-mode script's Worker across a reload.
-  const key = [instance.id, script.file, script.hash, pre?.hash ?? "", post?.hash ?? ""].join(":");
-  const moduleOf = (
-    s: Script | null,
-  ): Promise<ModuleRef | null> => (s ? s.module() : Promise.resolve(null));
-  const [mainRef, preRef, postRef] = await Promise.all([
-    script.module(),
-    moduleOf(pre),
-    moduleOf(post),
-  ]);
-  const unit: Unit = {
-    key,
-    instance: instance.id,
-    mode: script.directives.mode,
-    main: mainRef,
-    pre: preRef,
-    post: postRef,
-    awaitPromises: script.directives.awaitPromises,
-    websocket: script.directives.mode === "worker" && script.directives.websocket,
-    scriptsRoot: config.root,
-    selfOrigin,
-    debug: config.debug,
-  };
-  units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
-  return unit;
-}
-
-function clientIpOf(request: Request, socketIp: string, trustProxy: boolean): string {
-  if (!trustProxy) return socketIp;
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || socketIp;
-}
-
-function errorResponse(
-  error: unknown,
-  cors: [string, string][],
-  debug: boolean,
-  log: Logger,
-  path: string,
-): Response {
-  const known = error instanceof ServerError
-    ? error
-    : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
-  if (!(error instanceof ServerError)) {
-    log.error(`${path}: ${error instanceof Error ? error.stack : String(error)}`);
-  } else if (known.status >= 500) log.warn(`${path}: ${known.code} ${known.message}`);
-  return toErrorResponse(known, debug, cors);
 }
