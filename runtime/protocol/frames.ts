@@ -1,4 +1,3 @@
-import type { Socket } from "node:net";
 import type { Bytes } from "./messages.ts";
 
 /**
@@ -59,7 +58,12 @@ export interface FrameWriter {
 }
 
 /** Collects the messages sent in one turn of the event loop and writes them as one frame. */
-export function createFrameWriter(socket: Socket): FrameWriter {
+/** Anything frames can be written to: a node:net socket, or the Workers' native one. */
+export interface ByteSink {
+  write(bytes: Uint8Array): unknown;
+}
+
+export function createFrameWriter(socket: ByteSink): FrameWriter {
   let messages: unknown[] = [];
   let bodies: (Uint8Array | null)[] = [];
   const flush = () => {

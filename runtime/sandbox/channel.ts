@@ -32,15 +32,15 @@ export async function openChannel(
       drain: (then) => then(),
     };
   }
-  // Loaded only here: node:net costs a serverless Worker's boot 9-18 ms.
-  const { connect } = await import("node:net");
+  // Loaded only here: a serverless Worker speaks through its host and never opens a socket.
+  const { connectUnix } = await import("../adapter/unix-socket.ts");
   const { createFrameReader, createFrameWriter } = await import("../protocol/frames.ts");
-  const socket = connect(boot.socketPath);
+  const socket = await connectUnix(boot.socketPath, {
+    data: createFrameReader<ToWorker>(({ message, body }) => receive(message, body)),
+    // The server is gone or dropped this Worker: nothing left to do.
+    close: () => scope.close(),
+  });
   const writer = createFrameWriter(socket);
-  socket.on("data", createFrameReader<ToWorker>(({ message, body }) => receive(message, body)));
-  // The server is gone or dropped this Worker: nothing left to do.
-  socket.on("close", () => scope.close());
-  socket.on("error", () => scope.close());
   writer({ t: "hello", workerId: boot.workerId, token: boot.token } satisfies FromWorker);
   return {
     post: (message, body = null) => writer(message, body),
