@@ -23,6 +23,7 @@ export type CompileReply =
     code: string;
     shape: ScriptShape;
     imports: string[];
+    importsProcess: boolean;
     transformations: string[];
   }
   | { id: number; kind: "bundled"; code: string }
@@ -78,6 +79,14 @@ async function compile(
     const column = position.line > lastLine ? 1 : position.column;
     return { id, kind: "failed", error: { message: result.error.message, line, column } };
   }
-  const { shape, imports, transformations } = normalised;
-  return { id, kind: "compiled", code: result.code, shape, imports, transformations };
+  const { shape, imports, importsProcess, transformations } = normalised;
+  return {
+    id,
+    kind: "compiled",
+    code: result.code,
+    shape,
+    imports,
+    importsProcess,
+    transformations,
+  };
 }

@@ -12,7 +12,7 @@ const ESBUILD_VERSION: string = JSON.parse(
   readFileSync(fileURLToPath(import.meta.resolve("esbuild-wasm/package.json")), "utf8"),
 ).version;
 /** Bump when the compiler's output changes in a way the other two tags do not capture. */
-const COMPILER_VERSION = "2";
+const COMPILER_VERSION = "3";
 const CACHE_TAG = `hoody-compile@${COMPILER_VERSION} esbuild-wasm@${ESBUILD_VERSION} ` +
   `normalise@${NORMALISE_VERSION}`;
 const SHAPES: readonly string[] = ["return", "commonjs", "esm", "edge"] satisfies ScriptShape[];
@@ -26,6 +26,8 @@ export interface CompiledModule {
   shape: ScriptShape;
   /** Bare package names the module imports or requires statically. */
   imports: string[];
+  /** It loads `process` (`node:process`) as a module. */
+  importsProcess: boolean;
   transformations: string[];
 }
 
@@ -60,6 +62,7 @@ export interface Compiler {
 interface CacheRecord {
   shape: ScriptShape;
   imports: string[];
+  importsProcess: boolean;
   transformations: string[];
 }
 
@@ -83,6 +86,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
     const record: CacheRecord = {
       shape: reply.shape,
       imports: reply.imports,
+      importsProcess: reply.importsProcess,
       transformations: reply.transformations,
     };
     // On every miss, not once: the folder may have been removed since (a cache clear).
@@ -149,7 +153,8 @@ async function readRecord(
     const [text] = await Promise.all([readFile(recordPath, "utf8"), stat(modulePath)]);
     const record = JSON.parse(text) as Partial<CacheRecord>;
     const valid = typeof record.shape === "string" && SHAPES.includes(record.shape) &&
-      Array.isArray(record.imports) && Array.isArray(record.transformations);
+      Array.isArray(record.imports) && typeof record.importsProcess === "boolean" &&
+      Array.isArray(record.transformations);
     return valid ? (record as CacheRecord) : undefined;
   } catch {
     // Missing or unreadable cache files are a miss: the compile rewrites them.

@@ -31,6 +31,8 @@ export interface Normalised {
   code: string;
   shape: ScriptShape;
   imports: string[];
+  /** It loads `process` (`node:process`): its Worker hooks `process` before it runs. */
+  importsProcess: boolean;
   transformations: string[];
   insertions: Insertion[];
 }
@@ -68,6 +70,7 @@ export function normalise(source: string, filename: string): NormaliseResult {
   }
   const scan = scanSource(file);
   const imports = [...new Set(scan.loads.flatMap((load) => toPackageName(load.specifier) ?? []))];
+  const importsProcess = scan.loads.some((load) => PROCESS.has(load.specifier));
   if (scan.valueExport && !scan.defaultExport) {
     const message = "the script exports values but has no default export: " +
       "export the handler with `export default`, or use top-level `return`";
@@ -89,8 +92,18 @@ export function normalise(source: string, filename: string): NormaliseResult {
     transformations.push("bind-require");
   }
   const { code, insertions } = editor.toResult();
-  return { ok: true, code: code + suffix, shape, imports, transformations, insertions };
+  return {
+    ok: true,
+    code: code + suffix,
+    shape,
+    imports,
+    importsProcess,
+    transformations,
+    insertions,
+  };
 }
+
+const PROCESS = new Set(["process", "node:process"]);
 
 /** The esbuild loader for a script file name; unknown extensions are read as TypeScript. */
 export function toLoader(filename: string): Loader {

@@ -15,6 +15,8 @@ export interface ModuleRef {
   source: string;
   /** The module calls `require`: the Worker loads node:module for it before running the script. */
   usesRequire: boolean;
+  /** The module loads `process` (`node:process`): a worker-mode Worker hooks it before running. */
+  importsProcess: boolean;
 }
 
 /** Everything a Worker needs to run one script: the main module and its middleware. */

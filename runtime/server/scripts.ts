@@ -113,7 +113,14 @@ async function compile(
   await options.ensurePackages(module.imports);
   const usesRequire = module.shape === "commonjs" ||
     module.transformations.includes("bind-require");
-  return { url: module.url, shape: module.shape, file, source: path, usesRequire };
+  return {
+    url: module.url,
+    shape: module.shape,
+    file,
+    source: path,
+    usesRequire,
+    importsProcess: module.importsProcess,
+  };
 }
 
 function compileError(file: string, error: CompileFailure): ServerError {

@@ -177,6 +177,7 @@ describe("createCompiler", () => {
     assert.deepEqual(JSON.parse(await readFile(join(cacheDir, `${compiled.hash}.json`), "utf8")), {
       shape: "return",
       imports: [],
+      importsProcess: false,
       transformations: ["wrap-async-function"],
     });
     const restarted = createCompiler({ cacheDir });

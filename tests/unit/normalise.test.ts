@@ -255,6 +255,20 @@ describe("normalise: imports", () => {
     ]);
   });
 
+  test("tells whether the script loads process as a module, in any form", () => {
+    const rows: [string, boolean][] = [
+      ["import process from 'node:process';\nexport default () => process.pid;", true],
+      ["import { exit } from 'process';\nexport default () => exit;", true],
+      ["const p = require('node:process');\nreturn p.pid;", true],
+      ["const p = await import('process');\nreturn p.default.pid;", true],
+      ["return process.pid;", false],
+      ["import fs from 'node:fs';\nexport default () => fs;", false],
+    ];
+    for (const [source, expected] of rows) {
+      assert.equal(normaliseOk(source).importsProcess, expected, source);
+    }
+  });
+
   const names: [string, string | undefined][] = [
     ["lodash", "lodash"],
     ["lodash/fp", "lodash"],
