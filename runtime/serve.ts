@@ -22,11 +22,10 @@ import type { SocketMetrics } from "./server/websocket-metrics.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
- * can: past it, 503 with Retry-After rather than a client left hanging. Long enough for a burst
- * of 50 clients on one core of Deno (~40 fresh Workers/s: ~1.3 s in the queue) to be served,
- * short enough that the 503 still arrives within a typical client's 2 s timeout.
+ * can: past it, 503 with Retry-After (shedding, within a typical client's timeout) rather than a
+ * client left hanging.
  */
-const SERVERLESS_WAIT_MS = 1800;
+const SERVERLESS_WAIT_MS = 1000;
 
 export interface RunningHoodyExec {
   readonly port: number;
