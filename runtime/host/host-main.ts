@@ -19,6 +19,11 @@ import type {
   WorkerBoot,
 } from "../protocol/messages.ts";
 
+// A host whose server died is an orphan and goes, even where its socket never says so (Deno does
+// not when the server dies with this connection still unaccepted) or while it awaits its setup.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && process.exit(0), 1000);
+
 const { socketPath, token, workerUrl, scriptsRoot } = await readSetup();
 const adapter = await getAdapter();
 const workers = new Map<string, Worker>();
