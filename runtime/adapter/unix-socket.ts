@@ -54,52 +54,42 @@ export function connectUnix(path: string, events: UnixSocketEvents): Promise<Uni
     : connectDeno(runtime.Deno!, path, events, close);
 }
 
-/** Bun's socket writes what the kernel takes now; the rest is ours to keep until `drain`. */
+/** Bun's socket writes what the kernel takes now; the rest waits, in order, for `drain`. */
 async function connectBun(
   bun: BunConnect,
   path: string,
   events: UnixSocketEvents,
   close: () => void,
 ): Promise<UnixSocket> {
-  let backlog: Uint8Array | null = null;
+  const unsent: Uint8Array[] = [];
   let ending: (() => void) | null = null;
-  const finish = (socket: BunSocket) => {
+  const flush = () => {
+    while (unsent.length > 0) {
+      const bytes = unsent[0]!;
+      const written = Math.max(socket.write(bytes), 0);
+      if (written < bytes.byteLength) {
+        unsent[0] = bytes.subarray(written);
+        return;
+      }
+      unsent.shift();
+    }
     const done = ending;
-    if (!done || backlog) return;
+    if (!done) return;
     ending = null;
     socket.end();
     done();
   };
   const socket = await bun.connect({
     unix: path,
-    socket: {
-      data: (_socket, chunk) => events.data(chunk),
-      drain(socket) {
-        const pending = backlog;
-        backlog = null;
-        if (pending) write(pending);
-        finish(socket);
-      },
-      close,
-      error: close,
-    },
+    socket: { data: (_socket, chunk) => events.data(chunk), drain: flush, close, error: close },
   });
-  const write = (bytes: Uint8Array) => {
-    if (backlog) {
-      const joined = new Uint8Array(backlog.byteLength + bytes.byteLength);
-      joined.set(backlog, 0);
-      joined.set(bytes, backlog.byteLength);
-      backlog = joined;
-      return;
-    }
-    const written = socket.write(bytes);
-    if (written < bytes.byteLength) backlog = bytes.subarray(Math.max(written, 0));
-  };
   return {
-    write,
+    write(bytes) {
+      if (unsent.push(bytes) === 1) flush();
+    },
     end(done) {
       ending = done;
-      finish(socket);
+      flush();
     },
   };
 }
