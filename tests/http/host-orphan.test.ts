@@ -6,18 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { alive } from "../lib/processes.ts";
 
 const PARENT = fileURLToPath(new URL("../lib/host-parent.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test("a Worker host whose server died exits, even while its connection stays open", async () => {
   const dir = mkdtempSync(join(tmpdir(), "hoody-orphan-"));

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { alive } from "../lib/processes.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/hoody-exec.mjs", import.meta.url));
 const RUNTIME = "Bun" in globalThis ? "bun" : "deno";
@@ -59,15 +60,6 @@ async function poll<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
   return undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves to `promise`'s value, or to "timeout" after `ms` (a bound, not a timing assertion). */
