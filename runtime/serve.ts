@@ -74,7 +74,7 @@ export async function serve(
     shared.apply(patch);
     pool.broadcast(patch);
   };
-  const pool = await createHostPool({
+  const pool = createHostPool({
     adapter,
     workerUrl: await adapter.workerModule(await sandboxBundle(compiler)),
     scriptsRoot: config.root,

@@ -5,8 +5,8 @@
  * Workers when told.
  * Each Worker opens its own connection to the server, so requests never pass through this thread.
  */
-import { connect } from "node:net";
 import { getAdapter } from "../adapter/index.ts";
+import { connectUnix } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
   Bytes,
@@ -28,13 +28,13 @@ const { socketPath, token, workerUrl, scriptsRoot } = await readSetup();
 const adapter = await getAdapter();
 const workers = new Map<string, Worker>();
 
-const socket = connect(socketPath);
+const socket = await connectUnix(socketPath, {
+  data: createFrameReader<ToHost>(({ message, body }) => onServer(message, body)),
+  // Without its server a host has nothing to do.
+  close: () => process.exit(0),
+}).catch(() => process.exit(1));
 const send = createFrameWriter(socket);
-socket.on("connect", () => send({ t: "hello", token } satisfies FromHost));
-socket.on("data", createFrameReader<ToHost>(({ message, body }) => onServer(message, body)));
-// Without its server a host has nothing to do.
-socket.on("close", () => process.exit(0));
-socket.on("error", () => process.exit(1));
+send({ t: "hello", token } satisfies FromHost);
 
 function onServer(message: ToHost, body: Bytes | null): void {
   switch (message.t) {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Adapter } from "../adapter/types.ts";
+import { listenUnix, type UnixSocket, type UnixSocketEvents } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import { safeEqual } from "../safe-equal.ts";
 import type {
@@ -70,7 +70,7 @@ const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOM
  * token it read from its stdin; a Worker with a one-time token the server minted for it, so script
  * code cannot open a second connection.
  */
-export async function createHosts(options: HostsOptions): Promise<Hosts> {
+export function createHosts(options: HostsOptions): Hosts {
   const socketPath = join(
     tmpdir(),
     `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
@@ -81,15 +81,13 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
   >();
   const children = new Set<ChildProcess>();
 
-  const server = createServer((socket) => adopt(socket));
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  const listener = listenUnix(socketPath, adopt);
 
-  function adopt(socket: Socket): void {
+  function adopt(socket: UnixSocket): UnixSocketEvents {
     let handler: ((message: FromWorker, body: Bytes | null) => void) | null = null;
     let workerId: string | null = null;
-    socket.on(
-      "data",
-      createFrameReader<FromHost | FromWorker>(({ message, body }) => {
+    return {
+      data: createFrameReader<FromHost | FromWorker>(({ message, body }) => {
         if (handler) return handler(message as FromWorker, body);
         const send = createFrameWriter(socket);
         if (message.t === "hello" && "workerId" in message) {
@@ -107,9 +105,8 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
         }
         if (!handler) socket.destroy();
       }),
-    );
-    socket.on("close", () => workerId && options.onWorkerClosed(workerId));
-    socket.on("error", () => socket.destroy());
+      close: () => workerId && options.onWorkerClosed(workerId),
+    };
   }
 
   return {
@@ -165,12 +162,9 @@ export async function createHosts(options: HostsOptions): Promise<Hosts> {
         new Promise((resolve) => child.once("exit", resolve))
       );
       for (const child of children) child.kill("SIGKILL");
-      // Bounded both: Deno's node:child_process does not always report an exit it caused, and
-      // close() waits for every connection to end.
-      const bounded = (work: Promise<unknown>) =>
-        Promise.race([work, new Promise((r) => setTimeout(r, 2000))]);
-      await bounded(Promise.all(exits));
-      await bounded(new Promise<void>((resolve) => server.close(() => resolve())));
+      // Bounded: Deno's node:child_process does not always report an exit it caused.
+      await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 2000))]);
+      listener.close();
       rmSync(socketPath, { force: true });
     },
   };

@@ -17,7 +17,7 @@ const EXTRA_HOSTS_AFTER_MS = 1000;
  * hosts and the Workers they run; `worker-mode.ts` and `serverless.ts` decide which Worker serves
  * a request, and `worker-requests.ts` carries each request to its Worker and back.
  */
-export async function createHostPool(options: PoolOptions): Promise<HostPool> {
+export function createHostPool(options: PoolOptions): HostPool {
   const hosts: Host[] = [];
   const workers = new Map<string, WorkerRecord>();
   const deadlines = createDeadlines();
@@ -66,7 +66,7 @@ export async function createHostPool(options: PoolOptions): Promise<HostPool> {
     start: requests.start,
   });
 
-  const farm = await createHosts({
+  const farm = createHosts({
     adapter: options.adapter,
     workerUrl: options.workerUrl,
     scriptsRoot: options.scriptsRoot,
