@@ -1,7 +1,7 @@
 /** Atomic, per-path serialised file changes (SPEC D15, RELIABILITY §4 "Files"). */
-import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { randomHex } from "../runtime/random.ts";
 
 const locks = new Map<string, Promise<unknown>>();
 
@@ -24,7 +24,7 @@ export async function withLock<T>(paths: string[], task: () => Promise<T>): Prom
  * rename over the target: a reader sees the old file or the new one, never half of one.
  */
 export async function writeAtomic(path: string, content: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomHex(6)}.tmp`);
   const handle = await open(temp, "wx", 0o644);
   try {
     await handle.writeFile(content);

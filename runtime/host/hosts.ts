@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomHex } from "../random.ts";
 import type { Adapter } from "../adapter/types.ts";
 import { listenUnix, type UnixSocket, type UnixSocketEvents } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
@@ -73,7 +73,7 @@ const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOM
 export function createHosts(options: HostsOptions): Hosts {
   const socketPath = join(
     tmpdir(),
-    `hoody-exec-${process.pid}-${randomBytes(4).toString("hex")}.sock`,
+    `hoody-exec-${process.pid}-${randomHex(4)}.sock`,
   );
   const waiting = new Map<
     string,
@@ -111,7 +111,7 @@ export function createHosts(options: HostsOptions): Hosts {
 
   return {
     spawn(mode) {
-      const token = randomBytes(24).toString("hex");
+      const token = randomHex(24);
       const { exec, args, env } = options.adapter.command(HOST_ENTRY, mode);
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
       const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../random.ts";
 import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createDeadlines } from "./deadlines.ts";
@@ -137,7 +137,7 @@ export function createHostPool(options: PoolOptions): HostPool {
     nextWorker += 1;
     const worker: WorkerRecord = {
       id: `w${nextWorker}`,
-      token: randomBytes(18).toString("hex"),
+      token: randomHex(18),
       host,
       link: null,
       outbox: [],

@@ -1,8 +1,8 @@
 /** The scripts root's package.json (SPEC D5): read it, write it atomically, snapshot it with its lockfiles. */
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { randomHex } from "../random.ts";
 
 /** The lockfiles an install may write; all are restored together with package.json. */
 export const LOCKFILES = ["bun.lock", "bun.lockb", "deno.lock", "package-lock.json"] as const;
@@ -35,7 +35,7 @@ export function dependenciesOf(pkg: PackageJson | null, dev = false): Record<str
 
 /** Temp file + rename: a reader sees the old file or the new one. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const temp = `${path}.${randomHex(6)}.tmp`;
   await writeFile(temp, content);
   try {
     await rename(temp, path);

@@ -1,5 +1,4 @@
 /** What the pipeline tells a Worker about a request, made cheap enough for every request. */
-import { randomUUID } from "node:crypto";
 import type { RequestInfo } from "../protocol/messages.ts";
 
 /** A request running right now (GET /monitor/active-requests, restart drains). */
@@ -26,7 +25,7 @@ export function publicView(r: RequestInfo): ActiveRequest {
  * `randomUUID()` within and across starts, at a fraction of the cost on every request.
  */
 export function createExecutionIds(): () => string {
-  const prefix = randomUUID().slice(0, 24);
+  const prefix = crypto.randomUUID().slice(0, 24);
   let counter = 0;
   return () => {
     counter += 1;

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { sha256Hex } from "../random.ts";
 import type { CompiledModule, CompileFailure, Compiler } from "../compile/compiler.ts";
 import { ServerError } from "../errors.ts";
 import type { ModuleRef } from "../protocol/messages.ts";
@@ -84,7 +84,7 @@ async function loadScript(
   return {
     file,
     source,
-    hash: createHash("sha256").update(source).digest("hex").slice(0, 16),
+    hash: (await sha256Hex(source)).slice(0, 16),
     directives,
     warnings,
     module() {

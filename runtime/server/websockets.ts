@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { ServerSocket, SocketLimits, Upgrade } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type { SocketLink, SocketSink } from "../host/pool-api.ts";
@@ -78,7 +77,7 @@ export function createWebSockets(options: WebSocketOptions): WebSockets {
       counts.set(instance, open + 1);
       let held = true;
       return {
-        conn: randomUUID(),
+        conn: crypto.randomUUID(),
         release() {
           if (!held) return;
           held = false;
