@@ -37,6 +37,7 @@ export function createHostPool(options: PoolOptions): HostPool {
       else workerMode.settled(worker);
       maybeKillCondemned(worker.host);
     },
+    onReady: () => serverless.booted(),
     onPatch: options.onPatch,
     onFetch: options.onFetch,
     log: options.log,
@@ -61,6 +62,7 @@ export function createHostPool(options: PoolOptions): HostPool {
     addHost,
     spawn: (host) => spawnWorker(host, false),
     load: (host) => [...workers.values()].filter((w) => w.host === host).length,
+    booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
     deliver,
     terminate,
     start: requests.start,
@@ -148,6 +150,7 @@ export function createHostPool(options: PoolOptions): HostPool {
       pending: new Map(),
       pongs: new Map(),
       gone: false,
+      booted: false,
       lastUsed: 0,
       sockets: new Map(),
     };

@@ -6,6 +6,12 @@ import { createWarmSet } from "./warm.ts";
 import type { Job, WorkerRecord } from "./worker-record.ts";
 
 const WARM_IDLE_MS = 30_000;
+/**
+ * Workers a host boots at once. Unbounded, a burst of answers (a host relays a turn's answers in
+ * one frame) started as many boots side by side; on Deno each then took over a second and their
+ * requests answered together past a client's timeout, and the next burst repeated it.
+ */
+const MAX_BOOTING_PER_HOST = 2;
 
 export interface ServerlessOptions {
   /** Booted Workers kept per host (and warm ones per hot script). */
@@ -23,6 +29,8 @@ export interface ServerlessOptions {
   spawn(host: Host): WorkerRecord;
   /** How many Workers a host runs now. */
   load(host: Host): number;
+  /** How many of them have not said they booted yet. */
+  booting(host: Host): number;
   deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
   terminate(worker: WorkerRecord): void;
   start(worker: WorkerRecord, job: Job): void;
@@ -35,6 +43,8 @@ export interface Serverless {
   fill(host: Host): void;
   /** The Worker answered: it goes, and a warm replacement (if earned) and the stock follow. */
   answered(worker: WorkerRecord): void;
+  /** A Worker finished booting: its host may start another. */
+  booted(): void;
   /** The Worker is gone: it is no longer in the stock or the warm set. */
   forget(worker: WorkerRecord): void;
   close(): void;
@@ -94,11 +104,16 @@ export function createServerless(options: ServerlessOptions): Serverless {
     );
   }
 
+  /** A new Worker on `host`, unless it already boots as many as it may at once. */
+  function spawnIfRoom(host: Host): WorkerRecord | null {
+    return options.booting(host) < MAX_BOOTING_PER_HOST ? options.spawn(host) : null;
+  }
+
   /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
   function topUp(): void {
     for (const host of options.closing() ? [] : options.live("serverless")) {
       let count = stock.filter((w) => w.host === host).length;
-      while (count++ < stockSize) stock.push(options.spawn(host));
+      for (let worker; count++ < stockSize && (worker = spawnIfRoom(host));) stock.push(worker);
     }
     serveWaiting();
   }
@@ -162,11 +177,13 @@ export function createServerless(options: ServerlessOptions): Serverless {
     answered(worker) {
       options.terminate(worker);
       const unit = worker.unit;
-      if (!options.closing() && worker.warmAfter && unit && warm.wants(unit.key)) {
-        warm.add(unit.key, initialised(takeWorker() ?? options.spawn(leastBusy()), unit));
-      }
+      const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
+        ? takeWorker() ?? spawnIfRoom(leastBusy())
+        : null;
+      if (spare && unit) warm.add(unit.key, initialised(spare, unit));
       topUp();
     },
+    booted: topUp,
     forget(worker) {
       const index = stock.indexOf(worker);
       if (index >= 0) stock.splice(index, 1);

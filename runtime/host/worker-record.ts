@@ -23,6 +23,8 @@ export interface WorkerRecord {
   pending: Map<number, Pending>;
   pongs: Map<number, () => void>;
   gone: boolean;
+  /** Serverless: it said it has booted (see `ready`). */
+  booted: boolean;
   /** When it last got a request (worker-mode eviction picks the oldest). */
   lastUsed: number;
   /** The client sockets this Worker's script serves, by connection id. */

@@ -36,6 +36,8 @@ export interface WorkerRequestsOptions {
   condemn(host: Host, reason: string): void;
   /** A request of this Worker is settled (answered, failed or its stream ended). */
   onSettled(worker: WorkerRecord): void;
+  /** A serverless Worker has booted. */
+  onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
   onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
   log(line: string): void;
@@ -137,6 +139,9 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       case "exit":
         // Deno ends a Worker that exits without telling anyone: this message is how we know.
         return options.gone(worker, `the script called process.exit(${message.code})`);
+      case "ready":
+        worker.booted = true;
+        return options.onReady(worker);
       case "hello":
         return;
       default:

@@ -150,6 +150,8 @@ export type ToWorker =
 // Worker -> server
 export type FromWorker =
   | { t: "hello"; workerId: string; token: string }
+  /** A serverless Worker has booted: it no longer counts against its host's boots at once. */
+  | { t: "ready" }
   | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }

@@ -58,6 +58,7 @@ scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
   workerId = boot.workerId;
   channel = await openChannel(boot, onServer);
+  if (boot.socketPath === null) channel.post({ t: "ready" });
   const env = boot.env;
   onProcess((proc) => {
     if (env) limitEnv(proc, env);

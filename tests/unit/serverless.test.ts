@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ServerError } from "../../runtime/errors.ts";
+import type { Host } from "../../runtime/host/hosts.ts";
+import { createServerless } from "../../runtime/host/serverless.ts";
+import type { Job, WorkerRecord } from "../../runtime/host/worker-record.ts";
+import type { Unit } from "../../runtime/protocol/messages.ts";
+
+/** The serverless scheduler against a fake host: what it spawns and which Worker serves what. */
+function setup() {
+  const host = { pid: 1, mode: "serverless", condemned: false } as Host;
+  const workers = new Set<WorkerRecord>();
+  const started: [WorkerRecord, Job][] = [];
+  const served = new Map<string, string>();
+  const shed: ServerError[] = [];
+  let spawned = 0;
+  let mostBooting = 0;
+  const booting = () => [...workers].filter((w) => !w.booted).length;
+  const serverless = createServerless({
+    stock: 1,
+    queueLimit: 100,
+    waitMs: 1000,
+    deadlines: { add: () => () => {} },
+    closing: () => false,
+    live: () => [host],
+    liveOrNew: () => [host],
+    addHost: () => host,
+    spawn(h) {
+      spawned += 1;
+      const worker = { id: `w${spawned}`, host: h, booted: false } as WorkerRecord;
+      workers.add(worker);
+      mostBooting = Math.max(mostBooting, booting());
+      return worker;
+    },
+    load: () => workers.size,
+    booting,
+    deliver() {},
+    terminate(worker) {
+      workers.delete(worker);
+      serverless.forget(worker);
+    },
+    start(worker, job) {
+      served.set(job.request.executionId, worker.id);
+      started.push([worker, job]);
+    },
+  });
+  const unit = { key: "hello" } as Unit;
+  const request = (n: number) =>
+    ({
+      unit,
+      request: { scriptPath: "hello.ts", executionId: `e${n}` },
+      reject: (error: ServerError) => void shed.push(error),
+      stopWaiting: () => {},
+    }) as unknown as Job;
+  /** Every Worker booting now says it is ready. */
+  const bootAll = () => {
+    for (const worker of workers) worker.booted = true;
+    serverless.booted();
+  };
+  /** Every Worker serving a request answers it, all in one turn. */
+  const answerAll = () => {
+    for (const [worker] of started.splice(0)) serverless.answered(worker);
+  };
+  return { serverless, host, served, shed, request, bootAll, answerAll, most: () => mostBooting };
+}
+
+test("a burst of requests and answers never boots more than two Workers on a host at once", () => {
+  const { serverless, host, served, shed, request, bootAll, answerAll, most } = setup();
+  serverless.fill(host);
+  bootAll();
+  for (let n = 0; n < 20; n++) serverless.run(request(n));
+  // The ready Worker serves the first; the rest wait for the Workers the stock gets next.
+  assert.equal(served.size, 1);
+  for (let round = 0; round < 50 && served.size < 20; round++) {
+    bootAll();
+    answerAll(); // answers of one turn arrive together (a host relays them in one frame)
+  }
+  assert.equal(served.size, 20, "every request got a Worker");
+  assert.equal(new Set(served.values()).size, 20, "each its own fresh Worker");
+  assert.equal(shed.length, 0);
+  assert.equal(most(), 2, "never more than two Workers booting on the host");
+});
