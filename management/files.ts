@@ -1,7 +1,7 @@
 /** Atomic, per-path serialised file changes (SPEC D15, RELIABILITY §4 "Files"). */
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { randomHex } from "../runtime/random.ts";
+import { randomHex } from "../runtime/hex.ts";
 
 const locks = new Map<string, Promise<unknown>>();
 

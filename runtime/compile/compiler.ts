@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { sha256Hex } from "../hex.ts";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
 import { type CompileFailure, NORMALISE_VERSION, type ScriptShape } from "./normalise.ts";
 
@@ -100,7 +101,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
     async compile(source, filename) {
       if (closed) throw new Error("the compiler is closed: create a new one to compile again");
       const path = resolve(filename);
-      const hash = await toHash(`${CACHE_TAG}\0${path}\0${source}`);
+      const hash = await sha256Hex(`${CACHE_TAG}\0${path}\0${source}`);
       const known = results.get(hash);
       if (known) return known;
       const result = load(hash, source, path);
@@ -112,7 +113,10 @@ export function createCompiler(options: CompilerOptions): Compiler {
       return result;
     },
     async bundle(entry, key) {
-      const path = join(cacheDir, `bundle-${await toHash(`${CACHE_TAG}\0${entry}\0${key}`)}.mjs`);
+      const path = join(
+        cacheDir,
+        `bundle-${await sha256Hex(`${CACHE_TAG}\0${entry}\0${key}`)}.mjs`,
+      );
       const cached = await stat(path).then(() => true, () => false);
       if (!cached) {
         const reply = await worker.request({ kind: "bundle", entry });
@@ -138,11 +142,6 @@ export function createCompiler(options: CompilerOptions): Compiler {
 
 function toModule(hash: string, path: string, record: CacheRecord): CompiledModule {
   return { hash, path, url: pathToFileURL(path).href, ...record };
-}
-
-async function toHash(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 async function readRecord(

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomHex } from "../random.ts";
+import { randomHex } from "../hex.ts";
 import type { Adapter } from "../adapter/types.ts";
 import { listenUnix, type UnixSocket, type UnixSocketEvents } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";

@@ -1,4 +1,4 @@
-import { randomHex } from "../random.ts";
+import { randomHex } from "../hex.ts";
 import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createDeadlines } from "./deadlines.ts";

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { randomHex } from "../random.ts";
+import { randomHex } from "../hex.ts";
 
 /** The lockfiles an install may write; all are restored together with package.json. */
 export const LOCKFILES = ["bun.lock", "bun.lockb", "deno.lock", "package-lock.json"] as const;

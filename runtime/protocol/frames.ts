@@ -57,12 +57,12 @@ export interface FrameWriter {
   flush(): void;
 }
 
-/** Collects the messages sent in one turn of the event loop and writes them as one frame. */
-/** Anything frames can be written to: a node:net socket, or the Workers' native one. */
+/** Anything frames can be written to: a `UnixSocket` (adapter/unix-socket.ts). */
 export interface ByteSink {
   write(bytes: Uint8Array): unknown;
 }
 
+/** Collects the messages sent in one turn of the event loop and writes them as one frame. */
 export function createFrameWriter(socket: ByteSink): FrameWriter {
   let messages: unknown[] = [];
   let bodies: (Uint8Array | null)[] = [];

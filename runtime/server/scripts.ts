@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sha256Hex } from "../random.ts";
+import { sha256Hex } from "../hex.ts";
 import type { CompiledModule, CompileFailure, Compiler } from "../compile/compiler.ts";
 import { ServerError } from "../errors.ts";
 import type { ModuleRef } from "../protocol/messages.ts";

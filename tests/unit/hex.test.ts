@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { randomHex, sha256Hex } from "../../runtime/random.ts";
+import { randomHex, sha256Hex } from "../../runtime/hex.ts";
 import { safeEqual } from "../../runtime/safe-equal.ts";
 
 test("safeEqual is true only for the same string", () => {
