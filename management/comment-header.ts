@@ -2,9 +2,9 @@
  * Rewrites the magic-comment header of a script and nothing else: every byte outside the
  * directive lines that change stays as it was (line endings, BOM, shebang, code). Pure.
  */
-import { DIRECTIVE_SPECS, getDirectiveSpec } from "../runtime/script/directive-schema.ts";
-import type { DirectiveSpec } from "../runtime/script/directive-schema.ts";
-import { parseDirectives } from "../runtime/script/directives.ts";
+import { DIRECTIVE_SPECS, getDirectiveSpec } from "../runtime/directives/table.ts";
+import type { DirectiveSpec } from "../runtime/directives/table.ts";
+import { parseDirectives } from "../runtime/directives/parse.ts";
 
 /** Directive name without `@` -> new value as written, or null to remove the line. */
 export type CommentChanges = Map<string, string | null>;

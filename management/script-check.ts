@@ -1,15 +1,15 @@
 /** What a write must pass before it reaches the disk: transpile (line, column) and magic comments (D6). */
 import { extname } from "node:path";
 import { SCRIPT_EXTENSIONS } from "../routing/pattern.ts";
-import { getDirectiveSpec } from "../runtime/script/directive-schema.ts";
+import { getDirectiveSpec } from "../runtime/directives/table.ts";
 import {
   type DirectiveWarning,
   parseDirectives,
   parseDirectiveValue,
-} from "../runtime/script/directives.ts";
+} from "../runtime/directives/parse.ts";
 import { installerFor, InstallError } from "../runtime/packages/installer.ts";
 import { packageNameOf } from "../runtime/packages/names.ts";
-import { typeCheck } from "../runtime/packages/typecheck.ts";
+import { typeCheck } from "../runtime/typecheck/typecheck.ts";
 import type { ManagementContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 

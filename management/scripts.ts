@@ -4,7 +4,7 @@ import { dirname, extname, join } from "node:path";
 import { z } from "zod";
 import { isValidInstanceId } from "../routing/instance.ts";
 import { isHiddenName } from "../routing/pattern.ts";
-import { parseDirectives } from "../runtime/script/directives.ts";
+import { parseDirectives } from "../runtime/directives/parse.ts";
 import { ServerError } from "../runtime/errors.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";

@@ -13,8 +13,8 @@ import {
   typeCheck,
   typeCheckDescribing,
   type TypeCheckDiagnostic,
-} from "../runtime/packages/typecheck.ts";
-import { parseDirectives } from "../runtime/script/directives.ts";
+} from "../runtime/typecheck/typecheck.ts";
+import { parseDirectives } from "../runtime/directives/parse.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";
 import { ApiError } from "./errors.ts";

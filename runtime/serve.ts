@@ -2,8 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
-import { createHostPool } from "./host/pool.ts";
-import { sandboxBundle } from "./host/sandbox-bundle.ts";
+import { createWorkerPool } from "./host/pool.ts";
+import { sandboxBundle } from "./compile/sandbox-bundle.ts";
 import type { Hono } from "hono";
 import type { ManagementContext } from "../management/context.ts";
 import type { ManagementEnv } from "../management/env.ts";
@@ -74,7 +74,7 @@ export async function serve(
     shared.apply(patch);
     pool.broadcast(patch);
   };
-  const pool = createHostPool({
+  const pool = createWorkerPool({
     adapter,
     workerUrl: await adapter.workerModule(await sandboxBundle(compiler)),
     scriptsRoot: config.root,

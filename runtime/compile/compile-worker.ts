@@ -2,7 +2,8 @@
 // server's event loop. Messages are plain data.
 import { bundle } from "./bundle.ts";
 import { initEsbuild, transpile } from "./esbuild.ts";
-import { type CompileFailure, normalise, type ScriptShape, toLoader } from "./normalise.ts";
+import type { ScriptShape } from "../protocol/messages.ts";
+import { type CompileFailure, normalise, toLoader } from "./normalise.ts";
 import { toOriginalPosition } from "./text-editor.ts";
 
 export type CompileRequest =

@@ -4,9 +4,10 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sha256Hex } from "../hex.ts";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
-import { type CompileFailure, NORMALISE_VERSION, type ScriptShape } from "./normalise.ts";
+import type { ScriptShape } from "../protocol/messages.ts";
+import { type CompileFailure, NORMALISE_VERSION } from "./normalise.ts";
 
-export type { CompileFailure, ScriptShape };
+export type { CompileFailure };
 
 /** From its package.json: the server never loads esbuild itself (that is 9 ms at start). */
 const ESBUILD_VERSION: string = JSON.parse(

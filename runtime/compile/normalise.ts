@@ -7,12 +7,12 @@ import {
   isTypeOnlyExport,
   type ModuleLoad,
   scanSource,
-  type ScriptShape,
-} from "./scan.ts";
+} from "./analyse.ts";
+import type { ScriptShape } from "../protocol/messages.ts";
 import { createTextEditor, type Insertion, type TextEditor } from "./text-editor.ts";
 import { loadTypeScript, ts } from "./typescript.ts";
 
-export type { Insertion, ScriptShape };
+export type { Insertion };
 
 /** Bump when the text `normalise` produces changes, so cached compiles are redone. */
 export const NORMALISE_VERSION = "2";

@@ -60,7 +60,7 @@ export interface SocketLink {
 /** A Worker going away closes its sockets with this code ("service restart": clients reconnect). */
 export const RESTART_CLOSE_CODE = 1012;
 
-export interface HostPool {
+export interface WorkerPool {
   /** `upgrade`: the request asks for a WebSocket, with this connection id if the script accepts. */
   run(
     unit: Unit,

@@ -4,7 +4,7 @@ import { safeEqual } from "../safe-equal.ts";
 import { createDeadlines } from "./deadlines.ts";
 import { createHosts, type Host } from "./hosts.ts";
 import { watchMemory } from "./memory-watchdog.ts";
-import type { HostPool, PoolOptions, RunOutcome } from "./pool-api.ts";
+import type { PoolOptions, RunOutcome, WorkerPool } from "./pool-api.ts";
 import { createServerless } from "./serverless.ts";
 import { createWorkerMode } from "./worker-mode.ts";
 import { NO_TIMER, type WorkerRecord } from "./worker-record.ts";
@@ -17,7 +17,7 @@ const EXTRA_HOSTS_AFTER_MS = 1000;
  * hosts and the Workers they run; `worker-mode.ts` and `serverless.ts` decide which Worker serves
  * a request, and `worker-requests.ts` carries each request to its Worker and back.
  */
-export function createHostPool(options: PoolOptions): HostPool {
+export function createWorkerPool(options: PoolOptions): WorkerPool {
   const hosts: Host[] = [];
   const workers = new Map<string, WorkerRecord>();
   const deadlines = createDeadlines();
@@ -68,7 +68,7 @@ export function createHostPool(options: PoolOptions): HostPool {
     start: requests.start,
   });
 
-  const farm = createHosts({
+  const processes = createHosts({
     adapter: options.adapter,
     workerUrl: options.workerUrl,
     scriptsRoot: options.scriptsRoot,
@@ -118,7 +118,7 @@ export function createHostPool(options: PoolOptions): HostPool {
   });
 
   function addHost(mode: Mode): Host {
-    const host = farm.spawn(mode);
+    const host = processes.spawn(mode);
     hosts.push(host);
     if (mode === "serverless") serverless.fill(host);
     return host;
@@ -257,7 +257,7 @@ export function createHostPool(options: PoolOptions): HostPool {
       clearTimeout(more);
       stopWatching();
       serverless.close();
-      await farm.close();
+      await processes.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Directives } from "../script/directives.ts";
+import type { Directives } from "../directives/table.ts";
 
 type CorsSettings = Pick<Directives, "cors" | "corsCredentials" | "corsMethods">;
 

@@ -2,7 +2,7 @@ import { parseInstanceId, stripPort } from "../../routing/instance.ts";
 import type { RouteMatch } from "../../routing/table.ts";
 import type { Upgrade } from "../adapter/types.ts";
 import { requestErrorResponse, ServerError } from "../errors.ts";
-import type { HostPool, RunOutcome } from "../host/pool-api.ts";
+import type { RunOutcome, WorkerPool } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
 import type { RequestInfo } from "../protocol/messages.ts";
 import { splitUrl, type UrlParts } from "../protocol/url-parts.ts";
@@ -39,7 +39,7 @@ export interface Pipeline {
 export interface PipelineOptions {
   config: ResolvedConfig;
   instances: InstanceRegistry;
-  pool: HostPool;
+  pool: WorkerPool;
   websockets: WebSockets;
   log: Logger;
   management(request: Request, clientIp: string): Response | Promise<Response>;

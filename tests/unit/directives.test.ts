@@ -5,14 +5,14 @@ import {
   PARSE_WINDOW_LINES,
   parseDirectives,
   parseDirectiveValue,
-} from "../../runtime/script/directives.ts";
-import type { Directives } from "../../runtime/script/directives.ts";
+} from "../../runtime/directives/parse.ts";
+import type { Directives } from "../../runtime/directives/table.ts";
 import {
   DIRECTIVE_CATEGORIES,
   DIRECTIVE_SPECS,
   getDirectiveSpec,
-} from "../../runtime/script/directive-schema.ts";
-import { MAGIC_COMMENT_SCHEMA } from "../../runtime/script/magic-comment-document.ts";
+} from "../../runtime/directives/table.ts";
+import { MAGIC_COMMENT_SCHEMA } from "../../runtime/directives/document.ts";
 
 const parse = (...lines: string[]) => parseDirectives(lines.join("\n"));
 const messages = (source: string) => parseDirectives(source).warnings.map((w) => w.message);

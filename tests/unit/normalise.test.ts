@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import {
   normalise,
   type Normalised,
-  type ScriptShape,
   toLoader,
   toPackageName,
 } from "../../runtime/compile/normalise.ts";
+import type { ScriptShape } from "../../runtime/protocol/messages.ts";
 
 function normaliseOk(source: string, filename = "script.ts"): Normalised {
   const result = normalise(source, filename);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, test } from "node:test";
 import type TS from "typescript";
-import { describeType, type JsonSchema } from "../../runtime/packages/type-shape.ts";
+import { describeType, type JsonSchema } from "../../runtime/typecheck/type-shape.ts";
 
 const ts = createRequire(import.meta.url)("typescript") as typeof TS;
 

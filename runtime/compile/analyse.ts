@@ -1,7 +1,6 @@
 import type TS from "typescript";
+import type { ScriptShape } from "../protocol/messages.ts";
 import { loadTypeScript, ts } from "./typescript.ts";
-
-export type ScriptShape = "return" | "commonjs" | "esm" | "edge";
 
 /** A module the script loads at run time through a string literal. */
 export interface ModuleLoad {

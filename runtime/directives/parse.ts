@@ -8,45 +8,10 @@ import {
   hasControlCharacter,
   MAX_VALUE_LENGTH,
   PARSE_WINDOW_LINES,
-} from "./directive-schema.ts";
-import type { DirectiveSpec } from "./directive-schema.ts";
+} from "./table.ts";
+import type { Directives, DirectiveSpec } from "./table.ts";
 
 export { PARSE_WINDOW_LINES };
-
-export type Mode = "worker" | "serverless";
-export type Cors =
-  | { kind: "none" }
-  | { kind: "any" }
-  | { kind: "reflective" }
-  | { kind: "origin"; origin: string };
-export type LogLevel = "none" | "minimal" | "standard" | "verbose" | "debug";
-
-export interface Directives {
-  mode: Mode;
-  enabled: boolean;
-  /** Milliseconds; 0 = no deadline of the script's own. */
-  timeout: number;
-  awaitPromises: boolean;
-  /** N running at most, true = no cap, false = one at a time. */
-  concurrent: number | true | false;
-  cors: Cors;
-  corsCredentials: boolean;
-  corsMethods: string[];
-  token: string | null;
-  websocket: boolean;
-  logLevel: LogLevel;
-  logRequestBody: boolean;
-  ai: boolean;
-  aiModel: string | null;
-  aiTemperature: number | null;
-  aiMaxTokens: number | null;
-  aiKey: string | null;
-  /** 5-field cron or @nickname, shape-checked only. */
-  schedule: string | null;
-  description: string | null;
-  label: string | null;
-  tags: string[];
-}
 
 export interface DirectiveWarning {
   /** `@name` as written. */

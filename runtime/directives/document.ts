@@ -10,7 +10,7 @@ import {
   type DirectiveType,
   type JsonScalar,
   PARSE_WINDOW_LINES,
-} from "./directive-schema.ts";
+} from "./table.ts";
 
 /** Bumped when a field of this document changes meaning. */
 export const MAGIC_COMMENT_SCHEMA_VERSION = "1.1";
@@ -90,10 +90,10 @@ export const MAGIC_COMMENT_SCHEMA: MagicCommentSchemaDocument = {
       "the value an imported SDK script gets; hoody-exec imports no SDKs, so it equals when_omitted",
   },
   source_of_truth: {
-    interface: "runtime/script/directives.ts (Directives)",
-    parser: "runtime/script/directives.ts (parseDirectives)",
-    runtime_defaults: "runtime/script/directive-schema.ts (the directive table)",
-    sdk_import_defaults: "runtime/script/directive-schema.ts (same as the runtime defaults)",
+    interface: "runtime/directives/table.ts (Directives)",
+    parser: "runtime/directives/parse.ts (parseDirectives)",
+    runtime_defaults: "runtime/directives/table.ts (the directive table)",
+    sdk_import_defaults: "runtime/directives/table.ts (same as the runtime defaults)",
   },
   categories: categories(),
   fields: DIRECTIVE_SPECS.map(toField),

@@ -4,7 +4,41 @@
  * (magic-comment-document.ts) both read it.
  */
 import { z } from "zod";
-import type { Cors, Directives } from "./directives.ts";
+import type { Mode } from "../protocol/messages.ts";
+
+export type Cors =
+  | { kind: "none" }
+  | { kind: "any" }
+  | { kind: "reflective" }
+  | { kind: "origin"; origin: string };
+export type LogLevel = "none" | "minimal" | "standard" | "verbose" | "debug";
+
+export interface Directives {
+  mode: Mode;
+  enabled: boolean;
+  /** Milliseconds; 0 = no deadline of the script's own. */
+  timeout: number;
+  awaitPromises: boolean;
+  /** N running at most, true = no cap, false = one at a time. */
+  concurrent: number | true | false;
+  cors: Cors;
+  corsCredentials: boolean;
+  corsMethods: string[];
+  token: string | null;
+  websocket: boolean;
+  logLevel: LogLevel;
+  logRequestBody: boolean;
+  ai: boolean;
+  aiModel: string | null;
+  aiTemperature: number | null;
+  aiMaxTokens: number | null;
+  aiKey: string | null;
+  /** 5-field cron or @nickname, shape-checked only. */
+  schedule: string | null;
+  description: string | null;
+  label: string | null;
+  tags: string[];
+}
 
 /** How many leading lines of a script are scanned for magic comments. */
 export const PARSE_WINDOW_LINES = 50;

@@ -1,11 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Compiler } from "../compile/compiler.ts";
+import type { Compiler } from "./compiler.ts";
 
 const SANDBOX = fileURLToPath(new URL("../sandbox/", import.meta.url));
 const PROTOCOL = fileURLToPath(new URL("../protocol/", import.meta.url));
-const BUNDLER = fileURLToPath(new URL("../compile/bundle.ts", import.meta.url));
+const BUNDLER = fileURLToPath(new URL("./bundle.ts", import.meta.url));
 
 /**
  * The Worker entry as one precompiled module: a new Worker then loads one file instead of
