@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs hoody-exec's main.ts under Bun or Deno, both shipped as npm packages, so a plain shell with
 // Node is enough after `npm install`. `serve` and `dev` run under a supervisor that restarts the
 // server if it dies (supervisor.mjs); CLI commands run once and exit with their code.
@@ -10,12 +11,17 @@ import { runOnce, supervise } from "./supervisor.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
+/**
+ * @param {string[]} argv
+ * @returns {{ runtime: "bun" | "deno", argv: string[] }}
+ */
 function runtimeArgs(argv) {
   const index = argv.findIndex((a) => a === "--runtime" || a.startsWith("--runtime="));
+  const flag = argv[index] ?? "";
   let runtime = process.env.HOODY_EXEC_RUNTIME ?? "bun";
   if (index >= 0) {
-    runtime = argv[index].includes("=") ? argv[index].split("=")[1] : argv[index + 1];
-    argv.splice(index, argv[index].includes("=") ? 1 : 2);
+    runtime = (flag.includes("=") ? flag.split("=")[1] : argv[index + 1]) ?? "";
+    argv.splice(index, flag.includes("=") ? 1 : 2);
   }
   if (runtime !== "bun" && runtime !== "deno") {
     process.stderr.write(`--runtime must be bun or deno (got "${runtime}")\n`);

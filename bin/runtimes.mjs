@@ -1,3 +1,4 @@
+// @ts-check
 // Finds the Bun and Deno executables that the `bun` and `deno` npm packages ship.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -5,6 +6,10 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * @param {string} name
+ * @returns {string | null}
+ */
 function packageDir(name) {
   try {
     return dirname(require.resolve(`${name}/package.json`));
@@ -13,17 +18,25 @@ function packageDir(name) {
   }
 }
 
-/** The real executable: the main package's file once its postinstall ran, else the platform package's. */
+/**
+ * The real executable: the main package's file once its postinstall ran, else the platform package's.
+ * @param {"bun" | "deno"} name
+ * @returns {string}
+ */
 export function findRuntime(name) {
-  const isBinary = (file) => existsSync(file) && statSync(file).size > 1_000_000;
+  /** @param {string | null} file */
+  const isBinary = (file) => file !== null && existsSync(file) && statSync(file).size > 1_000_000;
   const main = packageDir(name);
+  /** @type {(string | null)[]} */
   const candidates = name === "bun"
     ? [main && join(main, "bin", "bun.exe")]
     : [main && join(main, "deno")];
   const scopeDir = main && join(dirname(main), name === "bun" ? "@oven" : "@deno");
-  for (const dir of scopeDir && existsSync(scopeDir) ? readdirSync(scopeDir) : []) {
-    if (!dir.includes(process.platform) || !dir.includes(process.arch)) continue;
-    candidates.push(join(scopeDir, dir, name === "bun" ? "bin/bun" : "deno"));
+  if (scopeDir && existsSync(scopeDir)) {
+    for (const dir of readdirSync(scopeDir)) {
+      if (!dir.includes(process.platform) || !dir.includes(process.arch)) continue;
+      candidates.push(join(scopeDir, dir, name === "bun" ? "bin/bun" : "deno"));
+    }
   }
   const found = candidates.find((file) => file && isBinary(file));
   if (!found) throw new Error(`the "${name}" package is not installed: run npm install`);

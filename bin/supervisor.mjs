@@ -1,3 +1,4 @@
+// @ts-check
 // Keeps the hoody-exec server process running. Script code runs in Worker host processes the
 // server can kill, but not everything can be contained: on Deno `worker.terminate()` cannot stop a
 // busy Worker, no runtime caps a Worker's memory, and a worker-mode runaway or a runtime crash can
@@ -24,12 +25,19 @@ export const MAX_DELAY_MS = 30_000;
 export const STABLE_MS = 60_000;
 export const MAX_DEATHS = 10;
 const KILL_AFTER_MS = 30_000;
+/** @type {readonly NodeJS.Signals[]} */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 
+/** @param {string} line */
 const log = (line) => process.stderr.write(`hoody-exec supervisor: ${line}\n`);
+/** @param {number} ms */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Runs `command args` once (a CLI command), passing on stop signals, and exits with its code. */
+/**
+ * Runs `command args` once (a CLI command), passing on stop signals, and exits with its code.
+ * @param {string} command
+ * @param {string[]} args
+ */
 export function runOnce(command, args) {
   const child = spawn(command, args, { stdio: "inherit" });
   for (const signal of STOP_SIGNALS) process.on(signal, () => child.kill(signal));
@@ -40,34 +48,47 @@ export function runOnce(command, args) {
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-/** Runs `command args` as the server, restarting it when it dies (the rule above). */
+/**
+ * Runs `command args` as the server, restarting it when it dies (the rule above).
+ * @param {string} command
+ * @param {string[]} args
+ */
 export function supervise(command, args) {
+  /** @type {import("node:child_process").ChildProcess | null} */
   let child = null;
   let startedAt = 0;
   let starts = 0;
   let deathsInARow = 0;
   let stopping = false;
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let restartTimer = null;
 
   const start = () => {
     restartTimer = null;
     starts += 1;
     startedAt = Date.now();
-    child = spawn(command, args, { stdio: "inherit" });
-    child.on("error", (error) => {
+    const started = spawn(command, args, { stdio: "inherit" });
+    child = started;
+    started.on("error", (error) => {
       // Only a failed spawn (no binary, no permission): nothing to restart.
       log(`cannot start ${command}: ${error.message}`);
       process.exit(1);
     });
-    child.on("exit", onExit);
+    started.on("exit", onExit);
   };
 
+  /**
+   * @param {number | null} code
+   * @param {NodeJS.Signals | null} signal
+   */
   const onExit = (code, signal) => {
-    const { pid } = child;
+    const pid = child?.pid;
     child = null;
     const ran = Date.now() - startedAt;
     // Stopped: by the launcher, or by a stop signal sent straight to the server.
-    if (stopping || code === 0 || STOP_SIGNALS.includes(signal)) process.exit(0);
+    if (stopping || code === 0 || (signal !== null && STOP_SIGNALS.includes(signal))) {
+      process.exit(0);
+    }
     if (code !== null && starts === 1 && ran < STARTUP_MS) process.exit(code);
     if (ran >= STABLE_MS) deathsInARow = 0;
     deathsInARow += 1;
@@ -89,6 +110,7 @@ export function supervise(command, args) {
     restartTimer = setTimeout(start, delay);
   };
 
+  /** @param {NodeJS.Signals} signal */
   const stop = (signal) => {
     if (restartTimer) {
       clearTimeout(restartTimer);

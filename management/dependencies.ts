@@ -1,7 +1,6 @@
 /** Dependencies (SPEC §14): what scripts may use, what is missing, and installing it (D5). */
 import { builtinModules } from "node:module";
 import { z } from "zod";
-import { installerFor } from "../runtime/packages/installer.ts";
 import {
   type InstallSpec,
   isRuntimeProvided,
@@ -53,7 +52,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
           total: packages.length,
           packages,
           allAvailable: true,
-          runtime: installerFor(context.root).runtime,
+          runtime: context.installer.runtime,
           note:
             "No npm packages are pre-installed: a package a script imports is installed into the scripts root on first use.",
         };
@@ -77,7 +76,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
         const specifiers = input.code !== undefined
           ? scanSpecifiers(input.code)
           : moduleList(input.modules);
-        const installer = installerFor(context.root);
+        const installer = context.installer;
         const installed: string[] = [];
         const missing: string[] = [];
         const details: {
@@ -126,7 +125,7 @@ export function dependencyEndpoints(context: ManagementContext): Endpoint[] {
         if (specs.length === 0) {
           throw validationError("modules", "modules must name at least one package");
         }
-        const installer = installerFor(context.root);
+        const installer = context.installer;
         const details: Record<string, unknown>[] = [];
         const todo = specs.filter((s) => {
           const present = installer.isInstalled(s.name) && !input.force;

@@ -2,7 +2,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { z } from "zod";
 import { ServerError } from "../runtime/errors.ts";
-import { installerFor } from "../runtime/packages/installer.ts";
 import { isValidPackageName } from "../runtime/packages/names.ts";
 import {
   dependenciesOf,
@@ -179,7 +178,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
       }),
       handler(input, c) {
         const specs = parseSpecs("packages", input.packages);
-        const { job } = installerFor(context.root).install(specs, {
+        const { job } = context.installer.install(specs, {
           dev: input.dev,
           force: input.force,
         });
@@ -200,7 +199,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
       summary: "An install job's progress and installer output (the latest without jobId)",
       input: z.object({ jobId: z.string().max(128).optional() }),
       handler(input) {
-        const installer = installerFor(context.root);
+        const installer = context.installer;
         const job = input.jobId === undefined ? installer.jobs()[0] : installer.job(input.jobId);
         if (!job) throw new ServerError("NOT_FOUND", `No install job ${input.jobId ?? ""}`.trim());
         return job;
@@ -214,7 +213,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
       input: z.object({}),
       handler() {
         const declared = dependenciesOf(read());
-        const installer = installerFor(context.root);
+        const installer = context.installer;
         const missing: string[] = [];
         const outdated: { package: string; declared: string; installed: string }[] = [];
         for (const [name, range] of Object.entries(declared)) {
@@ -226,7 +225,7 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
             outdated.push({ package: name, declared: range, installed: version });
           }
         }
-        const extra = topLevelInstalled(context.root).filter((n) => !(n in declared));
+        const extra = topLevelInstalled(context).filter((n) => !(n in declared));
         const total = Object.keys(declared).length;
         return {
           summary: {
@@ -280,8 +279,8 @@ export function packageEndpoints(context: ManagementContext): Endpoint[] {
   ];
 }
 
-function topLevelInstalled(root: string): string[] {
-  const installer = installerFor(root);
+function topLevelInstalled(context: ManagementContext): string[] {
+  const { root, installer } = context;
   const pkg = readPackageJson(root);
   const names = new Set([
     ...Object.keys(dependenciesOf(pkg)),

@@ -7,9 +7,8 @@ import {
   parseDirectives,
   parseDirectiveValue,
 } from "../runtime/directives/parse.ts";
-import { installerFor, InstallError } from "../runtime/packages/installer.ts";
+import { InstallError } from "../runtime/packages/installer.ts";
 import { packageNameOf } from "../runtime/packages/names.ts";
-import { typeCheck } from "../runtime/typecheck/typecheck.ts";
 import type { ManagementContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 
@@ -88,8 +87,13 @@ function scrub(message: string, abs: string, shown: string): string {
 }
 
 /** `typecheck: true`: a real type-check against the injected globals; any error refuses the write. */
-export async function typeCheckStep(source: string, abs: string, shown: string): Promise<"ok"> {
-  const errors = await typeCheck(source, abs);
+export async function typeCheckStep(
+  context: ManagementContext,
+  source: string,
+  abs: string,
+  shown: string,
+): Promise<"ok"> {
+  const errors = await context.typeChecker.check(source, abs);
   if (errors.length === 0) return "ok";
   const first = errors[0]!;
   throw new ApiError(
@@ -112,7 +116,7 @@ export async function installStep(
   context: ManagementContext,
   imports: string[],
 ): Promise<{ installed: Record<string, string> }> {
-  const installer = installerFor(context.root);
+  const installer = context.installer;
   const names = [...new Set(imports.map(packageNameOf).filter((n) => n !== null))];
   const missing = names.filter((n) => !installer.isInstalled(n));
   try {

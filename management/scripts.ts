@@ -253,7 +253,7 @@ export function scriptEndpoints(context: ManagementContext): Endpoint[] {
           imports = await checkCompiles(context, input.content, abs, `${id}/${file}`);
           steps.validate = "ok";
           if (input.typecheck) {
-            steps.typecheck = await typeCheckStep(input.content, abs, `${id}/${file}`);
+            steps.typecheck = await typeCheckStep(context, input.content, abs, `${id}/${file}`);
           }
         }
         if (script && input.install && imports.length > 0) {

@@ -7,13 +7,8 @@ import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { z } from "zod";
 import { isValidInstanceId } from "../routing/instance.ts";
-import { installerFor } from "../runtime/packages/installer.ts";
 import { isRuntimeProvided, packageNameOf } from "../runtime/packages/names.ts";
-import {
-  typeCheck,
-  typeCheckDescribing,
-  type TypeCheckDiagnostic,
-} from "../runtime/typecheck/typecheck.ts";
+import type { TypeCheckDiagnostic } from "../runtime/typecheck/typecheck.ts";
 import { parseDirectives } from "../runtime/directives/parse.ts";
 import type { ManagementContext } from "./context.ts";
 import { defineEndpoint, type Endpoint } from "./endpoint.ts";
@@ -89,7 +84,7 @@ export async function compileFor(context: ManagementContext, source: string, abs
 
 /** The packages among `specifiers`, each installed or not in the scripts root. */
 export function dependencyReport(context: ManagementContext, specifiers: string[]) {
-  const installer = installerFor(context.root);
+  const installer = context.installer;
   const seen = new Set<string>();
   const dependencies: { module: string; installed: boolean; builtin?: boolean }[] = [];
   for (const specifier of specifiers) {
@@ -126,8 +121,12 @@ export interface TypeCheckResult {
   errors: TypeCheckDiagnostic[];
 }
 
-export async function runTypeCheck(source: string, abs: string): Promise<TypeCheckResult> {
-  const errors = await typeCheck(source, abs);
+export async function runTypeCheck(
+  context: ManagementContext,
+  source: string,
+  abs: string,
+): Promise<TypeCheckResult> {
+  const errors = await context.typeChecker.check(source, abs);
   return { valid: errors.length === 0, errors };
 }
 
@@ -150,7 +149,9 @@ export async function validateScript(
   const specifiers = compiled.ok ? compiled.imports : scanSpecifiers(source);
   const deps = dependencyReport(context, specifiers);
   const parsed = parseDirectives(source);
-  const typeCheckResult = typecheck && compiled.ok ? await runTypeCheck(source, abs) : null;
+  const typeCheckResult = typecheck && compiled.ok
+    ? await runTypeCheck(context, source, abs)
+    : null;
   const results = {
     syntax,
     typescript,
@@ -188,13 +189,17 @@ export async function validateScript(
  * `validate/return-type`: a JSON value against a TypeScript type, checked by the compiler itself;
  * with the type as JSON Schema (`parsedType`).
  */
-async function checkReturnType(definition: string, value: unknown, root: string) {
+async function checkReturnType(
+  context: ManagementContext,
+  definition: string,
+  value: unknown,
+) {
   const source = `type __Expected = ${definition};\nconst __value: __Expected = ${
     JSON.stringify(value)
   };\nexport {};\n`;
-  const checked = await typeCheckDescribing(
+  const checked = await context.typeChecker.checkDescribing(
     source,
-    join(root, "_hoody", "return-type.ts"),
+    join(context.root, "_hoody", "return-type.ts"),
     definition,
   );
   return {
@@ -353,9 +358,9 @@ export function validateEndpoints(context: ManagementContext): Endpoint[] {
       }),
       async handler(input) {
         const { errors, parsedType } = await checkReturnType(
+          context,
           input.typeDefinition,
           input.value,
-          context.root,
         );
         return {
           valid: errors.length === 0,

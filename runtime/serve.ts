@@ -1,23 +1,25 @@
+/**
+ * The composition root: builds the server's parts in dependency order (config -> compiler,
+ * installer, shared store -> instances -> Worker pool -> pipeline -> HTTP) and hands the
+ * management API, given by the caller, a ServerControl.
+ */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createWorkerPool } from "./host/pool.ts";
 import { sandboxBundle } from "./compile/sandbox-bundle.ts";
-import type { Hono } from "hono";
-import type { ManagementContext } from "../management/context.ts";
-import type { ManagementEnv } from "../management/env.ts";
+import type { ManagementApp, ManagementLoader, ServerControl } from "./control.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { resolveConfig, type ResolvedConfig, type ServeConfig } from "./server/config.ts";
-import { createPipeline } from "./server/pipeline.ts";
-import { ensurePackagesFor } from "./packages/index.ts";
+import { createPipeline, type PipelineHooks } from "./server/pipeline.ts";
+import { ensurePackagesWith } from "./packages/index.ts";
+import { createInstaller } from "./packages/installer.ts";
+import { typeChecker } from "./typecheck/typecheck.ts";
 import { createSharedStore } from "./server/shared-state.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
-import {
-  createWebSockets,
-  DEFAULT_WEBSOCKET_OPTIONS,
-  type WebSocketOptions,
-} from "./server/websockets.ts";
+import { createWebSockets } from "./server/websockets.ts";
+import { ServerError, toErrorResponse } from "./errors.ts";
 import type { SocketMetrics } from "./server/websocket-metrics.ts";
 
 /**
@@ -36,31 +38,26 @@ export interface RunningHoodyExec {
   stop(): Promise<void>;
 }
 
-/** WebSocket limits: the defaults, the `HOODY_EXEC_WS_*` environment, then what the caller gives. */
-function resolveWebSocketOptions(given: Partial<WebSocketOptions> = {}): WebSocketOptions {
-  const env = (name: string, fallback: number) => {
-    const value = Number(process.env[name]);
-    return Number.isInteger(value) && value > 0 ? value : fallback;
-  };
-  const d = DEFAULT_WEBSOCKET_OPTIONS;
-  return {
-    maxConnections: env("HOODY_EXEC_WS_MAX_CONNECTIONS", d.maxConnections),
-    maxMessageBytes: env("HOODY_EXEC_WS_MAX_MESSAGE_BYTES", d.maxMessageBytes),
-    idleTimeoutSeconds: env("HOODY_EXEC_WS_IDLE_TIMEOUT_S", d.idleTimeoutSeconds),
-    backpressureBytes: env("HOODY_EXEC_WS_BACKPRESSURE_BYTES", d.backpressureBytes),
-    ...given,
-  };
+/** What the caller plugs in beside the config. */
+export interface ServeParts {
+  /** The management API (main.ts passes management/load.ts); without one its paths answer 404. */
+  management?: ManagementLoader;
+  /** Called with every response the front gives (`hoody-exec dev` logs a line per request). */
+  hooks?: PipelineHooks;
+  log?: Logger;
 }
+
+const NO_MANAGEMENT: ManagementApp = {
+  fetch: () => toErrorResponse(new ServerError("NOT_FOUND", "This server has no management API")),
+};
 
 /** Starts the whole server: compiler, Worker hosts, watcher, management API and the HTTP front. */
 export async function serve(
-  input: ServeConfig & { websocket?: Partial<WebSocketOptions> } = {},
-  log: Logger = createLogger(input.quiet),
+  input: ServeConfig = {},
+  parts: ServeParts = {},
 ): Promise<RunningHoodyExec> {
-  const { websocket, ...rest } = input;
-  const config = resolveConfig(rest);
-  const socketOptions = resolveWebSocketOptions(websocket);
-  const websockets = createWebSockets(socketOptions);
+  const config = resolveConfig(input);
+  const log = parts.log ?? createLogger(config.quiet);
   const adapter = await getAdapter();
   mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
   // Bun's resolver remembers, for the life of a process, that a folder was missing: a host that
@@ -68,12 +65,32 @@ export async function serve(
   mkdirSync(join(config.root, "node_modules"), { recursive: true });
 
   const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
+  const installer = createInstaller({
+    root: config.root,
+    runtime: adapter.name,
+    exec: process.execPath,
+    timeoutMs: config.installTimeoutMs,
+  });
   const shared = createSharedStore();
-  let origin = "";
-  const applyShared = (patch: SharedPatch) => {
-    shared.apply(patch);
-    pool.broadcast(patch);
+  // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
+  // and loading it while the first host process boots takes that off the first response.
+  const { createInstanceRegistry } = await import("./server/instances.ts");
+  // A script's missing packages are installed into <root>/node_modules before it first runs (D5).
+  const instances = createInstanceRegistry(
+    config.root,
+    compiler,
+    log,
+    ensurePackagesWith(installer),
+  );
+  const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
+  const socketLimits = {
+    maxConnections: config.wsMaxConnections,
+    maxMessageBytes: config.wsMaxMessageBytes,
+    idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
+    backpressureBytes: config.wsBackpressureBytes,
   };
+  const websockets = createWebSockets(socketLimits);
+
   const pool = createWorkerPool({
     adapter,
     workerUrl: await adapter.workerModule(await sandboxBundle(compiler)),
@@ -87,8 +104,10 @@ export async function serve(
     waitMs: SERVERLESS_WAIT_MS,
     onPatch: (patch) => applyShared(patch),
     snapshot: (instance) => shared.get(instance),
+    // A script's relative fetch("/x") comes back through the pipeline: the one reference to a
+    // part built below (pool and pipeline need each other; this call only happens once both exist).
     onFetch: async (info, body) => {
-      const response = await pipeline(
+      const response = await pipeline.fetch(
         new Request(info.url, { method: info.method, headers: info.headers, body }),
         "127.0.0.1",
       );
@@ -97,20 +116,19 @@ export async function serve(
     },
     log: (line) => log.warn(line),
   });
-  // A script's missing packages are installed into <root>/node_modules before it first runs (D5).
-  const ensurePackages = ensurePackagesFor(config.root);
-  // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
-  // and loading it while the first host process boots takes that off the first response.
-  const { createInstanceRegistry } = await import("./server/instances.ts");
-  const instances = createInstanceRegistry(config.root, compiler, log, ensurePackages);
-  const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
+  const applyShared = (patch: SharedPatch) => {
+    shared.apply(patch);
+    pool.broadcast(patch);
+  };
 
+  let origin = "";
   const pipeline = createPipeline({
     config,
     instances,
     pool,
     websockets,
     log,
+    hooks: parts.hooks ?? {},
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
   });
@@ -118,7 +136,7 @@ export async function serve(
     compiler.clear();
     instances.clear();
   };
-  const context: ManagementContext = {
+  const control: ServerControl = {
     root: config.root,
     adminToken: config.adminToken,
     defaultInstance: config.defaultInstance,
@@ -126,6 +144,8 @@ export async function serve(
     instances,
     compiler,
     shared,
+    installer,
+    typeChecker,
     applyShared,
     activeRequests: () => pipeline.activeRequests(),
     clearCompiled,
@@ -133,32 +153,27 @@ export async function serve(
     workerModeCount: () => pool.workerModeCount,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
-      pipeline.draining = true;
-      const deadline = Date.now() + drainTimeoutMs;
-      while (pipeline.active.size > 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
+      await pipeline.drain(drainTimeoutMs);
+      try {
+        clearCompiled();
+        await pool.restart();
+      } finally {
+        pipeline.resume();
       }
-      clearCompiled();
-      await pool.restart();
-      pipeline.draining = false;
     },
   };
   // Loaded on first use (or a second after start): its ~70 ms of imports would otherwise delay
   // the first script response, which needs none of it.
-  let app: Promise<Hono<ManagementEnv>> | null = null;
-  const management = () => {
-    app ??= import("../management/app.ts").then(({ createManagementApp }) =>
-      createManagementApp(context)
-    );
-    return app;
-  };
+  let app: Promise<ManagementApp> | null = null;
+  const management = () => app ??= parts.management?.(control) ?? Promise.resolve(NO_MANAGEMENT);
   setTimeout(() => void management(), 1000).unref?.();
+
   const server = await adapter.serve({
     hostname: config.host,
     port: config.port,
     maxRequestBodySize: config.maxBodyBytes,
-    fetch: pipeline,
-    websocket: socketOptions,
+    fetch: pipeline.fetch,
+    websocket: socketLimits,
   });
   const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`;

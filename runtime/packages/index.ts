@@ -1,13 +1,12 @@
 /** What the server needs from the packages side: one function, wired in runtime/serve.ts. */
 import { ServerError } from "../errors.ts";
-import { installerFor, InstallError } from "./installer.ts";
+import { type Installer, InstallError } from "./installer.ts";
 
 /**
  * `ensurePackages` for the script loader (SPEC D5): a script's missing packages are installed
  * before its first run; a failed install answers 500 `INSTALL_FAILED` with the installer's message.
  */
-export function ensurePackagesFor(root: string): (names: string[]) => Promise<void> {
-  const installer = installerFor(root);
+export function ensurePackagesWith(installer: Installer): (names: string[]) => Promise<void> {
   return async (names) => {
     try {
       await installer.ensure(names);

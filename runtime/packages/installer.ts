@@ -80,11 +80,6 @@ export interface Installer {
 const OUTPUT_CAP = 64 * 1024;
 const KEEP_JOBS = 50;
 
-function defaultTimeout(): number {
-  const fromEnv = Number(process.env.HOODY_EXEC_INSTALL_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 120_000;
-}
-
 /** The command lines for one install, per runtime. Names are validated before they get here. */
 function commandsFor(
   runtime: InstallerRuntime,
@@ -131,7 +126,7 @@ function commandsFor(
 
 export function createInstaller(options: InstallerOptions): Installer {
   const { root, runtime, exec } = options;
-  const timeoutMs = options.timeoutMs ?? defaultTimeout();
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const jobs = new Map<string, InstallJob>();
   let tail: Promise<unknown> = Promise.resolve();
   let counter = 0;
@@ -306,20 +301,4 @@ function lastLines(output: string, n = 12): string {
 /** Installer messages may hold the absolute scripts root: clients see `<scripts root>`. */
 function scrub(message: string, root: string): string {
   return message.split(root).join("<scripts root>");
-}
-
-const installers = new Map<string, Installer>();
-
-/** The one installer of a scripts root in this process (the server and the management API share it). */
-export function installerFor(root: string): Installer {
-  let installer = installers.get(root);
-  if (!installer) {
-    installer = createInstaller({
-      root,
-      runtime: typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : "deno",
-      exec: process.execPath,
-    });
-    installers.set(root, installer);
-  }
-  return installer;
 }

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { isValidInstanceId } from "../../routing/instance.ts";
+import { FLAGS } from "./flags.mjs";
 
 export interface ServeConfig {
   /** Folder holding one sub-folder per instance. @default "./scripts" */
@@ -30,9 +31,30 @@ export interface ServeConfig {
   adminToken?: string | null;
   /** No info lines in the log. @default false */
   quiet?: boolean;
+  /** Open WebSockets per instance. @default 10000 */
+  wsMaxConnections?: number;
+  /** Largest WebSocket message, in bytes. @default 1 MiB */
+  wsMaxMessageBytes?: number;
+  /** A WebSocket silent this long is closed. @default 120 */
+  wsIdleTimeoutSeconds?: number;
+  /** A WebSocket whose client lets this much queue up is closed. @default 1 MiB */
+  wsBackpressureBytes?: number;
+  /** A package install running longer is killed. @default 120000 */
+  installTimeoutMs?: number;
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
+
+const POSITIVE: readonly (keyof ResolvedConfig)[] = [
+  "maxWorkers",
+  "maxBodyBytes",
+  "queueLimit",
+  "wsMaxConnections",
+  "wsMaxMessageBytes",
+  "wsIdleTimeoutSeconds",
+  "wsBackpressureBytes",
+  "installTimeoutMs",
+];
 
 export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   const config: ResolvedConfig = {
@@ -52,6 +74,11 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     trustProxy: input.trustProxy ?? false,
     adminToken: input.adminToken ?? null,
     quiet: input.quiet ?? false,
+    wsMaxConnections: input.wsMaxConnections ?? 10_000,
+    wsMaxMessageBytes: input.wsMaxMessageBytes ?? 1024 * 1024,
+    wsIdleTimeoutSeconds: input.wsIdleTimeoutSeconds ?? 120,
+    wsBackpressureBytes: input.wsBackpressureBytes ?? 1024 * 1024,
+    installTimeoutMs: input.installTimeoutMs ?? 120_000,
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -62,8 +89,11 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   if (!Number.isInteger(config.stock) || config.stock < 0 || config.stock > 64) {
     throw new Error(`--stock must be an integer from 0 to 64 (got ${config.stock})`);
   }
-  if (!Number.isInteger(config.maxWorkers) || config.maxWorkers < 1) {
-    throw new Error(`--max-workers must be a positive integer (got ${config.maxWorkers})`);
+  for (const key of POSITIVE) {
+    const value = config[key];
+    if (!Number.isInteger(value) || (value as number) < 1) {
+      throw new Error(`--${flagOf(key)} must be a positive integer (got ${value})`);
+    }
   }
   if (!Number.isInteger(config.memoryMb) || config.memoryMb < 0) {
     throw new Error(`--memory-mb must be a non-negative integer (got ${config.memoryMb})`);
@@ -79,6 +109,11 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     );
   }
   return config;
+}
+
+/** The flag that sets a field, for messages: `maxWorkers` -> `max-workers`. */
+function flagOf(key: string): string {
+  return FLAGS.find((f) => f.key === key)?.flag ?? key;
 }
 
 export function isLoopback(address: string): boolean {

@@ -27,13 +27,21 @@ import { isWebSocketUpgrade, type Ticket, type WebSockets } from "./websockets.t
 
 export interface Pipeline {
   /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
-  (request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response>;
-  /** The requests running now, by execution id (their whole RequestInfo: headers included). */
-  readonly active: Map<string, RequestInfo>;
-  /** What the API may show of them: no headers, so no credentials. */
+  fetch(request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response>;
+  /** The requests running now; what the API may show of them: no headers, so no credentials. */
   activeRequests(): ActiveRequest[];
-  /** While set, script requests answer 503 (a restart is draining); the management API still answers. */
-  draining: boolean;
+  /**
+   * From now on script requests answer 503 (the management API still answers); resolves when the
+   * running ones have finished, or after `ms`.
+   */
+  drain(ms: number): Promise<void>;
+  /** Takes script requests again after a drain. */
+  resume(): void;
+}
+
+/** Observers of the front (h3's config hooks): `hoody-exec dev` logs a line per request. */
+export interface PipelineHooks {
+  onResponse?(request: Request, response: Response, ms: number): void;
 }
 
 export interface PipelineOptions {
@@ -42,6 +50,7 @@ export interface PipelineOptions {
   pool: WorkerPool;
   websockets: WebSockets;
   log: Logger;
+  hooks: PipelineHooks;
   management(request: Request, clientIp: string): Response | Promise<Response>;
   /** Where a script's relative fetch("/x") goes: this server. */
   selfOrigin(): string;
@@ -235,6 +244,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return toResponse(request.method, outcome, exchange.cors);
   }
 
+  let draining = false;
   const handle = async (
     request: Request,
     socketIp: string,
@@ -246,7 +256,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       exchange.path = at.target.path;
       // 2. The management API and its OpenAPI document always win over scripts (SPEC D14).
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
-      if (pipeline.draining) {
+      if (draining) {
         throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
           headers: { "retry-after": "1" },
         });
@@ -265,12 +275,26 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       exchange.ticket?.release();
     }
   };
-  const pipeline: Pipeline = Object.assign(handle, {
-    active,
+  const { onResponse } = options.hooks;
+  return {
+    fetch: onResponse
+      ? async (request, socketIp, upgrade) => {
+        const started = performance.now();
+        const response = await handle(request, socketIp, upgrade);
+        onResponse(request, response, performance.now() - started);
+        return response;
+      }
+      : handle,
     activeRequests: () => [...active.values()].map(publicView),
-    draining: false,
-  });
-  return pipeline;
+    async drain(ms) {
+      draining = true;
+      const deadline = Date.now() + ms;
+      while (active.size > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    resume: () => void (draining = false),
+  };
 }
 
 function matchOf(routes: Routes, path: string): RouteMatch {

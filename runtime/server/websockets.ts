@@ -10,13 +10,6 @@ export interface WebSocketOptions extends SocketLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_WEBSOCKET_OPTIONS: WebSocketOptions = {
-  maxConnections: 10_000,
-  maxMessageBytes: 1024 * 1024,
-  idleTimeoutSeconds: 120,
-  backpressureBytes: 1024 * 1024,
-};
-
 /** An admitted upgrade: it holds a place under the instance's cap until its socket closes. */
 export interface Ticket {
   readonly conn: string;

@@ -42,7 +42,7 @@ function schedule(): void {
 }
 
 /** Ends the type-check Worker (it starts again on the next check). */
-export function closeTypeChecker(): void {
+function closeTypeChecker(): void {
   clearTimeout(idle);
   worker?.terminate();
   worker = undefined;
@@ -65,17 +65,25 @@ function ask(request: Omit<TypeCheckRequest, "id">): Promise<Checked> {
   return reply;
 }
 
-/** Type errors of `source` as the file `filename` (absolute; its extension picks TS or JS). */
-export async function typeCheck(source: string, filename: string): Promise<TypeCheckDiagnostic[]> {
-  return (await ask({ source, filename })).diagnostics;
+export interface TypeChecker {
+  /** Type errors of `source` as the file `filename` (absolute; its extension picks TS or JS). */
+  check(source: string, filename: string): Promise<TypeCheckDiagnostic[]>;
+  /** Like check, and the type `definition` described as JSON Schema, in one round trip. */
+  checkDescribing(
+    source: string,
+    filename: string,
+    definition: string,
+  ): Promise<{ diagnostics: TypeCheckDiagnostic[]; described: JsonSchema }>;
+  /** Ends the type-check Worker (it starts again on the next check). */
+  close(): void;
 }
 
-/** Like typeCheck, and the type `definition` described as JSON Schema, in one round trip. */
-export async function typeCheckDescribing(
-  source: string,
-  filename: string,
-  definition: string,
-): Promise<{ diagnostics: TypeCheckDiagnostic[]; described: JsonSchema }> {
-  const reply = await ask({ source, filename, describe: definition });
-  return { diagnostics: reply.diagnostics, described: reply.described ?? {} };
-}
+/** The process's one type checker (its Worker is shared by every server in the process). */
+export const typeChecker: TypeChecker = {
+  check: async (source, filename) => (await ask({ source, filename })).diagnostics,
+  async checkDescribing(source, filename, definition) {
+    const reply = await ask({ source, filename, describe: definition });
+    return { diagnostics: reply.diagnostics, described: reply.described ?? {} };
+  },
+  close: closeTypeChecker,
+};

@@ -122,7 +122,7 @@ return "ok";`,
       root: dir.root,
       port: 0,
       quiet: true,
-      websocket: { maxMessageBytes: 64 * 1024 },
+      wsMaxMessageBytes: 64 * 1024,
     });
   });
   after(async () => {
@@ -248,7 +248,7 @@ describe("WebSocket connection cap", () => {
       root: dir.root,
       port: 0,
       quiet: true,
-      websocket: { maxConnections: 2 },
+      wsMaxConnections: 2,
     });
   });
   after(async () => {

@@ -1,13 +1,14 @@
 import http from "node:http";
 import { type RunningHoodyExec, serve } from "../../runtime/serve.ts";
 import type { ServeConfig } from "../../runtime/server/config.ts";
+import { loadManagement } from "../../management/load.ts";
 
 /** A real server on a random loopback port, serving `root`. */
 export async function startServer(
   root: string,
   options: ServeConfig = {},
 ): Promise<RunningHoodyExec> {
-  return await serve({ root, port: 0, quiet: true, ...options });
+  return await serve({ root, port: 0, quiet: true, ...options }, { management: loadManagement });
 }
 
 /**

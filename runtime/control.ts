@@ -1,0 +1,48 @@
+/**
+ * What the running server lets an operator reach: the management API (management/) is handed one
+ * of these by `serve()` and touches the server only through it. The runtime never imports
+ * management/; main.ts passes its loader in.
+ */
+import type { Compiler } from "./compile/compiler.ts";
+import type { Installer } from "./packages/installer.ts";
+import type { SharedPatch } from "./protocol/messages.ts";
+import type { InstanceRegistry } from "./server/instances.ts";
+import type { ActiveRequest } from "./server/request-info.ts";
+import type { SharedStore } from "./server/shared-state.ts";
+import type { TypeChecker } from "./typecheck/typecheck.ts";
+
+export interface ServerControl {
+  root: string;
+  adminToken: string | null;
+  defaultInstance: string;
+  startedAt: number;
+  instances: InstanceRegistry;
+  compiler: Compiler;
+  shared: SharedStore;
+  /** The scripts root's package installer (the script loader and the package endpoints share it). */
+  installer: Installer;
+  typeChecker: TypeChecker;
+  /** Applies a change to an instance's `shared` and sends it to every Worker of the instance. */
+  applyShared(patch: SharedPatch): void;
+  /** Requests running right now. */
+  activeRequests(): ActiveRequest[];
+  /** Drops compiled modules and cached scripts (rebuilt on their next request). */
+  clearCompiled(): void;
+  /**
+   * Worker-mode scripts of `instance` (every instance's when null) get fresh Workers, so their
+   * globals start over; `shared` survives. Returns how many Workers were retired.
+   */
+  recycleWorkers(instance: string | null): number;
+  /** Worker-mode Workers alive now. */
+  workerModeCount(): number;
+  /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
+  restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
+}
+
+/** The management API as the front sees it: a fetch handler, given the client's address. */
+export interface ManagementApp {
+  fetch(request: Request, env: { clientIp: string }): Response | Promise<Response>;
+}
+
+/** Builds the management API for a running server; called once, on first use. */
+export type ManagementLoader = (control: ServerControl) => Promise<ManagementApp>;
