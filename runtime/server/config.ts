@@ -13,7 +13,7 @@ export interface ServeConfig {
   defaultInstance?: string;
   /** Worker host processes: serverless spawns run on every core. @default the number of cores */
   hosts?: number;
-  /** Ready Workers kept per host for serverless requests. @default 2 */
+  /** Ready Workers kept per host for serverless requests. @default 1 */
   stock?: number;
   /** Resident memory allowed per Worker host process, in MiB; 0 = no limit. @default 4096 */
   memoryMb?: number;
