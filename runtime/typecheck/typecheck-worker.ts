@@ -34,6 +34,8 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 const ts = createRequire(import.meta.url)("typescript") as typeof TS;
+// The globals; their types come from its `import("./script.d.ts")`, which the service reads from
+// disk beside it like any import.
 const GLOBALS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "types", "index.d.ts");
 
 // What a script may do that a plain module may not, or what is settled in a later step.
