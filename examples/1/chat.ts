@@ -2,8 +2,7 @@
 //   websocat 'ws://127.0.0.1:8080/chat?name=ann'
 // @mode worker
 // @websocket true
-const nameOf = (conn: { id: string; metadata: { query: Record<string, unknown> } }) =>
-  String(conn.metadata.query.name ?? conn.id.slice(0, 8));
+const nameOf = (conn: HoodyConnection) => String(conn.metadata.query.name ?? conn.id.slice(0, 8));
 
 ws.open = (conn) => ws.broadcast(`* ${nameOf(conn)} joined (${ws.connections.size} here)`);
 ws.message = (conn, text) => ws.broadcast(`${nameOf(conn)}: ${text}`);

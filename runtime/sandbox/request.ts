@@ -1,22 +1,16 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
+import type { HoodyMetadata, HoodyRequest } from "../../types/script.d.ts";
 import { splitUrl } from "../protocol/url-parts.ts";
 
-/** What a classic script receives as `req` (SPEC D11). */
-export interface ScriptRequest {
-  method: string;
-  url: string;
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-  query: Record<string, string | string[]>;
-}
+/** `req` (SPEC D11): the name the sandbox's call arguments (invoke.ts) use for it. */
+export type ScriptRequest = HoodyRequest;
 
 /**
  * The request's metadata a script receives (SPEC D11). A class: its `request` is built on first
  * read (most classic scripts never touch it, and it is a third of the cost), from a getter the
  * instances share rather than a closure per request.
  */
-export class ScriptMetadata {
+export class ScriptMetadata implements HoodyMetadata {
   executionId: string;
   method: string;
   path: string;
@@ -73,16 +67,21 @@ export class ScriptMetadata {
   }
 }
 
+// `implements` proves the class has all of HoodyMetadata; this, that scripts see nothing more
+// (a public member types/script.d.ts lacks is a compile error here).
+type _NothingUndeclared<Extra extends never = Exclude<keyof ScriptMetadata, keyof HoodyMetadata>> =
+  Extra;
+
 export async function createScriptRequest(
   info: RequestInfo,
   body: Bytes | null,
   mode: "worker" | "serverless",
-): Promise<{ req: ScriptRequest; metadata: ScriptMetadata }> {
+): Promise<{ req: HoodyRequest; metadata: ScriptMetadata }> {
   // The server sent the absolute URL it routed (never anything splitUrl refuses).
   const { path, search } = splitUrl(info.url) ?? { path: "/", search: "" };
   const headers = toRecord(info.headers);
   const query = search === "" ? {} : toQuery(new URLSearchParams(search));
-  const req: ScriptRequest = {
+  const req: HoodyRequest = {
     method: info.method,
     url: path + search,
     path,

@@ -1,24 +1,9 @@
 import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
+import type { HoodyResponse } from "../../types/script.d.ts";
 import { type ByteSource, concatBytes, type Outbound, toByteSource } from "./stream.ts";
 
-/** The Node/Express-style `res` a classic script writes to (SPEC D12). */
-export interface ScriptResponse {
-  statusCode: number;
-  readonly headersSent: boolean;
-  readonly ended: boolean;
-  status(code: number): ScriptResponse;
-  setHeader(name: string, value: string | number | readonly string[]): ScriptResponse;
-  getHeader(name: string): string | undefined;
-  removeHeader(name: string): ScriptResponse;
-  writeHead(status: number, headers?: Record<string, string | number>): ScriptResponse;
-  write(chunk: unknown): boolean;
-  end(chunk?: unknown): ScriptResponse;
-  json(value: unknown): ScriptResponse;
-  send(value: unknown): ScriptResponse;
-  redirect(urlOrStatus: string | number, url?: string): ScriptResponse;
-  /** `"close"`: the client went away while the response was streaming (`write` returns false after). */
-  on(event: "close", listener: () => void): ScriptResponse;
-}
+/** `res` (SPEC D12): the name the sandbox's call arguments (invoke.ts) use for it. */
+export type ScriptResponse = HoodyResponse;
 
 /** Response headers as the script set them: lower-cased names, one or more values each. */
 type HeaderStore = Map<string, string[]>;
@@ -33,7 +18,7 @@ const encoder = new TextEncoder();
  * `res.write` streams from then on; one that ends within the turn answers in one message.
  */
 export class ResponseState {
-  readonly res: ScriptResponse;
+  readonly res: HoodyResponse;
   /** A plain Map instead of a Headers object per response: it is most of `res`'s cost on Deno. */
   readonly headers: HeaderStore = new Map();
   readonly chunks: Bytes[] = [];
@@ -112,7 +97,7 @@ export class ResponseState {
 }
 
 /** The `res` a script holds: its methods write into the request's ResponseState. */
-class ScriptRes implements ScriptResponse {
+class ScriptRes implements HoodyResponse {
   statusCode = 200;
   readonly #state: ResponseState;
 
@@ -187,6 +172,11 @@ class ScriptRes implements ScriptResponse {
     return this;
   }
 }
+
+// `implements` proves `res` has all of HoodyResponse; this, that scripts see nothing more (a
+// public member types/script.d.ts lacks is a compile error here).
+type _NothingUndeclared<Extra extends never = Exclude<keyof ScriptRes, keyof HoodyResponse>> =
+  Extra;
 
 export function toBytes(chunk: unknown): Bytes {
   if (chunk instanceof Uint8Array && chunk.buffer instanceof ArrayBuffer) return chunk as Bytes;

@@ -1,11 +1,4 @@
-/** One Server-Sent Event: a string is its data; an object may name the event, its id and retry. */
-export type SseEvent = string | {
-  data?: unknown;
-  event?: string;
-  id?: string | number;
-  retry?: number;
-  comment?: string;
-};
+import type { HoodySse, HoodySseEvent as SseEvent } from "../../types/script.d.ts";
 
 const encoder = new TextEncoder();
 
@@ -27,10 +20,7 @@ export function formatSse(event: SseEvent): string {
  * `sse(source)`: a streamed `text/event-stream` Response from an async (or plain) iterable of
  * events. The client's disconnect ends the source (its `return()` runs: a generator's `finally`).
  */
-export function sse(
-  source: AsyncIterable<SseEvent> | Iterable<SseEvent>,
-  init: ResponseInit = {},
-): Response {
+export const sse: HoodySse = (source, init = {}) => {
   const iterator = Symbol.asyncIterator in source
     ? (source as AsyncIterable<SseEvent>)[Symbol.asyncIterator]()
     : (source as Iterable<SseEvent>)[Symbol.iterator]();
@@ -48,7 +38,7 @@ export function sse(
   if (!headers.has("content-type")) headers.set("content-type", "text/event-stream; charset=utf-8");
   if (!headers.has("cache-control")) headers.set("cache-control", "no-cache");
   return new Response(body, { ...init, headers });
-}
+};
 
 function dataLines(text: string): string {
   return text.split(/\r\n|\r|\n/).map((line) => `data: ${line}\n`).join("");

@@ -1,41 +1,18 @@
 import type { Bytes, FromWorker } from "../protocol/messages.ts";
+import type {
+  HoodyConnection as Connection,
+  HoodyData as Data,
+  HoodyUpgradeWebSocket,
+  HoodyWebSocket,
+} from "../../types/script.d.ts";
 import type { Execution } from "./globals.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { markUpgrade, toOwnBytes } from "./response.ts";
 
-type Data = string | ArrayBuffer | ArrayBufferView;
-
-/** One client's WebSocket, as a script sees it (`conn` in every handler). */
-export interface Connection {
-  readonly id: string;
-  /** The upgrade request's metadata (path, query, headers, clientIp…). */
-  readonly metadata: ScriptMetadata;
-  /** Anything the script keeps for this connection (a name, a user id). */
-  data: Record<string, unknown>;
-  readonly rooms: ReadonlySet<string>;
-  /** 0 connecting, 1 open, 2 closing, 3 closed (as WebSocket.readyState). */
-  readonly readyState: number;
-  send(data: Data): void;
-  close(code?: number, reason?: string): void;
-  join(room: string): void;
-  leave(room: string): void;
-}
-
-/** `ws`: the script's WebSocket side. Handlers are plain properties the script assigns. */
-export interface Hub {
-  open: ((conn: Connection) => unknown) | null;
-  message: ((conn: Connection, data: string | Uint8Array) => unknown) | null;
-  close: ((conn: Connection, code: number, reason: string) => unknown) | null;
-  error: ((conn: Connection, error: unknown) => unknown) | null;
-  readonly connections: ReadonlyMap<string, Connection>;
-  /** Sends to every open connection (or a room's), but `except`; returns how many got it. */
-  broadcast(data: Data, options?: { room?: string; except?: Connection | string }): number;
-  /** The open connections in a room. */
-  room(name: string): Connection[];
-}
-
 interface Entry {
   conn: Connection;
+  /** `conn.metadata`, as the sandbox's class (a handler's execution context holds this one). */
+  metadata: ScriptMetadata;
   state: { readyState: number; rooms: Set<string> };
   /** An edge-style socket (`upgradeWebSocket`) gets the events instead of the hub's handlers. */
   edge: EdgeSocket | null;
@@ -48,7 +25,7 @@ const decoder = new TextDecoder();
 
 /** The Worker side of a `@websocket` script's connections: the hub, upgrades, server events. */
 export interface Sockets {
-  hub: Hub;
+  hub: HoodyWebSocket;
   /** An upgrade request is about to run: `upgradeWebSocket` in it refers to this connection. */
   expect(executionId: string, conn: string): void;
   /** The upgrade request ran: whether the connection is accepted (and is then prepared). */
@@ -58,7 +35,7 @@ export interface Sockets {
   received(conn: string, text: boolean, body: Bytes | null): void;
   closed(conn: string, code: number, reason: string): void;
   /** `upgradeWebSocket(request)` for edge-style scripts. */
-  upgrade(request: Request): { socket: WebSocket; response: Response };
+  upgrade: HoodyUpgradeWebSocket;
 }
 
 export function createSockets(post: Post, execution: Execution, scriptPath: string): Sockets {
@@ -79,7 +56,7 @@ export function createSockets(post: Post, execution: Execution, scriptPath: stri
       if (hub.error && !isError) call(entry, () => hub.error!(entry.conn, error), true);
       else console.error(`WebSocket ${entry.conn.id}:`, error);
     };
-    const { metadata } = entry.conn;
+    const { metadata } = entry;
     const context = { executionId: entry.conn.id, scriptPath, host: metadata.hostname, metadata };
     try {
       const result = execution.run(context, fn);
@@ -89,7 +66,7 @@ export function createSockets(post: Post, execution: Execution, scriptPath: stri
     }
   };
 
-  const hub: Hub = {
+  const hub: HoodyWebSocket = {
     open: null,
     message: null,
     close: null,
@@ -134,7 +111,7 @@ export function createSockets(post: Post, execution: Execution, scriptPath: stri
       join: (room) => void state.rooms.add(room),
       leave: (room) => void state.rooms.delete(room),
     };
-    const entry: Entry = { conn, state, edge };
+    const entry: Entry = { conn, metadata, state, edge };
     edge?.bind(conn, state);
     entries.set(id, entry);
   };

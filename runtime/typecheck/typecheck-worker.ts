@@ -34,6 +34,8 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 const ts = createRequire(import.meta.url)("typescript") as typeof TS;
+// The globals; their types come from its `import("./script.d.ts")`, which the service reads from
+// disk beside it like any import.
 const GLOBALS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "types", "index.d.ts");
 
 // What a script may do that a plain module may not, or what is settled in a later step.
@@ -84,12 +86,19 @@ const service = ts.createLanguageService(host, ts.createDocumentRegistry());
 const PREFIX = "async function __hoody_script(): Promise<unknown> {\n";
 
 /**
+ * The line the README tells users to add for their editors. The globals are loaded here anyway,
+ * so it is blanked: it would not resolve (no package beside the script), or load them twice.
+ */
+const OUR_TYPES = /^\/\/\/\s*<reference\s+types\s*=\s*["']hoody-exec\/types["']\s*\/>/gm;
+
+/**
  * A script with a top-level `return` (the canonical shape) is checked as the body of a function,
  * as it runs; TypeScript does not check the expression of a `return` outside one. Its imports are
  * moved after the body (imports are hoisted, so this means the same), blanked in place so every
  * other line and column stays where it was; the one prefix line is taken off again.
  */
-function asChecked(source: string, filename: string): { text: string; shift: number } {
+function asChecked(original: string, filename: string): { text: string; shift: number } {
+  const source = original.replace(OUR_TYPES, (line) => " ".repeat(line.length));
   const file = ts.createSourceFile(filename, source, ts.ScriptTarget.Latest, false);
   if (!file.statements.some(ts.isReturnStatement)) return { text: source, shift: 0 };
   let body = source;
