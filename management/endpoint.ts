@@ -1,26 +1,47 @@
 /**
  * One management endpoint = one plain record: method, path, CLI name, zod input, handler. The hono
  * app, the OpenAPI document and the CLI are all built from the same list, so they cannot drift.
+ * A record holds no server: its handler is handed the context when the app is mounted.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ManagementContext } from "./context.ts";
 import type { ManagementEnv } from "./env.ts";
-import { validationError } from "./errors.ts";
+import { validationError } from "../runtime/errors.ts";
 import { checkSubdomain } from "./subdomain.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+/** What a handler gets beside its input: the running server and the hono request. */
+export interface HandlerScope {
+  context: ManagementContext;
+  c: Context<ManagementEnv>;
+}
+
+/** How the CLI calls an endpoint beyond one flag per input field. */
+export interface CliSpec {
+  group: string;
+  verb: string;
+  /** An input field also taken as the first argument. */
+  positional?: string;
+  /**
+   * Further command paths for the same call, as the original `hoody exec` CLI names them
+   * ("health", "packages json read").
+   */
+  aliases?: readonly string[];
+  /** `--<field>-file <file>` reads this input field from a local file (- for stdin). */
+  fileFlag?: string;
+  /** The answer is a 202 job: the CLI polls this endpoint with its `jobId` until it ends. */
+  follow?: string;
+}
 
 export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   method: HttpMethod;
   /** Below /api/v1/exec, e.g. "/scripts/read". */
   path: string;
-  /**
-   * CLI: `hoody-exec <group> <verb>`; `aliases` are further command paths for the same call, as
-   * the original `hoody exec` CLI names them ("health", "packages json read").
-   */
-  cli: { group: string; verb: string; positional?: string; aliases?: readonly string[] };
+  /** CLI: `hoody-exec <group> <verb>`. */
+  cli: CliSpec;
   summary: string;
   /** Query (GET/DELETE) or JSON body merged with the query (the query wins, SPEC §17). */
   input: S;
@@ -30,15 +51,13 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   open?: boolean;
   /** Not JSON (openapi.yaml). */
   raw?: true;
-  handler(input: z.output<S>, c: Context<ManagementEnv>): unknown;
+  handler(input: z.output<S>, scope: HandlerScope): unknown;
 }
 
 /** Identity helper: keeps the input type flowing into the handler. */
 export function defineEndpoint<S extends z.ZodObject>(endpoint: Endpoint<S>): Endpoint {
   return endpoint as unknown as Endpoint;
 }
-
-export type EndpointFactory = (context: ManagementContext) => Endpoint[];
 
 type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema> };
 
@@ -125,7 +144,10 @@ const ISSUE_MESSAGES: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Mounts every endpoint on one hono app, each input validated by its zod schema first. */
-export function mountEndpoints(endpoints: readonly Endpoint[]): Hono<ManagementEnv> {
+export function mountEndpoints(
+  endpoints: readonly Endpoint[],
+  context: ManagementContext,
+): Hono<ManagementEnv> {
   const app = new Hono<ManagementEnv>();
   for (const endpoint of endpoints) {
     app.on(endpoint.method, endpoint.path, async (c) => {
@@ -136,7 +158,7 @@ export function mountEndpoints(endpoints: readonly Endpoint[]): Hono<ManagementE
         const issue = parsed.error.issues[0]!;
         throw validationError(fieldOf(issue.path), issue.message);
       }
-      const result = await endpoint.handler(parsed.data, c);
+      const result = await endpoint.handler(parsed.data, { context, c });
       return result instanceof Response ? result : c.json(result as object);
     });
   }

@@ -1,7 +1,8 @@
 /** The management API's own OpenAPI 3.1 document, built from the endpoint list and its zod inputs. */
 import { stringify } from "yaml";
 import { type Endpoint, inputSchema } from "./endpoint.ts";
-import { VERSION } from "./system.ts";
+import { ENDPOINTS } from "./endpoints/index.ts";
+import { VERSION } from "./version.ts";
 
 export const API_PREFIX = "/api/v1/exec";
 
@@ -60,7 +61,10 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
   return op;
 }
 
-export function createOpenApiDocument(endpoints: readonly Endpoint[]): Record<string, unknown> {
+/** The document for `endpoints` (every management endpoint unless told otherwise). */
+export function createOpenApiDocument(
+  endpoints: readonly Endpoint[] = ENDPOINTS,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of endpoints) {
     const path = `${API_PREFIX}${endpoint.path}`;

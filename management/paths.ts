@@ -4,14 +4,11 @@
  * characters, no symlink leaving the instance folder, nothing whose URL falls under the API. No
  * error names a host path.
  */
-import { lstat, mkdir, realpath } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { fileToRoute } from "../routing/pattern.ts";
-import { isValidInstanceId } from "../routing/instance.ts";
 import { ServerError } from "../runtime/errors.ts";
 import type { Instance } from "../runtime/server/instances.ts";
-import type { ManagementContext } from "./context.ts";
-import { ApiError } from "./errors.ts";
 
 const MAX_PATH_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
@@ -19,16 +16,16 @@ const DECODE_PASSES = 8;
 const MANAGEMENT_PREFIX = "/api/v1/exec";
 
 /** 400 BAD_PATH; the message reads "{field} {problem}". */
-function bad(field: string, problem: string): ApiError {
-  return new ApiError(400, "BAD_PATH", `${field} ${problem}`, { field });
+function bad(field: string, problem: string): ServerError {
+  return new ServerError("BAD_PATH", `${field} ${problem}`, { details: { field } });
 }
 
-function forbidden(field: string, message: string): ApiError {
-  return new ApiError(403, "FORBIDDEN", message, { field });
+function forbidden(field: string, message: string): ServerError {
+  return new ServerError("FORBIDDEN", message, { details: { field } });
 }
 
 /** A `..` segment is an attempt to leave the instance folder: 403, as SPEC §18 has it. */
-function traversal(field: string): ApiError {
+function traversal(field: string): ServerError {
   return forbidden(field, `${field} must not contain .. segments (path traversal)`);
 }
 
@@ -37,7 +34,7 @@ const UNSAFE_CHARS = /[\u0000-\u001f\u007f\\]/;
 
 /**
  * A path relative to an instance folder, "/"-separated, decoded and checked; "" is the folder
- * itself (only where `allowRoot`). Pure: throws ApiError 400/403.
+ * itself (only where `allowRoot`). Pure: throws ServerError 400/403.
  */
 export function parseRelativePath(input: string, field: string, allowRoot = false): string {
   let path = input;
@@ -99,39 +96,6 @@ export function isUnderManagement(file: string): boolean {
   const pattern = fileToRoute(file)?.pattern;
   return pattern !== undefined &&
     (pattern === MANAGEMENT_PREFIX || pattern.startsWith(`${MANAGEMENT_PREFIX}/`));
-}
-
-/** The instance a call is scoped to (`execId`, default instance otherwise). */
-export function getInstance(
-  context: ManagementContext,
-  execId: string | undefined,
-): Instance {
-  const id = execId ?? context.defaultInstance;
-  if (!isValidInstanceId(id)) {
-    throw new ApiError(
-      400,
-      "VALIDATION_ERROR",
-      "execId must be an instance id: [A-Za-z0-9_]+, neither starting with _ nor node_modules",
-      { field: "execId" },
-    );
-  }
-  const instance = context.instances.get(id);
-  if (!instance) {
-    throw new ServerError("UNKNOWN_INSTANCE", `No instance "${id}": its folder does not exist`);
-  }
-  return instance;
-}
-
-/** Like getInstance, but creates the instance folder (a first write into a new instance). */
-export async function getOrCreateInstance(
-  context: ManagementContext,
-  execId: string | undefined,
-): Promise<Instance> {
-  const id = execId ?? context.defaultInstance;
-  if (isValidInstanceId(id) && !context.instances.get(id)) {
-    await mkdir(join(context.root, id), { recursive: true });
-  }
-  return getInstance(context, execId);
 }
 
 export interface Located {

@@ -12,3 +12,7 @@ export const execId = z.string().max(256).optional().describe(
 export const hostname = z.string().max(256).optional().describe(
   "Host name whose instance is meant, as a request's Host picks it (exec-2.example.com -> 2; any other -> the default instance)",
 );
+
+/** A file below the instance, e.g. api/users/[id].ts. */
+export const scriptPath = (description: string) =>
+  z.string().min(1).max(4096).describe(description);

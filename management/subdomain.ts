@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Endpoint } from "./endpoint.ts";
-import { ApiError } from "./errors.ts";
+import { ServerError } from "../runtime/errors.ts";
 
 export const DEFAULT_SUBDOMAIN = "default";
 
@@ -17,11 +17,10 @@ export const subdomain = z.string().max(256).optional().describe(
 export function checkSubdomain(value: unknown): void {
   if (value === undefined || value === "" || value === DEFAULT_SUBDOMAIN) return;
   const shown = JSON.stringify(value)?.slice(0, 80) ?? String(value);
-  throw new ApiError(
-    400,
+  throw new ServerError(
     "UNSUPPORTED_SUBDOMAIN",
     `subdomain ${shown} is not supported: only "${DEFAULT_SUBDOMAIN}" is (scripts live in DIR/{execId}/)`,
-    { field: "subdomain" },
+    { details: { field: "subdomain" } },
   );
 }
 

@@ -3,10 +3,14 @@ import type { Logger } from "./log.ts";
 /** Stable error codes and the one table that maps each to an HTTP status (SPEC D13). */
 const STATUS = {
   BAD_REQUEST: 400,
+  VALIDATION_ERROR: 400,
+  BAD_PATH: 400,
+  UNSUPPORTED_SUBDOMAIN: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   UNKNOWN_INSTANCE: 404,
+  CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   QUEUE_FULL: 429,
   SCRIPT_ERROR: 500,
@@ -44,6 +48,18 @@ export class ServerError extends Error {
     this.details = options?.details;
     this.headers = options?.headers;
   }
+}
+
+/**
+ * 400 VALIDATION_ERROR naming the input field at fault in `field`; `message` is the whole
+ * sentence, as clients match it ("confirm=true parameter required for safety").
+ */
+export function validationError(
+  field: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ServerError {
+  return new ServerError("VALIDATION_ERROR", message, { details: { field, ...details } });
 }
 
 /** The one exit from an error to a Response: `{ error, code, ...details }`; stacks only with `--debug`. */

@@ -5,9 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { Command, CommanderError, Option } from "commander";
-import { createEndpoints } from "../app.ts";
-import type { ManagementContext } from "../context.ts";
 import { type Endpoint, fieldTypes } from "../endpoint.ts";
+import { ENDPOINTS } from "../endpoints/index.ts";
 import { callEndpoint, CliError } from "./client.ts";
 import { initScripts } from "./init.ts";
 import { formatBody, OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
@@ -61,7 +60,7 @@ function print(body: unknown, options: GlobalOptions): void {
 
 /** `name` under `parent`: the endpoint's call, its input fields as flags. */
 function addEndpoint(parent: Command, name: string, endpoint: Endpoint, description: string): void {
-  const { verb, positional } = endpoint.cli;
+  const { verb, positional, fileFlag, follow } = endpoint.cli;
   const command = parent.command(name).description(description);
   if (positional) command.argument(`[${positional}]`, `same as --${kebab(positional)}`);
   const types = fieldTypes(endpoint);
@@ -80,8 +79,11 @@ function addEndpoint(parent: Command, name: string, endpoint: Endpoint, descript
     }
     fields.push([field, camel(flag)]);
   }
-  if (endpoint.path === "/scripts/write") {
-    command.option("--content-file <file>", "read the content from a local file (- for stdin)");
+  if (fileFlag) {
+    command.option(
+      `--${kebab(fileFlag)}-file <file>`,
+      `read the ${fileFlag} from a local file (- for stdin)`,
+    );
   }
   command.action(async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
@@ -91,8 +93,9 @@ function addEndpoint(parent: Command, name: string, endpoint: Endpoint, descript
       if (options[key] !== undefined) input[field] = convert(types[field]!, options[key]);
     }
     if (positional && typeof args[0] === "string") input[positional] = args[0];
-    if (typeof options.contentFile === "string") {
-      input.content = readFileSync(options.contentFile === "-" ? 0 : options.contentFile, "utf8");
+    const file = fileFlag && options[`${camel(kebab(fileFlag))}File`];
+    if (fileFlag && typeof file === "string") {
+      input[fileFlag] = readFileSync(file === "-" ? 0 : file, "utf8");
     }
     if ("confirm" in types) input.confirm = true;
     if (endpoint.destructive) {
@@ -102,15 +105,14 @@ function addEndpoint(parent: Command, name: string, endpoint: Endpoint, descript
       );
     }
     const body = await callEndpoint(options, endpoint, input);
-    if (endpoint.path === "/package/install") {
-      print(await followInstall(options, body as { jobId?: string }), options);
-    } else print(body, options);
+    if (follow) print(await followJob(options, follow, body as { jobId?: string }), options);
+    else print(body, options);
   });
 }
 
-/** `packages install`: waits for the 202's job, a progress line on stderr while it runs. */
-async function followInstall(options: GlobalOptions, started: { jobId?: string }) {
-  const status = { method: "GET", path: "/package/install/status" } as Endpoint;
+/** A 202 job (`packages install`): polls `path` until it ends, a progress line on stderr meanwhile. */
+async function followJob(options: GlobalOptions, path: string, started: { jobId?: string }) {
+  const status = { method: "GET", path } as Endpoint;
   const frames = ["|", "/", "-", "\\"];
   const tty = process.stderr.isTTY && !options.quiet;
   for (let tick = 0;; tick++) {
@@ -171,8 +173,6 @@ export function createProgram(): Command {
         `${written} ${dir}/1/hello.ts\n\nNext:\n  hoody-exec serve --root ${dir}\n  curl 'localhost:8080/hello?name=you'\n`,
       );
     });
-  // The endpoint list only describes the API here: no handler runs in the CLI process.
-  const endpoints = createEndpoints({} as ManagementContext);
   const groups = new Map<string, Command>([["", program]]);
   /** The command group at a path of names ("packages json"), made on first use. */
   const groupAt = (path: string[]): Command => {
@@ -184,11 +184,11 @@ export function createProgram(): Command {
     }
     return group;
   };
-  for (const endpoint of endpoints) {
+  for (const endpoint of ENDPOINTS) {
     addEndpoint(groupAt([endpoint.cli.group]), endpoint.cli.verb, endpoint, endpoint.summary);
   }
   // The original CLI's names for the same calls, beside ours (after them: a group keeps its place).
-  for (const endpoint of endpoints) {
+  for (const endpoint of ENDPOINTS) {
     const { group, verb } = endpoint.cli;
     for (const alias of endpoint.cli.aliases ?? []) {
       const path = alias.split(" ");

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { rewriteHeader } from "../../management/comment-header.ts";
-import type { ApiError } from "../../management/errors.ts";
-import { parseChanges } from "../../management/magic-comments.ts";
+import { parseChanges } from "../../management/comment-changes.ts";
 import { isUnderManagement, parseRelativePath } from "../../management/paths.ts";
-import { parseDotPath } from "../../management/state.ts";
+import { parseDotPath } from "../../management/shared-values.ts";
+import type { ServerError } from "../../runtime/errors.ts";
 
 describe("rewriteHeader", () => {
   const cases: [string, string, Record<string, string | null>, string][] = [
@@ -89,7 +89,7 @@ describe("parseChanges", () => {
   ];
   for (const [name, input, message] of bad) {
     test(`refuses ${name} with the bare message`, () =>
-      assert.throws(() => parseChanges(input), (error: ApiError) => error.message === message));
+      assert.throws(() => parseChanges(input), (error: ServerError) => error.message === message));
   }
 });
 
@@ -131,7 +131,7 @@ describe("parseRelativePath", () => {
     test(`refuses ${JSON.stringify(input)} with ${status}, the message naming no field prefix`, () =>
       assert.throws(
         () => parseRelativePath(input, "path"),
-        (error: ApiError) => error.status === status && !error.message.startsWith("path:"),
+        (error: ServerError) => error.status === status && !error.message.startsWith("path:"),
       ));
   }
   test("allows the instance folder itself only when asked", () => {

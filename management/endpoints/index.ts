@@ -1,0 +1,27 @@
+/**
+ * Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read
+ * this list. Each takes `subdomain` (SPEC §17).
+ */
+import type { Endpoint } from "../endpoint.ts";
+import { withSubdomain } from "../subdomain.ts";
+import { DEPENDENCY_ENDPOINTS } from "./dependencies.ts";
+import { INSTANCE_ENDPOINTS } from "./instances.ts";
+import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
+import { PACKAGE_ENDPOINTS } from "./packages.ts";
+import { ROUTE_ENDPOINTS } from "./routes.ts";
+import { SCRIPT_ENDPOINTS } from "./scripts.ts";
+import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
+import { SYSTEM_ENDPOINTS } from "./system.ts";
+import { VALIDATE_ENDPOINTS } from "./validate.ts";
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...SYSTEM_ENDPOINTS,
+  ...INSTANCE_ENDPOINTS,
+  ...SCRIPT_ENDPOINTS,
+  ...ROUTE_ENDPOINTS,
+  ...MAGIC_COMMENT_ENDPOINTS,
+  ...SHARED_STATE_ENDPOINTS,
+  ...DEPENDENCY_ENDPOINTS,
+  ...PACKAGE_ENDPOINTS,
+  ...VALIDATE_ENDPOINTS,
+].map(withSubdomain);

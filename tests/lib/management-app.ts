@@ -1,0 +1,92 @@
+/**
+ * The management API in-process, the way hono tests an app: `createManagementApp(control)` over a
+ * ServerControl whose compiler, instances, shared store, installer and type checker are the real
+ * ones, and whose Worker side (requests, recycling, restart) is absent. Only calls that must run a
+ * script need a server on a port.
+ */
+import { join } from "node:path";
+import { createManagementApp } from "../../management/app.ts";
+import { createCompiler } from "../../runtime/compile/compiler.ts";
+import type { ServerControl } from "../../runtime/control.ts";
+import { createLogger } from "../../runtime/log.ts";
+import { createInstaller } from "../../runtime/packages/installer.ts";
+import { createInstanceRegistry } from "../../runtime/server/instances.ts";
+import { createSharedStore } from "../../runtime/server/shared-state.ts";
+import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
+
+export interface ManagementAppOptions {
+  adminToken?: string | null;
+  /** The address the front would hand the app. */
+  clientIp?: string;
+}
+
+// deno-lint-ignore no-explicit-any
+export type Body = Record<string, any>;
+
+export interface InProcessManagement extends Disposable {
+  control: ServerControl;
+  /** `/api/v1/exec` + `path`, JSON in and out. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: Body }>;
+  /** Any request to the app (`path` as given), answered as it is. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export function createInProcessManagement(
+  root: string,
+  options: ManagementAppOptions = {},
+): InProcessManagement {
+  const compiler = createCompiler({ cacheDir: join(root, "_hoody", "cache") });
+  const installer = createInstaller({
+    root,
+    runtime: "Bun" in globalThis ? "bun" : "deno",
+    exec: process.execPath,
+  });
+  const shared = createSharedStore();
+  const instances = createInstanceRegistry(
+    root,
+    compiler,
+    createLogger(true),
+    (names) => installer.ensure(names),
+  );
+  const control: ServerControl = {
+    root,
+    adminToken: options.adminToken ?? null,
+    defaultInstance: "1",
+    startedAt: Date.now(),
+    instances,
+    compiler,
+    shared,
+    installer,
+    typeChecker,
+    applyShared: (patch) => shared.apply(patch),
+    activeRequests: () => [],
+    clearCompiled: () => {
+      compiler.clear();
+      instances.clear();
+    },
+    recycleWorkers: () => 0,
+    workerModeCount: () => 0,
+    restart: () => Promise.resolve(),
+  };
+  const app = createManagementApp(control);
+  const env = { clientIp: options.clientIp ?? "127.0.0.1" };
+  const fetch = async (path: string, init?: RequestInit) => await app.request(path, init, env);
+  return {
+    control,
+    fetch,
+    async call(method, path, body, headers = {}) {
+      const response = await fetch(`/api/v1/exec${path}`, {
+        method,
+        headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() as Body };
+    },
+    [Symbol.dispose]: () => compiler.close(),
+  };
+}
