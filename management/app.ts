@@ -1,14 +1,11 @@
 import { Hono } from "hono";
-import { ServerError, toErrorResponse } from "../runtime/errors.ts";
+import { requestErrorResponse, ServerError, toErrorResponse } from "../runtime/errors.ts";
 import { adminGuard } from "./admin-guard.ts";
 import type { ManagementContext } from "./context.ts";
 import { mountEndpoints } from "./endpoint.ts";
 import { ENDPOINTS } from "./endpoints/index.ts";
 import type { ManagementEnv } from "./env.ts";
 import { API_PREFIX, createOpenApiDocument, toYaml } from "./openapi.ts";
-
-/** The paths of the OpenAPI document: at the root as SPEC §1 has them, and under the API prefix. */
-export const OPENAPI_PATHS = ["/openapi.json", "/openapi.yaml"] as const;
 
 /** The hono app behind /api/v1/exec/* (and /openapi.json|yaml). */
 export function createManagementApp(context: ManagementContext): Hono<ManagementEnv> {
@@ -34,13 +31,14 @@ export function createManagementApp(context: ManagementContext): Hono<Management
       new ServerError("NOT_FOUND", `No management endpoint ${c.req.method} ${c.req.path}`),
     )
   );
-  // Anything not a ServerError is a bug: a bare 500 that shows nothing of the server.
-  app.onError((error) =>
-    toErrorResponse(
-      error instanceof ServerError
-        ? error
-        : new ServerError("INTERNAL", "Internal Server Error", { cause: error }),
-    )
+  // Anything not a ServerError is a bug: logged, and a bare 500 that shows nothing of the server.
+  app.onError((error, c) =>
+    requestErrorResponse(error, {
+      cors: [],
+      debug: context.debug,
+      log: context.log,
+      path: c.req.path,
+    })
   );
   return app;
 }

@@ -4,6 +4,7 @@
  * management/; main.ts passes its loader in.
  */
 import type { Compiler } from "./compile/compiler.ts";
+import type { Logger } from "./log.ts";
 import type { Installer } from "./packages/installer.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 import type { InstanceRegistry } from "./server/instances.ts";
@@ -16,6 +17,10 @@ export interface ServerControl {
   adminToken: string | null;
   defaultInstance: string;
   startedAt: number;
+  /** Stack traces in error bodies (`--debug`). */
+  debug: boolean;
+  /** The server's log: where an unexpected management error is written. */
+  log: Logger;
   instances: InstanceRegistry;
   compiler: Compiler;
   shared: SharedStore;

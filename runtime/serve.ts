@@ -141,6 +141,8 @@ export async function serve(
     adminToken: config.adminToken,
     defaultInstance: config.defaultInstance,
     startedAt: Date.now(),
+    debug: config.debug,
+    log,
     instances,
     compiler,
     shared,

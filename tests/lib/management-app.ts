@@ -58,6 +58,8 @@ export function createInProcessManagement(
     adminToken: options.adminToken ?? null,
     defaultInstance: "1",
     startedAt: Date.now(),
+    debug: false,
+    log: createLogger(true),
     instances,
     compiler,
     shared,
