@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeFileAtomic } from "../fs.ts";
 import { sha256Hex } from "../hex.ts";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
@@ -93,8 +94,8 @@ export function createCompiler(options: CompilerOptions): Compiler {
     };
     // On every miss, not once: the folder may have been removed since (a cache clear).
     await mkdir(cacheDir, { recursive: true });
-    await writeAtomically(path, reply.code);
-    await writeAtomically(join(cacheDir, `${hash}.json`), JSON.stringify(record));
+    await writeFileAtomic(path, reply.code);
+    await writeFileAtomic(join(cacheDir, `${hash}.json`), JSON.stringify(record));
     return { ok: true, module: toModule(hash, path, record) };
   }
 
@@ -127,7 +128,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
           );
         }
         await mkdir(cacheDir, { recursive: true });
-        await writeAtomically(path, reply.code);
+        await writeFileAtomic(path, reply.code);
       }
       return pathToFileURL(path).href;
     },
@@ -160,13 +161,6 @@ async function readRecord(
     // Missing or unreadable cache files are a miss: the compile rewrites them.
     return undefined;
   }
-}
-
-// Temp file + rename, so a reader (another host process) never sees half a file.
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
