@@ -1,5 +1,6 @@
 import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
-import { type ByteSource, concatBytes, type Outbound, toByteSource } from "./stream.ts";
+import { concatBytes } from "../protocol/bytes.ts";
+import { type ByteSource, type Outbound, toByteSource } from "./stream.ts";
 
 /** The Node/Express-style `res` a classic script writes to (SPEC D12). */
 export interface ScriptResponse {
