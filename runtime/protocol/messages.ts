@@ -35,7 +35,6 @@ export interface Unit {
   scriptsRoot: string;
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
   selfOrigin: string;
-  debug: boolean;
 }
 
 /** The request as a script sees it; the body travels beside the message. */
