@@ -110,7 +110,7 @@ export type ToHost =
 export type FromHost =
   | { t: "hello"; token: string }
   | { t: "from-worker"; workerId: string; message: FromWorker }
-  /** A Worker speaking through the host ended (Bun tells; on Deno the sandbox announces it). */
+  /** A Worker speaking through the host ended (Bun tells; on Deno only its `exit` message does). */
   | { t: "worker-exit"; workerId: string };
 
 /**
@@ -155,6 +155,7 @@ export type FromWorker =
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
+  /** The script called process.exit: the Worker ends once this has left (its requests fail). */
   | { t: "exit"; code: number }
   | { t: "pong"; nonce: number }
   /** A streamed response begins: chunks follow (the body of each), then `end`. */
