@@ -4,9 +4,10 @@
 export const API_PREFIX = "/api/v1/exec";
 
 /** The API's OpenAPI document, also served at the root. */
-const API_DOCUMENTS: ReadonlySet<string> = new Set(["/openapi.json", "/openapi.yaml"]);
+export const API_DOCUMENTS = ["/openapi.json", "/openapi.yaml"] as const;
 
 /** Whether a (decoded, checked) request path belongs to the management API. */
 export function isManagementPath(path: string): boolean {
-  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || API_DOCUMENTS.has(path);
+  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ||
+    path === API_DOCUMENTS[0] || path === API_DOCUMENTS[1];
 }
