@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeFileAtomic } from "../fs.ts";
 import { sha256Hex } from "../hex.ts";
+import { createWorkerClient } from "../worker-client.ts";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
 import { type CompileFailure, NORMALISE_VERSION } from "./normalise.ts";
@@ -72,7 +74,11 @@ interface CacheRecord {
 export function createCompiler(options: CompilerOptions): Compiler {
   const cacheDir = resolve(options.cacheDir);
   const results = new Map<string, Promise<CompileResult>>();
-  const worker = createWorkerClient();
+  // Started on the first miss, so disk hits never pay for it.
+  const worker = createWorkerClient<CompileRequest, CompileReply>({
+    url: new URL("./compile-worker.ts", import.meta.url),
+    name: "the compile Worker",
+  });
   let closed = false;
 
   async function load(hash: string, source: string, filename: string): Promise<CompileResult> {
@@ -93,8 +99,8 @@ export function createCompiler(options: CompilerOptions): Compiler {
     };
     // On every miss, not once: the folder may have been removed since (a cache clear).
     await mkdir(cacheDir, { recursive: true });
-    await writeAtomically(path, reply.code);
-    await writeAtomically(join(cacheDir, `${hash}.json`), JSON.stringify(record));
+    await writeFileAtomic(path, reply.code);
+    await writeFileAtomic(join(cacheDir, `${hash}.json`), JSON.stringify(record));
     return { ok: true, module: toModule(hash, path, record) };
   }
 
@@ -127,7 +133,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
           );
         }
         await mkdir(cacheDir, { recursive: true });
-        await writeAtomically(path, reply.code);
+        await writeFileAtomic(path, reply.code);
       }
       return pathToFileURL(path).href;
     },
@@ -136,7 +142,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
     },
     close() {
       closed = true;
-      worker.close();
+      worker.close("the compiler was closed during the compile");
     },
   };
 }
@@ -160,63 +166,4 @@ async function readRecord(
     // Missing or unreadable cache files are a miss: the compile rewrites them.
     return undefined;
   }
-}
-
-// Temp file + rename, so a reader (another host process) never sees half a file.
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${crypto.randomUUID()}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, path);
-}
-
-type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
-
-interface WorkerClient {
-  request(request: WithoutId<CompileRequest>): Promise<CompileReply>;
-  close(): void;
-}
-
-/** Starts the compile Worker on the first request, so disk hits never pay for it. */
-function createWorkerClient(): WorkerClient {
-  const pending = new Map<number, (reply: CompileReply | Error) => void>();
-  let worker: Worker | undefined;
-  let nextId = 1;
-
-  function settleAll(error: Error): void {
-    for (const settle of pending.values()) settle(error);
-    pending.clear();
-  }
-
-  function start(): Worker {
-    const started = new Worker(new URL("./compile-worker.ts", import.meta.url), { type: "module" });
-    started.onmessage = (event: MessageEvent<CompileReply>) => {
-      pending.get(event.data.id)?.(event.data);
-      pending.delete(event.data.id);
-    };
-    started.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      started.terminate();
-      if (worker === started) worker = undefined;
-      settleAll(new Error(`the compile Worker crashed: ${event.message}`));
-    };
-    return started;
-  }
-
-  return {
-    request(body) {
-      worker ??= start();
-      const id = nextId++;
-      const request = { ...body, id } as CompileRequest;
-      const reply = new Promise<CompileReply>((resolve, reject) => {
-        pending.set(id, (value) => value instanceof Error ? reject(value) : resolve(value));
-      });
-      worker.postMessage(request);
-      return reply;
-    },
-    close() {
-      worker?.terminate();
-      worker = undefined;
-      settleAll(new Error("the compiler was closed during the compile"));
-    },
-  };
 }

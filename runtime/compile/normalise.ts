@@ -1,4 +1,3 @@
-import { isBuiltin } from "node:module";
 import { pathToFileURL } from "node:url";
 import type TS from "typescript";
 import {
@@ -8,6 +7,7 @@ import {
   type ModuleLoad,
   scanSource,
 } from "./analyse.ts";
+import { packageNameOf } from "../packages/names.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
 import { createTextEditor, type Insertion, type TextEditor } from "./text-editor.ts";
 import { loadTypeScript, ts } from "./typescript.ts";
@@ -69,7 +69,7 @@ export function normalise(source: string, filename: string): NormaliseResult {
     return { ok: false, error: toFailure(file, diagnostic.start ?? 0, message) };
   }
   const scan = scanSource(file);
-  const imports = [...new Set(scan.loads.flatMap((load) => toPackageName(load.specifier) ?? []))];
+  const imports = [...new Set(scan.loads.flatMap((load) => packageNameOf(load.specifier) ?? []))];
   const importsProcess = scan.loads.some((load) => PROCESS.has(load.specifier));
   if (scan.valueExport && !scan.defaultExport) {
     const message = "the script exports values but has no default export: " +
@@ -109,17 +109,6 @@ const PROCESS = new Set(["process", "node:process"]);
 export function toLoader(filename: string): Loader {
   const extension = /\.[mc]?([jt]sx?)$/i.exec(filename)?.[1]?.toLowerCase();
   return (extension as Loader | undefined) ?? "ts";
-}
-
-/** `lodash/fp` -> `lodash`, `npm:@scope/pkg@1/x` -> `@scope/pkg`; relative, URL, built-in -> none. */
-export function toPackageName(specifier: string): string | undefined {
-  const bare = specifier.startsWith("npm:") ? specifier.slice(4) : specifier;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(bare) || /^[./#]/.test(bare)) return undefined;
-  const parts = bare.split("/");
-  const name = (bare.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0] ?? "")
-    .replace(/(?!^)@.*$/, "");
-  if (!/^(@[\w.~-]+\/)?[\w.~-]+$/.test(name) || name === "bun" || isBuiltin(name)) return undefined;
-  return name;
 }
 
 /**

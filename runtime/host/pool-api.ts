@@ -1,4 +1,4 @@
-import type { Adapter } from "../adapter/types.ts";
+import type { Adapter, ServerSocket } from "../adapter/types.ts";
 import type {
   Bytes,
   FetchInfo,
@@ -41,16 +41,13 @@ export interface RunOutcome {
   /** A streamed body (the Worker sent a head; chunks follow as the client reads). */
   stream?: ReadableStream<Uint8Array>;
   /** An accepted upgrade (status 101): joins the server's socket to the script's Worker. */
-  attach?: (sink: SocketSink) => SocketLink;
+  attach?: (socket: ServerSocket) => SocketLink;
 }
 
-/** What the Worker can do to a client's socket (the server thread owns it). */
-export interface SocketSink {
-  send(data: string | Bytes): void;
-  close(code: number, reason: string): void;
-}
-
-/** What the server tells the Worker about that socket. */
+/**
+ * What the server tells the Worker about a client's socket; the Worker acts on it through the
+ * adapter's `ServerSocket`, handed over at `attach`.
+ */
 export interface SocketLink {
   open(): void;
   message(data: string | Bytes): void;

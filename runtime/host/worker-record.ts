@@ -2,7 +2,8 @@ import type { ServerError } from "../errors.ts";
 import type { Bytes, RequestInfo, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Host, WorkerLink } from "./hosts.ts";
 import type { InboundStream } from "./inbound-stream.ts";
-import type { RunOutcome, SocketSink } from "./pool-api.ts";
+import type { ServerSocket } from "../adapter/types.ts";
+import type { RunOutcome } from "./pool-api.ts";
 
 /** One Web Worker as the server sees it: where it runs, how to reach it, what it is doing. */
 export interface WorkerRecord {
@@ -28,7 +29,7 @@ export interface WorkerRecord {
   /** When it last got a request (worker-mode eviction picks the oldest). */
   lastUsed: number;
   /** The client sockets this Worker's script serves, by connection id. */
-  sockets: Map<string, SocketSink>;
+  sockets: Map<string, ServerSocket>;
 }
 
 /** A request sent to a Worker and not yet settled. */

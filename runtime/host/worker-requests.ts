@@ -1,3 +1,4 @@
+import type { ServerSocket } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type {
   Bytes,
@@ -11,12 +12,7 @@ import type {
 import type { Deadlines } from "./deadlines.ts";
 import type { Host } from "./hosts.ts";
 import { createInboundStream } from "./inbound-stream.ts";
-import {
-  RESTART_CLOSE_CODE,
-  type RunOutcome,
-  type SocketLink,
-  type SocketSink,
-} from "./pool-api.ts";
+import { RESTART_CLOSE_CODE, type RunOutcome, type SocketLink } from "./pool-api.ts";
 import { type Job, NO_TIMER, type Pending, type WorkerRecord } from "./worker-record.ts";
 
 const PING_GRACE_MS = 250;
@@ -234,7 +230,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
     for (const sink of sinks) sink.close(RESTART_CLOSE_CODE, reason);
   }
 
-  function attachSocket(worker: WorkerRecord, conn: string, sink: SocketSink): SocketLink {
+  function attachSocket(worker: WorkerRecord, conn: string, sink: ServerSocket): SocketLink {
     if (worker.gone) {
       return {
         open: () => sink.close(RESTART_CLOSE_CODE, "the script restarted; reconnect"),

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { commandsFor, type InstallerRuntime } from "./install-commands.ts";
 import { formatSpec, type InstallSpec, isValidPackageName, packageNameOf } from "./names.ts";
 import {
   dependenciesOf,
@@ -19,7 +20,7 @@ import {
   writePackageJson,
 } from "./package-json.ts";
 
-export type InstallerRuntime = "bun" | "deno";
+export type { InstallerRuntime };
 
 export interface InstallJob {
   id: string;
@@ -64,8 +65,9 @@ export interface Installer {
   version(name: string): string | null;
   /**
    * Makes sure every package among `specifiers` is in node_modules: declared ones are installed
-   * as declared, the others added at their latest version, pinned exactly. Built-ins, relative
-   * paths and `npm:`/`jsr:`/`node:`/`bun:` specifiers are skipped. Throws InstallError.
+   * as declared, the others added at their latest version, pinned exactly. Specifiers are read
+   * by `packageNameOf` (`npm:x@1` needs `x`; built-ins, relative paths, `jsr:`/`node:`/`bun:` need
+   * nothing). Throws InstallError.
    */
   ensure(specifiers: string[]): Promise<void>;
   /** Queues an install; `done` settles with the finished job (never rejects). */
@@ -79,50 +81,6 @@ export interface Installer {
 
 const OUTPUT_CAP = 64 * 1024;
 const KEEP_JOBS = 50;
-
-/** The command lines for one install, per runtime. Names are validated before they get here. */
-function commandsFor(
-  runtime: InstallerRuntime,
-  exec: string,
-  specs: InstallSpec[],
-  dev: boolean,
-  force: boolean,
-): { argv: string[]; declare?: InstallSpec[] }[] {
-  if (runtime === "bun") {
-    if (specs.length === 0) return [{ argv: [exec, "install", "--ignore-scripts"] }];
-    const flags = [
-      "--exact",
-      "--ignore-scripts",
-      ...(dev ? ["--dev"] : []),
-      ...(force ? ["--force"] : []),
-    ];
-    return [{ argv: [exec, "add", ...flags, "--", ...specs.map(formatSpec)] }];
-  }
-  // Deno: `deno add` takes registry specs (npm:-prefixed, so never a flag); local folders are
-  // declared in package.json first and installed with `deno install`. Lifecycle scripts run only
-  // with --allow-scripts, which is never passed.
-  const local = specs.filter((s) => s.version?.startsWith("file:"));
-  const registry = specs.filter((s) => !s.version?.startsWith("file:"));
-  const steps: { argv: string[]; declare?: InstallSpec[] }[] = [];
-  const base = ["--node-modules-dir=auto", ...(force ? ["--reload=npm:"] : [])];
-  if (registry.length > 0) {
-    steps.push({
-      argv: [
-        exec,
-        "add",
-        "--package-json",
-        "--save-exact",
-        ...(dev ? ["--dev"] : []),
-        ...base,
-        ...registry.map((s) => `npm:${formatSpec(s)}`),
-      ],
-    });
-  }
-  if (local.length > 0 || specs.length === 0) {
-    steps.push({ argv: [exec, "install", ...base], declare: local });
-  }
-  return steps;
-}
 
 export function createInstaller(options: InstallerOptions): Installer {
   const { root, runtime, exec } = options;

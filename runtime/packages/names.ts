@@ -1,5 +1,6 @@
 /** Package names and install specs: what may reach an installer's command line, and what never does. */
 import { builtinModules, isBuiltin } from "node:module";
+import { parsePackageSpecifier } from "../protocol/package-name.ts";
 
 // npm's rules (validate-npm-package-name, new packages): lower case, URL-safe, at most 214
 // characters, no leading dot or underscore; a scope is `@scope/`.
@@ -18,11 +19,16 @@ export function isRuntimeProvided(specifier: string): boolean {
     isBuiltin(specifier) || builtinModules.includes(specifier);
 }
 
-/** `lodash/fp` -> `lodash`, `@a/b/c` -> `@a/b`; null for relative, absolute and runtime specifiers. */
+/**
+ * The package a specifier needs installed: `lodash/fp` -> `lodash`, `npm:@a/b@1/c` -> `@a/b`.
+ * Null for relative and absolute paths, other schemes (`node:`, `jsr:`…), built-ins, `bun`, and
+ * names npm would refuse. The one rule for the compiler, the installer and the management API.
+ */
 export function packageNameOf(specifier: string): string | null {
-  if (specifier === "" || /^[./]/.test(specifier) || isRuntimeProvided(specifier)) return null;
-  const parts = specifier.split("/");
-  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  const name = parsePackageSpecifier(specifier)?.name;
+  if (name === undefined || name === "bun" || isBuiltin(name) || builtinModules.includes(name)) {
+    return null;
+  }
   return isValidPackageName(name) ? name : null;
 }
 

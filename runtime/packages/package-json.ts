@@ -1,8 +1,8 @@
 /** The scripts root's package.json (SPEC D5): read it, write it atomically, snapshot it with its lockfiles. */
 import { existsSync, readFileSync } from "node:fs";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { randomHex } from "../hex.ts";
+import { writeFileAtomic } from "../fs.ts";
 
 /** The lockfiles an install may write; all are restored together with package.json. */
 export const LOCKFILES = ["bun.lock", "bun.lockb", "deno.lock", "package-lock.json"] as const;
@@ -31,18 +31,6 @@ export function readPackageJson(root: string): PackageJson | null {
 export function dependenciesOf(pkg: PackageJson | null, dev = false): Record<string, string> {
   const value = dev ? pkg?.devDependencies : pkg?.dependencies;
   return value && typeof value === "object" && !Array.isArray(value) ? { ...value } : {};
-}
-
-/** Temp file + rename: a reader sees the old file or the new one. */
-export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temp = `${path}.${randomHex(6)}.tmp`;
-  await writeFile(temp, content);
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 export async function writePackageJson(root: string, pkg: PackageJson): Promise<void> {

@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes.ts";
 import type { Bytes } from "./messages.ts";
 
 /**
@@ -87,7 +88,7 @@ export function createFrameReader<T>(
 ): (chunk: Uint8Array) => void {
   let rest: Uint8Array | null = null; // an incomplete frame carried over to the next chunk
   return (chunk) => {
-    const data = rest ? concat(rest, chunk) : chunk;
+    const data = rest ? concatBytes([rest, chunk])! : chunk;
     let offset = 0;
     while (data.byteLength - offset >= 4) {
       const view = new DataView(data.buffer, data.byteOffset + offset);
@@ -113,11 +114,4 @@ export function createFrameReader<T>(
     // Copied, never kept as a view: the runtime may reuse the chunk's memory for the next read.
     rest = offset < data.byteLength ? new Uint8Array(data.subarray(offset)) : null;
   };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
 }

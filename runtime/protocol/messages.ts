@@ -35,7 +35,6 @@ export interface Unit {
   scriptsRoot: string;
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
   selfOrigin: string;
-  debug: boolean;
 }
 
 /** The request as a script sees it; the body travels beside the message. */
@@ -111,7 +110,7 @@ export type ToHost =
 export type FromHost =
   | { t: "hello"; token: string }
   | { t: "from-worker"; workerId: string; message: FromWorker }
-  /** A Worker speaking through the host ended (Bun tells; on Deno the sandbox announces it). */
+  /** A Worker speaking through the host ended (Bun tells; on Deno only its `exit` message does). */
   | { t: "worker-exit"; workerId: string };
 
 /**
@@ -156,6 +155,7 @@ export type FromWorker =
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
+  /** The script called process.exit: the Worker ends once this has left (its requests fail). */
   | { t: "exit"; code: number }
   | { t: "pong"; nonce: number }
   /** A streamed response begins: chunks follow (the body of each), then `end`. */

@@ -1,7 +1,8 @@
 import type { Unit } from "../protocol/messages.ts";
+import { parsePackageSpecifier } from "../protocol/package-name.ts";
 
 /**
- * `require` for scripts: built-ins and relative paths as usual, packages only from
+ * `require` for scripts: built-ins, relative and absolute paths as usual, packages only from
  * `<scriptsRoot>/node_modules`, never from the server's own. Loaded only by Workers whose
  * scripts call `require` (node:module is costly to load in a Deno Worker).
  */
@@ -14,12 +15,13 @@ export async function createScriptRequire(unit: Unit): Promise<(specifier: strin
   const fromScript = createRequire(unit.main.source);
   const modules = join(unit.scriptsRoot, "node_modules");
   return (specifier) => {
-    if (isBuiltin(specifier) || specifier.startsWith("./") || specifier.startsWith("../")) {
+    if (isBuiltin(specifier) || /^(?:\.{1,2}(?:\/|$)|\/)/.test(specifier)) {
       return fromScript(specifier);
     }
-    const name = packageName(specifier);
+    const parsed = parsePackageSpecifier(specifier);
+    const name = parsed?.name ?? specifier;
     const folder = join(modules, name);
-    if (!existsSync(folder)) {
+    if (!parsed || !existsSync(folder)) {
       const error = new Error(
         `Cannot find package "${name}": it is not installed in the scripts root's node_modules. ` +
           `Install it there, e.g. \`npm install ${name}\` in the scripts folder.`,
@@ -28,12 +30,12 @@ export async function createScriptRequire(unit: Unit): Promise<(specifier: strin
       throw error;
     }
     try {
-      return createRequire(join(folder, "package.json"))(specifier);
+      return createRequire(join(folder, "package.json"))(name + parsed.subpath);
     } catch (error) {
       // Bun caches directory listings per process: a package installed after its folder was
       // first read is not found by name. Its entry file, by absolute path, always is.
       if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-      const entry = entryOf(readFileSync, join, folder, specifier.slice(name.length));
+      const entry = entryOf(readFileSync, join, folder, parsed.subpath);
       if (entry === null) throw error;
       return fromScript(entry);
     }
@@ -73,9 +75,4 @@ function entryOf(
     return target === null ? null : join(folder, target);
   }
   return join(folder, subpath === "" ? (pkg.main ?? "index.js") : subpath);
-}
-
-function packageName(specifier: string): string {
-  const parts = specifier.split("/");
-  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
 }

@@ -1,6 +1,7 @@
 import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
 import type { HoodyResponse } from "../../types/script.d.ts";
-import { type ByteSource, concatBytes, type Outbound, toByteSource } from "./stream.ts";
+import { concatBytes } from "../protocol/bytes.ts";
+import { type ByteSource, type Outbound, toByteSource } from "./stream.ts";
 
 /** `res` (SPEC D12): the name the sandbox's call arguments (invoke.ts) use for it. */
 export type ScriptResponse = HoodyResponse;

@@ -1,3 +1,4 @@
+import { concatBytes } from "../protocol/bytes.ts";
 import type { Bytes, ErrorInfo, FromWorker, ResponseInfo } from "../protocol/messages.ts";
 
 /** Bytes a Worker sends ahead of what the client has read; past it, the producer waits. */
@@ -151,16 +152,4 @@ export async function sendBody(
     await stopped;
     out.end(out.cancelled ? undefined : await toError(error));
   }
-}
-
-export function concatBytes(chunks: Bytes[]): Bytes | null {
-  if (chunks.length === 0) return null;
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }

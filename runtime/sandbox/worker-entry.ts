@@ -12,6 +12,7 @@ import type {
   Unit,
   WorkerBoot,
 } from "../protocol/messages.ts";
+import { NULL_BODY_STATUSES } from "../protocol/bytes.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { limitEnv } from "./env.ts";
 import { toErrorInfo } from "./error-info.ts";
@@ -105,7 +106,7 @@ function onServer(message: ToWorker, body: Bytes | null): void {
     case "fetch-result": {
       const { status, headers } = message.response;
       relayed.get(message.id)?.(
-        new Response([101, 204, 205, 304].includes(status) ? null : body, { status, headers }),
+        new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers }),
       );
       relayed.delete(message.id);
       return;

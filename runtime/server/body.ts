@@ -1,3 +1,4 @@
+import { concatBytes } from "../protocol/bytes.ts";
 import type { Bytes } from "../protocol/messages.ts";
 import { ServerError } from "../errors.ts";
 
@@ -19,14 +20,7 @@ export async function readBody(request: Request, max: number): Promise<Bytes | n
     }
     chunks.push(value);
   }
-  if (total === 0) return null;
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return total === 0 ? null : concatBytes(chunks);
 }
 
 function tooLarge(max: number): ServerError {

@@ -11,7 +11,9 @@ import type { ResolvedConfig } from "./config.ts";
 import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
 import { createGates } from "./gate.ts";
 import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
+import { isManagementPath } from "./management-path.ts";
 import { memoize } from "./memo.ts";
+import { toResponse } from "./outcome-response.ts";
 import { checkPath } from "./path-check.ts";
 import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
@@ -81,12 +83,9 @@ interface Exchange {
   ticket: Ticket | null;
 }
 
-const MANAGEMENT_PREFIX = "/api/v1/exec";
-const MANAGEMENT_DOCUMENTS = new Set(["/openapi.json", "/openapi.yaml"]);
 /** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
 const MAX_QUEUE_WAIT_MS = 60_000;
 const NO_HEADERS: [string, string][] = [];
-const NO_BODY_STATUS = new Set([101, 204, 205, 304]);
 
 /**
  * The request lifecycle, one numbered step per function (docs/architecture.md keeps this list):
@@ -99,7 +98,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const gateOf = createGates(config.queueLimit);
   const unitFor = createUnits({
     root: config.root,
-    debug: config.debug,
     selfOrigin: options.selfOrigin,
   });
   const active = new Map<string, RequestInfo>();
@@ -209,12 +207,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         startedAt: Date.now(),
       };
       active.set(info.executionId, info);
-      let outcome: RunOutcome;
-      try {
-        outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn);
-      } finally {
-        active.delete(info.executionId);
-      }
+      const outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn)
+        .finally(() => active.delete(info.executionId));
       return respond(exchange, routed, outcome);
     } finally {
       release?.();
@@ -301,23 +295,4 @@ function matchOf(routes: Routes, path: string): RouteMatch {
   const match = routes.table.match(path);
   if (!match) throw new ServerError("NOT_FOUND", `No script answers ${path}`);
   return match;
-}
-
-function isManagementPath(path: string): boolean {
-  return path === MANAGEMENT_PREFIX || path.startsWith(`${MANAGEMENT_PREFIX}/`) ||
-    MANAGEMENT_DOCUMENTS.has(path);
-}
-
-/** The Worker's answer as a Response: the script's headers as the Worker sent them, plus CORS. */
-function toResponse(method: string, outcome: RunOutcome, cors: [string, string][]): Response {
-  const { status } = outcome.response;
-  let headers = outcome.response.headers;
-  if (cors.length > 0) {
-    const own = new Set(headers.map(([name]) => name.toLowerCase()));
-    headers = [...headers, ...cors.filter(([name]) => !own.has(name))];
-  }
-  const empty = method === "HEAD" || NO_BODY_STATUS.has(status);
-  // A streamed body nobody will read (HEAD, 204…) stops its script at once.
-  if (empty) void outcome.stream?.cancel();
-  return new Response(empty ? null : outcome.stream ?? outcome.body, { status, headers });
 }

@@ -6,7 +6,6 @@ import type { Script } from "./scripts.ts";
 export interface UnitContext {
   /** The scripts root: `require` resolves packages from its node_modules only. */
   root: string;
-  debug: boolean;
   /** Where a script's relative fetch("/x") goes: this server. */
   selfOrigin(): string;
 }
@@ -62,7 +61,6 @@ export function createUnits(context: UnitContext): UnitFor {
       websocket: mode === "worker" && script.directives.websocket,
       scriptsRoot: context.root,
       selfOrigin: context.selfOrigin(),
-      debug: context.debug,
     };
     units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
     return unit;

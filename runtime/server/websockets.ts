@@ -1,6 +1,6 @@
 import type { ServerSocket, SocketLimits, Upgrade } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
-import type { SocketLink, SocketSink } from "../host/pool-api.ts";
+import type { SocketLink } from "../host/pool-api.ts";
 import { allowedOrigin } from "./cors.ts";
 import type { Script } from "./scripts.ts";
 import { createSocketMetrics, type SocketMetrics } from "./websocket-metrics.ts";
@@ -27,7 +27,7 @@ export interface WebSockets {
     request: Request,
     upgrade: Upgrade,
     scriptKey: string,
-    attach: (sink: SocketSink) => SocketLink,
+    attach: (socket: ServerSocket) => SocketLink,
   ): Response;
 }
 
@@ -81,7 +81,7 @@ export function createWebSockets(options: WebSocketOptions): WebSockets {
     open(ticket, request, upgrade, scriptKey, attach) {
       let socket: ServerSocket | null = null;
       /** A close the Worker asked for before the socket opened, applied when it does. */
-      let early: [number, string] | null = null;
+      let early: [code?: number, reason?: string] | null = null;
       let openedAt = 0;
       const link = attach({
         send: (data) => socket?.send(data),

@@ -26,6 +26,11 @@ const json = (value: unknown): Exchange["init"] => ({
   body: JSON.stringify(value),
 });
 
+const EXITED = {
+  code: "SCRIPT_CRASHED",
+  error: "The script's Worker is gone: the script called process.exit(3). Retry the request.",
+};
+
 export const CASES: Case[] = [
   {
     name: "routes a static file, with or without its extension and a trailing slash",
@@ -508,8 +513,17 @@ export const CASES: Case[] = [
     ],
   },
   {
-    name: "a script that exits before answering answers 502 at once, not at its timeout",
-    files: { "exit.ts": `// @timeout 20000\nprocess.exit(3);` },
-    exchanges: [{ path: "/exit", status: 502, jsonHas: { code: "SCRIPT_CRASHED" } }],
+    name:
+      "a script that calls process.exit answers 502 at once (not at its timeout), saying so, and the server keeps serving",
+    files: {
+      "exit.ts": `// @timeout 20000\nprocess.exit(3);`,
+      "after.ts": `return "still serving";`,
+    },
+    exchanges: [
+      { path: "/exit", status: 502, jsonHas: EXITED },
+      { path: "/after", status: 200, text: "still serving" },
+      { path: "/exit", status: 502, jsonHas: EXITED },
+      { path: "/after", status: 200, text: "still serving" },
+    ],
   },
 ];

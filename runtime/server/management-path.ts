@@ -1,0 +1,13 @@
+/** Where the management API lives: the pipeline sends these paths to it before any script (SPEC D14). */
+
+/** Every management endpoint is below this path. */
+export const API_PREFIX = "/api/v1/exec";
+
+/** The API's OpenAPI document, also served at the root. */
+export const API_DOCUMENTS = ["/openapi.json", "/openapi.yaml"] as const;
+
+/** Whether a (decoded, checked) request path belongs to the management API. */
+export function isManagementPath(path: string): boolean {
+  return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) ||
+    path === API_DOCUMENTS[0] || path === API_DOCUMENTS[1];
+}
