@@ -1,3 +1,4 @@
+import { API_PREFIX } from "../runtime/server/management-path.ts";
 import type { MiddlewareHandler } from "hono";
 import { isLoopback } from "../runtime/server/config.ts";
 import { ServerError, toErrorResponse } from "../runtime/errors.ts";
@@ -16,7 +17,7 @@ export function adminGuard(adminToken: string | null): MiddlewareHandler<Managem
         new ServerError("FORBIDDEN", "The management API does not accept calls from other origins"),
       );
     }
-    if (c.req.path === "/api/v1/exec/health") return await next();
+    if (c.req.path === `${API_PREFIX}/health`) return await next();
     if (adminToken === null) {
       if (!isLoopback(c.env.clientIp)) {
         return toErrorResponse(

@@ -5,7 +5,8 @@ import type { ManagementContext } from "./context.ts";
 import { mountEndpoints } from "./endpoint.ts";
 import { ENDPOINTS } from "./endpoints/index.ts";
 import type { ManagementEnv } from "./env.ts";
-import { API_PREFIX, createOpenApiDocument, toYaml } from "./openapi.ts";
+import { API_DOCUMENTS, API_PREFIX } from "../runtime/server/management-path.ts";
+import { createOpenApiDocument, toYaml } from "./openapi.ts";
 
 /** The hono app behind /api/v1/exec/* (and /openapi.json|yaml). */
 export function createManagementApp(context: ManagementContext): Hono<ManagementEnv> {
@@ -15,15 +16,13 @@ export function createManagementApp(context: ManagementContext): Hono<Management
   let yaml: string | null = null;
   const app = new Hono<ManagementEnv>();
   app.use("*", adminGuard(context.adminToken));
+  const [json, yamlPath] = API_DOCUMENTS;
   for (const base of ["", API_PREFIX]) {
-    app.get(`${base}/openapi.json`, (c) => c.json(document));
-    app.get(
-      `${base}/openapi.yaml`,
-      (c) =>
-        c.body(yaml ??= toYaml(document), 200, {
-          "content-type": "application/yaml; charset=utf-8",
-        }),
-    );
+    app.get(`${base}${json}`, (c) => c.json(document));
+    app.get(`${base}${yamlPath}`, (c) =>
+      c.body(yaml ??= toYaml(document), 200, {
+        "content-type": "application/yaml; charset=utf-8",
+      }));
   }
   app.route(API_PREFIX, mountEndpoints(ENDPOINTS, context));
   app.notFound((c) =>

@@ -1,10 +1,9 @@
 /** The management API's own OpenAPI 3.1 document, built from the endpoint list and its zod inputs. */
+import { API_PREFIX } from "../runtime/server/management-path.ts";
 import { stringify } from "yaml";
 import { type Endpoint, inputSchema } from "./endpoint.ts";
 import { ENDPOINTS } from "./endpoints/index.ts";
 import { VERSION } from "./version.ts";
-
-export const API_PREFIX = "/api/v1/exec";
 
 const ERROR = {
   type: "object",

@@ -4,6 +4,7 @@
  * characters, no symlink leaving the instance folder, nothing whose URL falls under the API. No
  * error names a host path.
  */
+import { API_PREFIX } from "../runtime/server/management-path.ts";
 import { lstat, realpath } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { fileToRoute } from "../routing/pattern.ts";
@@ -13,7 +14,6 @@ import type { Instance } from "../runtime/server/instances.ts";
 const MAX_PATH_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
 const DECODE_PASSES = 8;
-const MANAGEMENT_PREFIX = "/api/v1/exec";
 
 /** 400 BAD_PATH; the message reads "{field} {problem}". */
 function bad(field: string, problem: string): ServerError {
@@ -82,7 +82,7 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
   if (isUnderManagement(trimmed)) {
     throw forbidden(
       field,
-      `A script cannot live under ${MANAGEMENT_PREFIX} (the management API)`,
+      `A script cannot live under ${API_PREFIX} (the management API)`,
     );
   }
   return trimmed;
@@ -90,12 +90,12 @@ export function parseRelativePath(input: string, field: string, allowRoot = fals
 
 /** True when the file (or folder) would answer URLs under /api/v1/exec. */
 export function isUnderManagement(file: string): boolean {
-  const prefix = MANAGEMENT_PREFIX.slice(1);
+  const prefix = API_PREFIX.slice(1);
   if (file === prefix || file.startsWith(`${prefix}/`)) return true;
   if (file.startsWith(`${prefix}.`) && !file.includes("/", prefix.length)) return true;
   const pattern = fileToRoute(file)?.pattern;
   return pattern !== undefined &&
-    (pattern === MANAGEMENT_PREFIX || pattern.startsWith(`${MANAGEMENT_PREFIX}/`));
+    (pattern === API_PREFIX || pattern.startsWith(`${API_PREFIX}/`));
 }
 
 export interface Located {

@@ -1,4 +1,5 @@
 /** The CLI's HTTP side: one call to one management endpoint, errors as the server worded them. */
+import { API_PREFIX } from "../../runtime/server/management-path.ts";
 import type { Endpoint } from "../endpoint.ts";
 
 export interface ClientOptions {
@@ -19,7 +20,7 @@ export async function callEndpoint(
   input: Record<string, unknown>,
 ): Promise<unknown> {
   const base = options.url.replace(/\/+$/, "");
-  const url = new URL(`${base}/api/v1/exec${endpoint.path}`);
+  const url = new URL(`${base}${API_PREFIX}${endpoint.path}`);
   const init: RequestInit = { method: endpoint.method, headers: {} };
   const headers = init.headers as Record<string, string>;
   if (options.token) headers.authorization = `Bearer ${options.token}`;

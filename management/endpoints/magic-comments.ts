@@ -12,7 +12,8 @@ import type { CommentChanges } from "../comment-header.ts";
 import { comments, parseChanges, type Plan, plan, redactPresent } from "../comment-changes.ts";
 import { getInstance, type ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
-import { withLock, writeAtomic } from "../files.ts";
+import { writeFileAtomic } from "../../runtime/fs.ts";
+import { withLock } from "../locks.ts";
 import { locate, parseRelativePath } from "../paths.ts";
 import { execId } from "../schemas.ts";
 
@@ -40,7 +41,7 @@ async function apply(
     const source = await readFile(where.abs, "utf8");
     const result = plan(where.file, source, changes);
     await requireCompiles(context, result.source, where.abs);
-    await writeAtomic(where.abs, result.source);
+    await writeFileAtomic(where.abs, result.source);
     instance.touched(where.file);
     return result;
   });

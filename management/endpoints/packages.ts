@@ -12,7 +12,7 @@ import {
 } from "../../runtime/packages/package-json.ts";
 import type { ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
-import { withLock } from "../files.ts";
+import { withLock } from "../locks.ts";
 import { extraInstalled, satisfies } from "../installed.ts";
 import { parseSpecs } from "./dependencies.ts";
 

@@ -14,7 +14,8 @@ import {
 } from "../checks.ts";
 import { getOrCreateInstance } from "../context.ts";
 import { defineEndpoint } from "../endpoint.ts";
-import { withLock, writeAtomic } from "../files.ts";
+import { writeFileAtomic } from "../../runtime/fs.ts";
+import { withLock } from "../locks.ts";
 import { statOrNull } from "../listing.ts";
 import { locate, parseRelativePath } from "../paths.ts";
 import { execId, scriptPath as path } from "../schemas.ts";
@@ -90,7 +91,7 @@ export const WRITE_SCRIPT = defineEndpoint({
         // The folders just made must still be inside the instance.
         await locate(instance, file, "path");
       }
-      await writeAtomic(where.abs, input.content);
+      await writeFileAtomic(where.abs, input.content);
       instance.touched(file);
       const after = await stat(where.abs);
       return {

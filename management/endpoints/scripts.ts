@@ -8,7 +8,7 @@ import { isScriptFile } from "../checks.ts";
 import { redactPresent } from "../comment-changes.ts";
 import { getInstance } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
-import { withLock } from "../files.ts";
+import { withLock } from "../locks.ts";
 import { matchesFilter, metadataOf, statOrNull, tree, walk } from "../listing.ts";
 import { locate, parseRelativePath } from "../paths.ts";
 import { execId, scriptPath as path } from "../schemas.ts";
