@@ -1,27 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
-import { eventually, request, startServer } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { describe, test } from "node:test";
+import { eventually, request, suiteServer, type TestServer } from "../lib/server.ts";
 
-const text = async (server: RunningHoodyExec, path: string) => {
+const text = async (server: TestServer, path: string) => {
   const response = await request(server, path);
   return `${response.status} ${await response.text()}`;
 };
 
 describe("files take effect with no restart", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({
-      "1/hello.ts": `return "v1";`,
-      "1/stay.ts": `// @mode worker\nreturn "stay";`,
-    });
-    server = await startServer(dir.root);
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
+  const server = suiteServer({
+    "1/hello.ts": `return "v1";`,
+    "1/stay.ts": `// @mode worker\nreturn "stay";`,
   });
 
   test("a new file answers with its params", async () => {
@@ -29,7 +18,7 @@ describe("files take effect with no restart", () => {
       await text(server, "/api/users/123"),
       `404 {"error":"No script answers /api/users/123","code":"NOT_FOUND"}`,
     );
-    dir.write("1/api/users/[id].ts", "return { id: metadata.parameters.id };");
+    server.dir.write("1/api/users/[id].ts", "return { id: metadata.parameters.id };");
     assert.ok(
       await eventually(async () => (await text(server, "/api/users/123")) === `200 {"id":"123"}`),
     );
@@ -37,30 +26,30 @@ describe("files take effect with no restart", () => {
 
   test("an edited file serves its new code, and a deleted one stops answering", async () => {
     assert.equal(await text(server, "/hello"), "200 v1");
-    dir.write("1/hello.ts", `return "v2";`);
+    server.dir.write("1/hello.ts", `return "v2";`);
     assert.ok(await eventually(async () => (await text(server, "/hello")) === "200 v2"));
-    dir.remove("1/hello.ts");
+    server.dir.remove("1/hello.ts");
     assert.ok(await eventually(async () => (await text(server, "/hello")).startsWith("404")));
     assert.equal(await text(server, "/stay"), "200 stay");
   });
 
   test("a moved folder answers at its new path only", async () => {
-    dir.write("1/old/thing.ts", `return "thing";`);
+    server.dir.write("1/old/thing.ts", `return "thing";`);
     assert.ok(await eventually(async () => (await text(server, "/old/thing")) === "200 thing"));
     const { renameSync } = await import("node:fs");
-    renameSync(`${dir.root}/1/old`, `${dir.root}/1/new`);
+    renameSync(`${server.dir.root}/1/old`, `${server.dir.root}/1/new`);
     assert.ok(await eventually(async () => (await text(server, "/new/thing")) === "200 thing"));
     assert.ok((await text(server, "/old/thing")).startsWith("404"));
   });
 
   test("an edited worker-mode script gets a new Worker and the instance's shared survives (worker mode only: serverless has no Worker to replace)", async () => {
-    dir.write(
+    server.dir.write(
       "1/count.ts",
       `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "a" + shared.n;`,
     );
     assert.ok(await eventually(async () => (await text(server, "/count")) === "200 a1"));
     assert.equal(await text(server, "/count"), "200 a2");
-    dir.write(
+    server.dir.write(
       "1/count.ts",
       `// @mode worker\nshared.n = (shared.n ?? 0) + 1;\nreturn "b" + shared.n;`,
     );
@@ -69,10 +58,10 @@ describe("files take effect with no restart", () => {
   });
 
   test("middleware edits take effect too", async () => {
-    dir.write("1/mw/pre.ts", `return "pre v1";`);
-    dir.write("1/mw/page.ts", `return "page";`);
+    server.dir.write("1/mw/pre.ts", `return "pre v1";`);
+    server.dir.write("1/mw/page.ts", `return "page";`);
     assert.ok(await eventually(async () => (await text(server, "/mw/page")) === "200 pre v1"));
-    dir.write("1/mw/pre.ts", `return undefined;`);
+    server.dir.write("1/mw/pre.ts", `return undefined;`);
     assert.ok(await eventually(async () => (await text(server, "/mw/page")) === "200 page"));
   });
 });

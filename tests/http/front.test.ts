@@ -1,29 +1,17 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
-import { request, startServer } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { describe, test } from "node:test";
+import { request, suiteServer } from "../lib/server.ts";
 
 describe("the front: instances, limits and the gate", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({
-      "1/who.ts": `return metadata.execId;`,
-      "2/who.ts": `return metadata.execId;`,
-      "test/who.ts": `return metadata.execId;`,
-      "1/echo.ts": `return { size: req.body?.length ?? 0 };`,
-      "1/serial.ts":
-        `// @concurrent false\nawait new Promise((r) => setTimeout(r, 30));\nreturn Date.now();`,
-      "1/slow.ts":
-        `// @concurrent 1\nawait new Promise((r) => setTimeout(r, 300));\nreturn "done";`,
-    });
-    server = await startServer(dir.root, { maxBodyBytes: 1024, queueLimit: 2 });
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
-  });
+  const server = suiteServer({
+    "1/who.ts": `return metadata.execId;`,
+    "2/who.ts": `return metadata.execId;`,
+    "test/who.ts": `return metadata.execId;`,
+    "1/echo.ts": `return { size: req.body?.length ?? 0 };`,
+    "1/serial.ts":
+      `// @concurrent false\nawait new Promise((r) => setTimeout(r, 30));\nreturn Date.now();`,
+    "1/slow.ts": `// @concurrent 1\nawait new Promise((r) => setTimeout(r, 300));\nreturn "done";`,
+  }, { maxBodyBytes: 1024, queueLimit: 2 });
 
   test("picks the instance from the Host header", async () => {
     for (

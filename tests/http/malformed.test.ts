@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
-import { after, before, describe, test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
-import { startServer } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { describe, test } from "node:test";
+import { suiteServer } from "../lib/server.ts";
 
 /** Sends raw bytes (no client library would send these) and reads the whole answer. */
 function rawRequest(
@@ -65,16 +63,7 @@ const MALFORMED: [string, string][] = [
 ];
 
 describe("malformed requests get a clear 4xx, never the runtime's error page", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({ "1/hello.ts": `return "hello";` });
-    server = await startServer(dir.root);
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
-  });
+  const server = suiteServer({ "1/hello.ts": `return "hello";` });
 
   for (const [name, raw] of MALFORMED) {
     test(name, async () => {

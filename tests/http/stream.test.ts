@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
-import { eventually, startServer } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { describe, test } from "node:test";
+import { eventually, suiteServer } from "../lib/server.ts";
 
 const MODES = ["worker", "serverless"] as const;
 
@@ -90,17 +88,7 @@ async function readInTwo(
 }
 
 describe("streamed responses", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({});
-    for (const [path, content] of Object.entries(scripts(dir.root))) dir.write(path, content);
-    server = await startServer(dir.root);
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
-  });
+  const server = suiteServer(scripts);
 
   for (const mode of MODES) {
     for (const kind of ["generator", "readable", "write"]) {
@@ -109,7 +97,7 @@ describe("streamed responses", () => {
         assert.equal(response.status, 200);
         const { first, rest } = await readInTwo(
           response,
-          () => writeFileSync(join(dir.root, `flag-${mode}-${kind}`), "go"),
+          () => writeFileSync(join(server.dir.root, `flag-${mode}-${kind}`), "go"),
         );
         assert.equal(first, "first\n");
         assert.equal(rest, "last\n");
@@ -122,7 +110,7 @@ describe("streamed responses", () => {
       assert.equal(response.headers.get("cache-control"), "no-cache");
       const { first, rest } = await readInTwo(
         response,
-        () => writeFileSync(join(dir.root, `flag-${mode}-sse`), "go"),
+        () => writeFileSync(join(server.dir.root, `flag-${mode}-sse`), "go"),
       );
       assert.equal(first, "data: first\n\n");
       assert.equal(rest, 'event: done\nid: 2\ndata: {"last":true}\n\n');
@@ -137,7 +125,7 @@ describe("streamed responses", () => {
       await reader.cancel().catch(() => {});
       assert.ok(
         await eventually(
-          () => Promise.resolve(existsSync(join(dir.root, `stopped-${mode}`))),
+          () => Promise.resolve(existsSync(join(server.dir.root, `stopped-${mode}`))),
           10_000,
         ),
         "the generator's finally ran",

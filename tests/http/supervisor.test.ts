@@ -1,40 +1,16 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
-import { alive } from "../lib/processes.ts";
+import { alive, type Cli, runCli, RUNTIME, within } from "../lib/processes.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/hoody-exec.mjs", import.meta.url));
-const RUNTIME = "Bun" in globalThis ? "bun" : "deno";
-
-interface Launcher {
-  child: ChildProcess;
-  /** stderr so far: the server's log and the supervisor's lines. */
-  output(): string;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-}
-
-/** Starts the launcher as a user would, with a clean environment (no token, no port, no host). */
-function launch(...args: string[]): Launcher {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" };
-  for (const name of ["HOODY_EXEC_ADMIN_TOKEN", "HOODY_EXEC_RUNTIME", "PORT", "HOST"]) {
-    delete env[name];
-  }
-  const child = spawn("node", [BIN, ...args, "--runtime", RUNTIME], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env,
-  });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  // "exit", not "close": the server and its Worker hosts share the launcher's stderr pipe, and
-  // "close" would also wait for the last of them.
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal }))
-  );
-  return { child, output: () => stderr, exited };
-}
+/** A clean environment, as a user's would be: no token, no runtime, no port, no host. */
+const CLEAN = {
+  HOODY_EXEC_ADMIN_TOKEN: undefined,
+  HOODY_EXEC_RUNTIME: undefined,
+  PORT: undefined,
+  HOST: undefined,
+};
 
 /** A port nothing listens on now: the server must get the same one back after a restart. */
 function freePort(): Promise<number> {
@@ -62,17 +38,10 @@ async function poll<T>(
   return undefined;
 }
 
-/** Resolves to `promise`'s value, or to "timeout" after `ms` (a bound, not a timing assertion). */
-function within<T>(promise: Promise<T>, ms: number): Promise<T | "timeout"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
   let dir: ScriptsDir;
   let port: number;
-  let launcher: Launcher;
+  let launcher: Cli;
   const seen = new Set<number>();
 
   /** The server's pid from the health endpoint, or undefined while nothing answers. */
@@ -90,33 +59,30 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
   before(async () => {
     dir = tmpScripts({ "1/hello.ts": `return { hello: "supervised" };` });
     port = await freePort();
-    launcher = launch("serve", "--root", dir.root, "--port", String(port));
+    launcher = runCli(["serve", "--root", dir.root, "--port", String(port)], CLEAN);
   });
   after(async () => {
     // Whatever a failed test left running, end it: the launcher, then any server pid we saw.
-    if (launcher.child.exitCode === null && launcher.child.signalCode === null) {
-      launcher.child.kill("SIGKILL");
-      await launcher.exited;
-    }
+    await launcher[Symbol.asyncDispose]();
     for (const pid of seen) if (alive(pid)) process.kill(pid, "SIGKILL");
     await dir[Symbol.asyncDispose]();
   });
 
   test("a server killed by SIGKILL is logged and restarted on the same port", async () => {
     const first = await poll(serverPid);
-    assert.ok(first, `the server never answered:\n${launcher.output()}`);
+    assert.ok(first, `the server never answered:\n${launcher.stderr}`);
     process.kill(first, "SIGKILL");
 
     const logged = await poll(() =>
       new RegExp(`server \\(pid ${first}\\) was killed by SIGKILL after [\\d.]+ s.*; restarting`)
-        .test(launcher.output()) || undefined
+        .test(launcher.stderr) || undefined
     );
-    assert.ok(logged, `no restart line:\n${launcher.output()}`);
+    assert.ok(logged, `no restart line:\n${launcher.stderr}`);
     const second = await poll(async () => {
       const pid = await serverPid();
       return pid !== undefined && pid !== first ? pid : undefined;
     });
-    assert.ok(second, `the server did not come back:\n${launcher.output()}`);
+    assert.ok(second, `the server did not come back:\n${launcher.stderr}`);
     assert.notEqual(second, first);
     assert.equal(alive(first), false);
 
@@ -126,38 +92,35 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
 
   test("SIGTERM to the launcher stops the server and exits 0, without a restart", async () => {
     const pid = await poll(serverPid);
-    assert.ok(pid, `the server is not answering:\n${launcher.output()}`);
-    const restartsBefore = launcher.output().match(/restarting/g)?.length ?? 0;
+    assert.ok(pid, `the server is not answering:\n${launcher.stderr}`);
+    const restartsBefore = launcher.stderr.match(/restarting/g)?.length ?? 0;
     // process.kill, not child.kill: Deno's ChildProcess then reports the kill signal, not the exit.
     process.kill(launcher.child.pid!, "SIGTERM");
 
     const result = await within(launcher.exited, 40_000);
-    assert.deepEqual(result, { code: 0, signal: null }, launcher.output());
+    assert.deepEqual(result, { code: 0, signal: null }, launcher.stderr);
     assert.equal(alive(pid), false, `server pid ${pid} outlived the launcher`);
-    assert.equal(launcher.output().match(/restarting/g)?.length ?? 0, restartsBefore);
+    assert.equal(launcher.stderr.match(/restarting/g)?.length ?? 0, restartsBefore);
   });
 
   test("a configuration error exits non-zero with its message, without a restart", async () => {
-    const run = launch("serve", "--root", dir.root, "--port", "0", "--host", "0.0.0.0");
+    await using run = runCli(
+      ["serve", "--root", dir.root, "--port", "0", "--host", "0.0.0.0"],
+      CLEAN,
+    );
     const result = await within(run.exited, 20_000);
-    if (result === "timeout") {
-      run.child.kill("SIGKILL");
-      assert.fail(`still running (looping?):\n${run.output()}`);
-    }
-    assert.equal(result.code, 1, run.output());
-    assert.match(run.output(), /--admin-token/);
-    assert.doesNotMatch(run.output(), /supervisor/);
+    if (result === "timeout") assert.fail(`still running (looping?):\n${run.stderr}`);
+    assert.equal(result.code, 1, run.stderr);
+    assert.match(run.stderr, /--admin-token/);
+    assert.doesNotMatch(run.stderr, /supervisor/);
   });
 
   test("a CLI command is not supervised: it runs once and exits with its code", async () => {
     const closed = await freePort();
-    const run = launch("--url", `http://127.0.0.1:${closed}`, "system", "health");
+    await using run = runCli(["--url", `http://127.0.0.1:${closed}`, "system", "health"], CLEAN);
     const result = await within(run.exited, 20_000);
-    if (result === "timeout") {
-      run.child.kill("SIGKILL");
-      assert.fail(`still running:\n${run.output()}`);
-    }
-    assert.equal(result.code, 1, run.output());
-    assert.doesNotMatch(run.output(), /supervisor/);
+    if (result === "timeout") assert.fail(`still running:\n${run.stderr}`);
+    assert.equal(result.code, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /supervisor/);
   });
 });

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import http from "node:http";
-import { type RunningHoodyExec, serve } from "../../runtime/serve.ts";
-import { eventually, request } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { eventually, request, suiteServer, type TestServer } from "../lib/server.ts";
 
 const WS = "// @mode worker\n// @websocket true\n";
 
@@ -15,11 +13,11 @@ export interface Client {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export function wsUrl(server: RunningHoodyExec, path: string): string {
+export function wsUrl(server: TestServer, path: string): string {
   return server.url.replace(/^http/, "ws") + path;
 }
 
-export async function connect(server: RunningHoodyExec, path: string): Promise<Client> {
+export async function connect(server: TestServer, path: string): Promise<Client> {
   const socket = new WebSocket(wsUrl(server, path));
   socket.binaryType = "arraybuffer";
   const queue: (string | Uint8Array)[] = [];
@@ -49,7 +47,7 @@ export async function connect(server: RunningHoodyExec, path: string): Promise<C
 
 /** Sends an upgrade request by hand and returns the refusal (status and JSON body), or 101. */
 export function upgradeStatus(
-  server: RunningHoodyExec,
+  server: TestServer,
   path: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: Record<string, unknown> | null }> {
@@ -84,28 +82,25 @@ export function upgradeStatus(
 }
 
 describe("WebSockets", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({
-      "1/echo.ts":
-        `${WS}ws.message = (conn, data) => conn.send(typeof data === "string" ? "echo:" + data : data);
+  const server = suiteServer({
+    "1/echo.ts":
+      `${WS}ws.message = (conn, data) => conn.send(typeof data === "string" ? "echo:" + data : data);
 return "echo over HTTP";`,
-      "1/room.ts": `${WS}ws.open = (conn) => conn.join(metadata.query.room ?? "lobby");
+    "1/room.ts": `${WS}ws.open = (conn) => conn.join(metadata.query.room ?? "lobby");
 ws.message = (conn, text) => {
   shared.last = text;
   ws.broadcast(text, { room: [...conn.rooms][0], except: conn });
 };
 return { online: ws.connections.size };`,
-      "1/peek.ts": `// @mode worker\nreturn { last: shared.last ?? null };`,
-      "1/secret.ts":
-        `${WS}// @token s3cret\nws.message = (conn, text) => conn.send("secret:" + text);`,
-      "1/origin.ts":
-        `${WS}// @cors https://app.example\nws.message = (conn, text) => conn.send(text);`,
-      "1/plain.ts": `// @mode worker\nreturn "no websocket here";`,
-      "1/serverless.ts": `// @websocket true\nreturn "serverless";`,
-      "1/version.ts": `${WS}ws.message = (conn) => conn.send("v1");\nreturn "v1";`,
-      "1/edge.ts": `${WS}export default {
+    "1/peek.ts": `// @mode worker\nreturn { last: shared.last ?? null };`,
+    "1/secret.ts":
+      `${WS}// @token s3cret\nws.message = (conn, text) => conn.send("secret:" + text);`,
+    "1/origin.ts":
+      `${WS}// @cors https://app.example\nws.message = (conn, text) => conn.send(text);`,
+    "1/plain.ts": `// @mode worker\nreturn "no websocket here";`,
+    "1/serverless.ts": `// @websocket true\nreturn "serverless";`,
+    "1/version.ts": `${WS}ws.message = (conn) => conn.send("v1");\nreturn "v1";`,
+    "1/edge.ts": `${WS}export default {
   fetch(request) {
     if (request.headers.get("upgrade") !== "websocket") return new Response("edge over HTTP");
     const { socket, response } = upgradeWebSocket(request);
@@ -114,21 +109,10 @@ return { online: ws.connections.size };`,
     return response;
   },
 };`,
-      "1/refuse.ts": `${WS}ws.message = () => {};
+    "1/refuse.ts": `${WS}ws.message = () => {};
 if (metadata.query.user !== "ok") return res.status(403).json({ error: "who are you" });
 return "ok";`,
-    });
-    server = await serve({
-      root: dir.root,
-      port: 0,
-      quiet: true,
-      wsMaxMessageBytes: 64 * 1024,
-    });
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
-  });
+  }, { wsMaxMessageBytes: 64 * 1024 });
 
   test("echoes text and binary messages", async () => {
     const client = await connect(server, "/echo");
@@ -219,7 +203,7 @@ return "ok";`,
     const client = await connect(server, "/version");
     client.socket.send("which");
     assert.equal(await client.next(), "v1");
-    dir.write("1/version.ts", `${WS}ws.message = (conn) => conn.send("v2");\nreturn "v2";`);
+    server.dir.write("1/version.ts", `${WS}ws.message = (conn) => conn.send("v2");\nreturn "v2";`);
     assert.ok(
       await eventually(async () => (await (await request(server, "/version")).text()) === "v2"),
     );
@@ -231,7 +215,7 @@ return "ok";`,
   });
 
   test("metrics count opened, closed and active connections per script", () => {
-    const { total, scripts } = server.websocketMetrics();
+    const { total, scripts } = server.running.websocketMetrics();
     assert.ok(total.opened >= 50);
     assert.equal(total.opened, total.closed + total.active);
     assert.ok((scripts["1:room.ts"]?.opened ?? 0) >= 51);
@@ -240,21 +224,12 @@ return "ok";`,
 });
 
 describe("WebSocket connection cap", () => {
-  let dir: ScriptsDir;
-  let server: RunningHoodyExec;
-  before(async () => {
-    dir = tmpScripts({ "1/echo.ts": `${WS}ws.message = (conn, text) => conn.send(text);` });
-    server = await serve({
-      root: dir.root,
-      port: 0,
-      quiet: true,
+  const server = suiteServer(
+    { "1/echo.ts": `${WS}ws.message = (conn, text) => conn.send(text);` },
+    {
       wsMaxConnections: 2,
-    });
-  });
-  after(async () => {
-    await server.stop();
-    await dir[Symbol.asyncDispose]();
-  });
+    },
+  );
 
   test("an upgrade beyond the instance's cap answers 503; a closed one makes room", async () => {
     const a = await connect(server, "/echo");
