@@ -66,6 +66,7 @@ export async function installGlobals(
     };
   }
   globalThis.console = tagged;
+  if ("Bun" in globalThis) typeStringResponses();
   (globalThis as Record<string, unknown>).sse = sse;
   // `request` (SPEC D11): the web-standard request of whichever request's code is running.
   Object.defineProperty(globalThis, "request", {
@@ -90,4 +91,25 @@ export async function installGlobals(
     const body = request.body ? new Uint8Array(await request.arrayBuffer()) : null;
     return await relay({ method: request.method, url: request.url, headers: [...headers] }, body);
   }) as typeof fetch;
+}
+
+/**
+ * Bun leaves `new Response("text")` without the `text/plain;charset=UTF-8` the Fetch standard
+ * gives a string body (Deno sets it), so the same script would answer differently on the two
+ * runtimes. This Worker's `Response` adds it; `instanceof Response` still holds for every response,
+ * fetch()'s included.
+ */
+function typeStringResponses(): void {
+  const Native = globalThis.Response;
+  globalThis.Response = class Response extends Native {
+    constructor(body?: BodyInit | null, init?: ResponseInit) {
+      super(body, init);
+      if (typeof body === "string" && !this.headers.has("content-type")) {
+        this.headers.set("content-type", "text/plain;charset=UTF-8");
+      }
+    }
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof Native;
+    }
+  };
 }

@@ -148,7 +148,13 @@ export const CASES: Case[] = [
         status: 200,
         headers: { "content-type": "application/octet-stream", "content-length": "3" },
       },
-      { path: "/response", status: 201, text: "made", headers: { "x-made": "yes" } },
+      {
+        path: "/response",
+        status: 201,
+        text: "made",
+        // The Fetch standard's type for a string body, on Bun as on Deno.
+        headers: { "x-made": "yes", "content-type": "text/plain;charset=UTF-8" },
+      },
       {
         path: "/object",
         status: 200,
