@@ -7,7 +7,7 @@ import { type ByteSource, type Outbound, toByteSource } from "./stream.ts";
 export type ScriptResponse = HoodyResponse;
 
 /** Response headers as the script set them: lower-cased names, one or more values each. */
-type HeaderStore = Map<string, string[]>;
+export type HeaderStore = Map<string, string[]>;
 
 const encoder = new TextEncoder();
 
@@ -87,7 +87,7 @@ export class ResponseState {
     const open = this.#open;
     if (this.ended || !open) return;
     const stream = this.stream = open();
-    stream.start(fromParts(this.res.statusCode, this.headers, null).response);
+    stream.start(toResponseInfo(this.res.statusCode, this.headers));
     stream.onCancel(() => {
       this.ended = true;
       this.#onEnd?.resolve();
@@ -197,104 +197,9 @@ export function toOwnBytes(chunk: unknown): Bytes {
   return toBytes(chunk);
 }
 
-const upgradeResponses = new WeakSet<Response>();
-
-/** The Response `upgradeWebSocket` returns: answered as 101 (the server completes the upgrade). */
-export function markUpgrade(response: Response): Response {
-  upgradeResponses.add(response);
-  return response;
-}
-
-export interface Reply {
-  response: ResponseInfo;
-  body: Bytes | null;
-  /** A body still to be read (a stream, an async iterable, a Response's body): see sendBody. */
-  source?: ByteSource;
-  /** `res.write` is already streaming it: nothing more to send now. */
-  streaming?: boolean;
-}
-
-/**
- * Any return value -> status, headers and body bytes (SPEC D12). Once `res` has ended the
- * response, the value is ignored. A ReadableStream, an async iterable or a Response's body becomes
- * a `source`, which the Worker streams (stream.ts).
- */
-export function toReply(value: unknown, state: ResponseState): Promise<Reply> | Reply {
-  const { res, headers, chunks } = state;
-  state.seal();
-  if (state.stream) {
-    return { response: { status: res.statusCode, headers: [] }, body: null, streaming: true };
-  }
-  if (res.ended || (value === undefined && chunks.length > 0)) {
-    return fromParts(res.statusCode, headers, concatBytes(chunks));
-  }
-  if (value === undefined || value === null) {
-    return fromParts(res.statusCode === 200 ? 204 : res.statusCode, headers, null);
-  }
-  const asJson = () =>
-    fromParts(res.statusCode, withType(headers, "application/json"), encoder.encode(toJson(value)));
-  // Plain data first: the checks below name `Response`, and the first use of that global costs a
-  // Deno Worker 2-4 ms (its fetch module loads then), most of a serverless request.
-  if (isPlainData(value)) return asJson();
-  if (typeof value === "string") {
-    return fromParts(
-      res.statusCode,
-      withType(headers, "text/plain; charset=utf-8"),
-      encoder.encode(value),
-    );
-  }
-  if (value instanceof Response) {
-    if (upgradeResponses.has(value)) return { response: { status: 101, headers: [] }, body: null };
-    const response = { status: value.status, headers: [...value.headers] };
-    return value.body
-      ? { response, body: null, source: toByteSource(value.body) }
-      : { response, body: null };
-  }
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
-    return fromParts(res.statusCode, withType(headers, "application/octet-stream"), toBytes(value));
-  }
-  if (value instanceof Blob) {
-    const type = value.type || "application/octet-stream";
-    return value.arrayBuffer().then((buffer) =>
-      fromParts(res.statusCode, withType(headers, type), new Uint8Array(buffer))
-    );
-  }
-  if (value instanceof ReadableStream || isAsyncIterable(value)) {
-    const reply = fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), null);
-    return { ...reply, source: toByteSource(value as ReadableStream | AsyncIterable<unknown>) };
-  }
-  return asJson();
-}
-
-/** An object literal or an array (not an async iterable): it can only be answered as JSON. */
-function isPlainData(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null || Array.isArray(value)) &&
-    !isAsyncIterable(value);
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
-}
-
-function withType(headers: HeaderStore, type: string): HeaderStore {
-  if (!headers.has("content-type")) headers.set("content-type", [type]);
-  return headers;
-}
-
-function fromParts(status: number, headers: HeaderStore, body: Bytes | null): Reply {
+/** Status and headers as the protocol carries them: one pair per header value. */
+export function toResponseInfo(status: number, headers: HeaderStore): ResponseInfo {
   const pairs: [string, string][] = [];
   for (const [name, values] of headers) for (const value of values) pairs.push([name, value]);
-  return { response: { status, headers: pairs }, body };
-}
-
-/** JSON, with BigInt written as a string rather than throwing (the replacer only when needed: it is slow). */
-function toJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    if (!(error instanceof TypeError)) throw error;
-    return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v));
-  }
+  return { status, headers: pairs };
 }

@@ -1,7 +1,8 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 import type { ScriptCall } from "./invoke.ts";
 import { createScriptRequest } from "./request.ts";
-import { type Reply, ResponseState, toReply } from "./response.ts";
+import { type Reply, toReply } from "./reply.ts";
+import { ResponseState } from "./response.ts";
 import type { ScriptMetadata } from "./request.ts";
 import type { Outbound } from "./stream.ts";
 

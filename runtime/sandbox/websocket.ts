@@ -7,7 +7,8 @@ import type {
 } from "../../types/script.d.ts";
 import type { Execution } from "./globals.ts";
 import type { ScriptMetadata } from "./request.ts";
-import { markUpgrade, toOwnBytes } from "./response.ts";
+import { markUpgrade } from "./reply.ts";
+import { toOwnBytes } from "./response.ts";
 
 interface Entry {
   conn: Connection;

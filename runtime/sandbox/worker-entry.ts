@@ -26,7 +26,8 @@ import {
 import { loadScript } from "./invoke.ts";
 import { onProcess } from "./lazy-process.ts";
 import type { ScriptMetadata } from "./request.ts";
-import { type Reply, toBytes } from "./response.ts";
+import type { Reply } from "./reply.ts";
+import { toBytes } from "./response.ts";
 import { type LoadedUnit, rehearse, runRequest } from "./run.ts";
 import type { SharedReplica } from "./shared.ts";
 import { createOutbound, type Outbound, sendBody } from "./stream.ts";

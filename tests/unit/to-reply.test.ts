@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type Reply,
-  ResponseState,
-  type ScriptResponse,
-  toBytes,
-  toReply,
-} from "../../runtime/sandbox/response.ts";
+import { type Reply, toReply } from "../../runtime/sandbox/reply.ts";
+import { ResponseState, type ScriptResponse, toBytes } from "../../runtime/sandbox/response.ts";
 
 interface Expected {
   status: number;
