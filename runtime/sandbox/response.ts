@@ -1,7 +1,6 @@
 import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
 import type { HoodyResponse } from "../../types/script.d.ts";
-import { concatBytes } from "../protocol/bytes.ts";
-import { type ByteSource, type Outbound, toByteSource } from "./stream.ts";
+import type { Outbound } from "./stream.ts";
 
 /** `res` (SPEC D12): the name the sandbox's call arguments (invoke.ts) use for it. */
 export type ScriptResponse = HoodyResponse;

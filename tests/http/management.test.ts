@@ -2,8 +2,9 @@
  * The management calls that need a running script (or a real restart, or the front's CORS): the
  * rest run in-process in tests/unit/management-app.test.ts.
  */
+import { API_PREFIX } from "../../runtime/server/management-path.ts";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, symlinkSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,47 +12,13 @@ import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 import { request, startServer } from "../lib/server.ts";
+import { callWith, json, snapshot } from "../lib/management-calls.ts";
 
-const API = "/api/v1/exec";
+type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
+const call = (server: RunningHoodyExec, ...args: CallArgs) =>
+  callWith((path, init) => request(server, path, init), ...args);
 
-function call(
-  server: RunningHoodyExec,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  return request(server, `${API}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-// deno-lint-ignore no-explicit-any
-type Body = Record<string, any>;
-
-async function json(response: Response): Promise<Body> {
-  return await response.json() as Body;
-}
-
-/** Every file below the root (leaving out the compile cache), with its content. */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, base: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === "_hoody") continue;
-      const path = base ? `${base}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), path);
-      else if (e.isSymbolicLink()) out[path] = "<symlink>";
-      else out[path] = readFileSync(join(dir, e.name), "utf8");
-    }
-  };
-  walk(root, "");
-  return out;
-}
-
-describe("management API: scripts, routes, magic comments", () => {
+describe("management API_PREFIX: scripts, routes, magic comments", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   let outside: string;
@@ -105,7 +72,7 @@ describe("management API: scripts, routes, magic comments", () => {
   });
 
   test("moves and deletes (delete needs confirm=true)", async () => {
-    // Written through the API, which updates the routes at once (a file written by hand waits for
+    // Written through the API_PREFIX, which updates the routes at once (a file written by hand waits for
     // the watcher).
     const written = await call(server, "POST", "/scripts/write", {
       path: "mv.ts",
@@ -132,7 +99,7 @@ describe("management API: scripts, routes, magic comments", () => {
   });
 });
 
-describe("management API: shared state, cache, system", () => {
+describe("management API_PREFIX: shared state, cache, system", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {
@@ -202,7 +169,7 @@ describe("management API: shared state, cache, system", () => {
   });
 });
 
-describe("management API: admin access (D14)", () => {
+describe("management API_PREFIX: admin access (D14)", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {
@@ -221,7 +188,7 @@ describe("management API: admin access (D14)", () => {
     });
     assert.equal(response.status, 403);
     assert.equal(response.headers.get("access-control-allow-origin"), null);
-    const preflight = await request(server, `${API}/scripts/write`, {
+    const preflight = await request(server, `${API_PREFIX}/scripts/write`, {
       method: "OPTIONS",
       headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
     });

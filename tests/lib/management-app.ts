@@ -13,15 +13,13 @@ import { createInstaller } from "../../runtime/packages/installer.ts";
 import { createInstanceRegistry } from "../../runtime/server/instances.ts";
 import { createSharedStore } from "../../runtime/server/shared-state.ts";
 import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
+import { type Body, callWith, json } from "./management-calls.ts";
 
 export interface ManagementAppOptions {
   adminToken?: string | null;
   /** The address the front would hand the app. */
   clientIp?: string;
 }
-
-// deno-lint-ignore no-explicit-any
-export type Body = Record<string, any>;
 
 export interface InProcessManagement extends Disposable {
   control: ServerControl;
@@ -81,13 +79,9 @@ export function createInProcessManagement(
   return {
     control,
     fetch,
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(`/api/v1/exec${path}`, {
-        method,
-        headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: await response.json() as Body };
+    async call(method, path, body, headers) {
+      const response = await callWith(fetch, method, path, body, headers);
+      return { status: response.status, body: await json(response) };
     },
     [Symbol.dispose]: () => compiler.close(),
   };

@@ -3,6 +3,8 @@ import { after, before } from "node:test";
 import { type RunningHoodyExec, serve } from "../../runtime/serve.ts";
 import type { ServeConfig } from "../../runtime/server/config.ts";
 import { loadManagement } from "../../management/load.ts";
+import { NULL_BODY_STATUSES } from "../../runtime/protocol/bytes.ts";
+import { type Body, callWith, json } from "./management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "./scripts-dir.ts";
 import { createTestLog, type TestLog } from "./server-log.ts";
 
@@ -124,7 +126,7 @@ export function request(
           for (const [name, value] of Object.entries(incoming.headers)) {
             for (const v of [value ?? []].flat()) responseHeaders.append(name, v);
           }
-          const body = [101, 204, 205, 304].includes(status)
+          const body = NULL_BODY_STATUSES.has(status)
             ? null
             : new Uint8Array(Buffer.concat(chunks));
           resolve(new Response(body, { status, headers: responseHeaders }));
@@ -154,12 +156,7 @@ export async function managementCall(
   method: string,
   path: string,
   body?: unknown,
-  // deno-lint-ignore no-explicit-any
-): Promise<{ status: number; body: Record<string, any> }> {
-  const response = await request(server, `/api/v1/exec${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
+): Promise<{ status: number; body: Body }> {
+  const response = await callWith((to, init) => request(server, to, init), method, path, body);
+  return { status: response.status, body: await json(response) };
 }

@@ -1,38 +1,17 @@
-/** The management API in-process: shared state limits and admin access (D14). */
+/** The management API_PREFIX in-process: shared state limits and admin access (D14). */
+import { API_PREFIX } from "../../runtime/server/management-path.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  type Body,
-  createInProcessManagement,
-  type InProcessManagement,
-} from "../lib/management-app.ts";
+import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";
+import { callWith, json } from "../lib/management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 
-const API = "/api/v1/exec";
-
-/** Same signature as the HTTP tests' helpers, so a case reads the same in both files. */
-function call(
-  app: InProcessManagement,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  return app.fetch(`${API}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
+type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
+const call = (app: InProcessManagement, ...args: CallArgs) => callWith(app.fetch, ...args);
 const request = (app: InProcessManagement, path: string, init: RequestInit) =>
   app.fetch(path, init);
 
-async function json(response: Response): Promise<Body> {
-  return await response.json() as Body;
-}
-
-describe("management API in-process: shared state", () => {
+describe("management API_PREFIX in-process: shared state", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   before(() => {
@@ -53,7 +32,7 @@ describe("management API in-process: shared state", () => {
       { path: "m", value: JSON.parse('{"__proto__":{"polluted":1}}'), merge: true },
     ];
     for (const body of bodies) {
-      const response = await request(server, `${API}/shared-state/set`, {
+      const response = await request(server, `${API_PREFIX}/shared-state/set`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -81,7 +60,7 @@ describe("management API in-process: shared state", () => {
   });
 });
 
-describe("management API in-process: admin access (D14)", () => {
+describe("management API_PREFIX in-process: admin access (D14)", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   before(() => {

@@ -1,60 +1,23 @@
 /**
- * The management API in-process (`createManagementApp(control).request(...)`): every call that
+ * The management API_PREFIX in-process (`createManagementApp(control).request(...)`): every call that
  * needs no script to run. tests/http/management.test.ts keeps the ones that do.
  */
+import { API_PREFIX } from "../../runtime/server/management-path.ts";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  type Body,
-  createInProcessManagement,
-  type InProcessManagement,
-} from "../lib/management-app.ts";
+import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";
+import { callWith, json, snapshot } from "../lib/management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 
-const API = "/api/v1/exec";
-
-/** Same signature as the HTTP tests' helpers, so a case reads the same in both files. */
-function call(
-  app: InProcessManagement,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  return app.fetch(`${API}${path}`, {
-    method,
-    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
+type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
+const call = (app: InProcessManagement, ...args: CallArgs) => callWith(app.fetch, ...args);
 const request = (app: InProcessManagement, path: string, init: RequestInit) =>
   app.fetch(path, init);
 
-async function json(response: Response): Promise<Body> {
-  return await response.json() as Body;
-}
-
-/** Every file below the root (leaving out the compile cache), with its content. */
-function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string, base: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === "_hoody") continue;
-      const path = base ? `${base}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), path);
-      else if (e.isSymbolicLink()) out[path] = "<symlink>";
-      else out[path] = readFileSync(join(dir, e.name), "utf8");
-    }
-  };
-  walk(root, "");
-  return out;
-}
-
-describe("management API in-process: scripts, routes, magic comments", () => {
+describe("management API_PREFIX in-process: scripts, routes, magic comments", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   let outside: string;
@@ -267,7 +230,7 @@ describe("management API in-process: scripts, routes, magic comments", () => {
     assert.equal(response.status, 400);
     assert.equal(body.code, "VALIDATION_ERROR");
     assert.equal(body.field, "content");
-    const notJson = await request(server, `${API}/scripts/write`, {
+    const notJson = await request(server, `${API_PREFIX}/scripts/write`, {
       method: "POST",
       body: "{nope",
     });
@@ -286,7 +249,7 @@ describe("management API in-process: scripts, routes, magic comments", () => {
         "/system/restart",
       ]
     ) {
-      assert.ok(doc.paths[`${API}${path}`], path);
+      assert.ok(doc.paths[`${API_PREFIX}${path}`], path);
     }
     const yaml = await call(server, "GET", "/openapi.yaml");
     assert.match(await yaml.text(), /^openapi: 3\.1\.0/m);

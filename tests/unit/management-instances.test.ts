@@ -3,11 +3,8 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  type Body,
-  createInProcessManagement,
-  type InProcessManagement,
-} from "../lib/management-app.ts";
+import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";
+import type { Body } from "../lib/management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 
 describe("management instances in-process: hidden folders, subdomain", () => {
