@@ -3,7 +3,7 @@ import type { HoodyResponse } from "../../types/script.d.ts";
 import { concatBytes } from "../protocol/bytes.ts";
 import { type ByteSource, type Outbound, toByteSource } from "./stream.ts";
 
-/** `res` (SPEC D12): the name the sandbox's call arguments (invoke.ts) use for it. */
+/** `res` (docs/scripts.md, `res`): the name the sandbox's call arguments (invoke.ts) use for it. */
 export type ScriptResponse = HoodyResponse;
 
 /** Response headers as the script set them: lower-cased names, one or more values each. */
@@ -215,9 +215,9 @@ export interface Reply {
 }
 
 /**
- * Any return value -> status, headers and body bytes (SPEC D12). Once `res` has ended the
- * response, the value is ignored. A ReadableStream, an async iterable or a Response's body becomes
- * a `source`, which the Worker streams (stream.ts).
+ * Any return value -> status, headers and body bytes (docs/scripts.md, What a script returns). Once
+ * `res` has ended the response, the value is ignored. A ReadableStream, an async iterable or a
+ * Response's body becomes a `source`, which the Worker streams (stream.ts).
  */
 export function toReply(value: unknown, state: ResponseState): Promise<Reply> | Reply {
   const { res, headers, chunks } = state;

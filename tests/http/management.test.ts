@@ -202,7 +202,7 @@ describe("management API: shared state, cache, system", () => {
   });
 });
 
-describe("management API: admin access (D14)", () => {
+describe("management API: admin access", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {

@@ -1,4 +1,4 @@
-/** The management API in-process: shared state limits and admin access (D14). */
+/** The management API in-process: shared state limits and admin access. */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
@@ -81,7 +81,7 @@ describe("management API in-process: shared state", () => {
   });
 });
 
-describe("management API in-process: admin access (D14)", () => {
+describe("management API in-process: admin access", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   before(() => {
