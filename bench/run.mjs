@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "bun,deno").split(",");
-// Server (and its Worker hosts) on one core, wrk on the other, as DESIGN.md measured.
+// Server (and its Worker hosts) on one core, wrk on the other (docs/operations.md, How to measure).
 const SERVER_CORE = "0";
 // The spawn floor is measured on the cores the server's hosts may use.
 const SERVER_CORES = [SERVER_CORE];

@@ -3,9 +3,9 @@
 // server can kill, but not everything can be contained: on Deno `worker.terminate()` cannot stop a
 // busy Worker, no runtime caps a Worker's memory, and a worker-mode runaway or a runtime crash can
 // still take the server process down (the OOM killer, a panic). So `serve` runs it under this
-// small parent, which restarts it, logs why, and backs off when deaths repeat (RELIABILITY.md §4).
+// small parent, which restarts it, logs why, and backs off when deaths repeat.
 //
-// The rule (README, "What is isolated, and what is not"):
+// The rule (docs/operations.md, The supervisor):
 // - exit code 0 is a clean stop: the launcher exits 0;
 // - death by SIGINT, SIGTERM or SIGHUP is a stop too (asked to stop before it could clean up);
 // - a non-zero exit code within STARTUP_MS of the *first* start is a startup or configuration

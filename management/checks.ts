@@ -2,7 +2,7 @@
  * The checks a script passes, shared by `scripts/write` (which refuses on the first failure) and
  * `validate/*` (which reports them): transpile through the compiler that serves scripts, a real
  * type-check against the injected globals, its packages against the scripts root, its magic
- * comments (D6). Clients never see a host path: compiler messages name `{execId}/{file}`.
+ * comments. Clients never see a host path: compiler messages name `{execId}/{file}`.
  */
 import { readFile } from "node:fs/promises";
 import { extname, join, relative, sep } from "node:path";
@@ -25,7 +25,7 @@ export function isScriptFile(file: string): boolean {
   return SCRIPT_EXTENSIONS.includes(extname(file));
 }
 
-/** SPEC §16: the TS step runs when the code looks like TypeScript. */
+/** `validate/script` runs its TypeScript step only when the code looks like TypeScript. */
 export function looksLikeTypeScript(source: string): boolean {
   return /:\s*[A-Za-z_{[(]|\binterface\s|\btype\s+\w+\s*=|\bas\s+\w|<\w+>\(/.test(source);
 }
@@ -111,7 +111,7 @@ export interface TypeCheckResult {
   errors: TypeCheckDiagnostic[];
 }
 
-/** A real type-check against the injected globals (types/index.d.ts, SPEC §28.5). */
+/** A real type-check against the injected globals (types/index.d.ts). */
 export async function typeCheck(
   context: ManagementContext,
   source: string,
@@ -207,7 +207,7 @@ export function requireDirectives(source: string): DirectiveWarning[] {
   return parsed.warnings;
 }
 
-/** SPEC §3: a `.json` file must parse; 400 `Invalid JSON` (the parser's reason beside it). */
+/** A `.json` file must parse; 400 `Invalid JSON` (the parser's reason beside it). */
 export function requireJson(file: string, content: string): void {
   if (extname(file).toLowerCase() !== ".json") return;
   try {

@@ -1,4 +1,7 @@
-/** Magic-comment changes (SPEC §18): read from either input form, planned, secrets redacted. Pure. */
+/**
+ * Magic-comment changes (docs/management.md, Magic comments): read from either input form, planned,
+ * secrets redacted. Pure.
+ */
 import { z } from "zod";
 import { parseDirectives, parseDirectiveValue } from "../runtime/directives/parse.ts";
 import { validationError } from "../runtime/errors.ts";

@@ -43,7 +43,7 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   /** CLI: `hoody-exec <group> <verb>`. */
   cli: CliSpec;
   summary: string;
-  /** Query (GET/DELETE) or JSON body merged with the query (the query wins, SPEC §17). */
+  /** Query (GET/DELETE) or JSON body merged with the query (the query wins). */
   input: S;
   /** Destructive: the CLI asks before sending unless `-y` (the API itself wants confirm=true). */
   destructive?: boolean;
@@ -123,7 +123,7 @@ async function readInput(
     }
   }
   const input: Record<string, unknown> = { ...(body as object), ...query };
-  // SPEC §17 accepts both spellings of the instance.
+  // `execId` and `exec_id` both name the instance.
   if (input.execId === undefined && input.exec_id !== undefined) input.execId = input.exec_id;
   delete input.exec_id;
   return input;
@@ -133,8 +133,8 @@ const fieldOf = (path: readonly PropertyKey[] | undefined) =>
   path && path.length > 0 ? path.map(String).join(".") : "body";
 
 /**
- * Messages for zod's own issues, naming the field in the sentence; a schema's own message (SPEC's
- * bare texts: "Missing code in request body") takes precedence over these.
+ * Messages for zod's own issues, naming the field in the sentence; a schema's own message (the
+ * original API's bare texts: "Missing code in request body") takes precedence over these.
  */
 const ISSUE_MESSAGES: z.core.$ZodErrorMap = (issue) => {
   if (issue.input === undefined) return `${fieldOf(issue.path)} is required`;

@@ -1,6 +1,6 @@
 /**
- * Every path the management API takes is checked here, after decoding, before anything touches
- * the disk (RELIABILITY §5): no absolute paths, dot segments, backslashes, NUL or control
+ * Every path the management API takes is checked here, after decoding, before anything touches the
+ * disk (docs/management.md, Scripts): no absolute paths, dot segments, backslashes, NUL or control
  * characters, no symlink leaving the instance folder, nothing whose URL falls under the API. No
  * error names a host path.
  */
@@ -24,7 +24,7 @@ function forbidden(field: string, message: string): ServerError {
   return new ServerError("FORBIDDEN", message, { details: { field } });
 }
 
-/** A `..` segment is an attempt to leave the instance folder: 403, as SPEC §18 has it. */
+/** A `..` segment is an attempt to leave the instance folder: 403 `FORBIDDEN`, not 400. */
 function traversal(field: string): ServerError {
   return forbidden(field, `${field} must not contain .. segments (path traversal)`);
 }

@@ -6,8 +6,8 @@ export const execId = z.string().max(256).optional().describe(
 );
 
 /**
- * SPEC §11's `hostname`: any host name, mapped to an instance by the Host rule requests follow
- * (`exec-2.example.com` -> 2, any other -> the default instance).
+ * The shared-state and cache `hostname`: any host name, mapped to an instance by the Host rule
+ * requests follow (`exec-2.example.com` -> 2, any other -> the default instance).
  */
 export const hostname = z.string().max(256).optional().describe(
   "Host name whose instance is meant, as a request's Host picks it (exec-2.example.com -> 2; any other -> the default instance)",

@@ -1,4 +1,7 @@
-/** An instance's `shared` as the state endpoints address it (SPEC §11): dot paths, scope, checks. */
+/**
+ * An instance's `shared` as the state endpoints address it (docs/management.md, Shared state): dot
+ * paths, scope, checks.
+ */
 import { z } from "zod";
 import { isValidInstanceId, parseInstanceId } from "../routing/instance.ts";
 import { validationError } from "../runtime/errors.ts";

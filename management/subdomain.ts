@@ -1,7 +1,8 @@
 /**
- * `subdomain` (SPEC §1, §17): every management call takes it, in the query or the body. Scripts
- * live in `DIR/{execId}/` (D3), which is the `default` subdomain; until subdomain folders exist,
- * any other value is refused, so that a call never acts on the default instance by mistake.
+ * `subdomain` (docs/management.md, Conventions): every management call takes it, in the query or
+ * the body. Scripts live in `DIR/{execId}/`, which is the `default` subdomain; until subdomain
+ * folders exist, any other value is refused, so that a call never acts on the default instance by
+ * mistake.
  */
 import { z } from "zod";
 import type { Endpoint } from "./endpoint.ts";

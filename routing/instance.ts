@@ -1,4 +1,4 @@
-/** Host header -> instance id (SPEC D3). Pure. */
+/** Host header -> instance id (docs/scripts.md, Instances). Pure. */
 import { isHiddenName } from "./pattern.ts";
 
 const INSTANCE_ID = /^[A-Za-z0-9_]+$/;
@@ -9,7 +9,7 @@ const PORT = /^[0-9]{1,5}$/;
 const LABEL_MARK = "exec-";
 
 /**
- * An id that may name an instance: `[A-Za-z0-9_]+` and not hidden (D4), so `_hoody` (server
+ * An id that may name an instance: `[A-Za-z0-9_]+` and not hidden, so `_hoody` (server
  * data) and `node_modules` (the scripts' packages) are never served, listed or managed.
  */
 export function isValidInstanceId(id: string): boolean {
@@ -48,7 +48,7 @@ function idFromLabel(label: string): string | null {
 
 /**
  * The instance a request is for: the Host's first DNS label when it ends in `exec-{id}`, else
- * the second one (a `{sub}.` prefix: `foo.abc-exec-2.example.com`, SPEC §1), else
+ * the second one (a `{sub}.` prefix: `foo.abc-exec-2.example.com`), else
  * `defaultInstance` (also for a missing Host). Null when the Host is malformed (answer 400).
  */
 export function parseInstanceId(host: string | null, defaultInstance: string): string | null {

@@ -1,4 +1,7 @@
-/** File path -> route record (SPEC §2, D4). Pure: no I/O, no RegExp built from a file name. */
+/**
+ * File path -> route record (docs/scripts.md, Routing). Pure: no I/O, no RegExp built from a file
+ * name.
+ */
 
 export type RouteType = "static" | "dynamic" | "catchall" | "optional-catchall";
 

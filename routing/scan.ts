@@ -1,4 +1,4 @@
-/** Reads an instance folder into route records and middleware (SPEC §2, D4, D8). */
+/** Reads an instance folder into route records and middleware (docs/scripts.md, Routing). */
 import { readdir } from "node:fs/promises";
 import { fileToRoute, isHiddenName, isMiddlewareFile, SCRIPT_EXTENSIONS } from "./pattern.ts";
 import type { RouteRecord } from "./pattern.ts";

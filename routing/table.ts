@@ -1,9 +1,9 @@
 /**
- * The route index and match (SPEC §2). Fully static routes live in a Map keyed by their canonical
- * pathname. The others live in a segment trie walked from the left — static child first, then the
- * param child, then catch-alls, then optional catch-alls — which is the precedence rule itself, and
- * which only ever tests candidates whose static segments agree with the request. The winner's
- * URLPattern is compiled on first use (166 µs each on Deno) and extracts the params.
+ * The route index and match (docs/scripts.md, Routing). Fully static routes live in a Map keyed by
+ * their canonical pathname. The others live in a segment trie walked from the left — static child
+ * first, then the param child, then catch-alls, then optional catch-alls — which is the precedence
+ * rule itself, and which only ever tests candidates whose static segments agree with the request.
+ * The winner's URLPattern is compiled on first use (166 µs each on Deno) and extracts the params.
  */
 import { escapePatternText, parseRouteFile } from "./pattern.ts";
 import type { RouteRecord, RouteSegment } from "./pattern.ts";

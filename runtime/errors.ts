@@ -1,6 +1,9 @@
 import type { Logger } from "./log.ts";
 
-/** Stable error codes and the one table that maps each to an HTTP status (SPEC D13). */
+/**
+ * Stable error codes and the one table that maps each to an HTTP status (docs/management.md, Error
+ * codes).
+ */
 const STATUS = {
   BAD_REQUEST: 400,
   VALIDATION_ERROR: 400,

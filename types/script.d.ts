@@ -8,7 +8,7 @@
  * bundle must not load it at run time).
  */
 
-/** `req`: the request as a plain object (SPEC D11). */
+/** `req`: the request as a plain object (docs/scripts.md, `req`). */
 export interface HoodyRequest {
   method: string;
   /** Path and query, e.g. `/api/users/1?x=2`. */
@@ -27,7 +27,7 @@ export interface HoodyRequest {
   query: Record<string, string | string[]>;
 }
 
-/** `res`: Express-like response helpers; once ended, the script's return value is ignored (SPEC D12). */
+/** `res`: Express-like response helpers; once ended, the script's return value is ignored. */
 export interface HoodyResponse {
   statusCode: number;
   /** The head is decided: `writeHead`, `write` or `end` was called. */

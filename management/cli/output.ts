@@ -1,5 +1,5 @@
 /**
- * How the CLI prints a response body: `-o json` is exactly the body (D16), indented; `raw` the
+ * How the CLI prints a response body: `-o json` is exactly the body, indented; `raw` the
  * same on one line, as the server sent it; yaml, table and wide (a table with nothing cut) for
  * people.
  */

@@ -1,5 +1,5 @@
 /**
- * `hoody-exec <group> <verb>` (D17): one command per management endpoint, built from the same
+ * `hoody-exec <group> <verb>`: one command per management endpoint, built from the same
  * endpoint list as the API and its OpenAPI document, so the three never disagree.
  */
 import { readFileSync } from "node:fs";

@@ -1,4 +1,7 @@
-/** Dependencies (SPEC §14): what scripts may use, what is missing, and installing it (D5). */
+/**
+ * Dependencies (docs/management.md, Packages and dependencies): what scripts may use, what is
+ * missing, and installing it.
+ */
 import { builtinModules } from "node:module";
 import { z } from "zod";
 import { validationError } from "../../runtime/errors.ts";

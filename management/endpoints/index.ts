@@ -1,6 +1,6 @@
 /**
  * Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read
- * this list. Each takes `subdomain` (SPEC §17).
+ * this list. Each takes `subdomain` (docs/management.md, Conventions).
  */
 import type { Endpoint } from "../endpoint.ts";
 import { withSubdomain } from "../subdomain.ts";

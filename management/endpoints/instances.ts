@@ -5,7 +5,7 @@ import { isValidInstanceId } from "../../routing/instance.ts";
 import { isHiddenName } from "../../routing/pattern.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 
-/** Files an instance holds, leaving out hidden names (D4: server data, dependencies). */
+/** Files an instance holds, leaving out hidden names (server data, dependencies). */
 async function countFiles(dir: string): Promise<number> {
   let count = 0;
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -15,7 +15,7 @@ async function countFiles(dir: string): Promise<number> {
   return count;
 }
 
-/** GET /list: every instance folder under the scripts root (SPEC §17); hidden ones never (D4). */
+/** GET /list: every instance folder under the scripts root; hidden ones never. */
 export const INSTANCE_ENDPOINTS: readonly Endpoint[] = [
   defineEndpoint({
     method: "GET",

@@ -1,4 +1,7 @@
-/** Magic-comment management (SPEC §18): schema, read (secrets redacted), update, bulk-update. */
+/**
+ * Magic-comment management (docs/management.md, Magic comments): schema, read (secrets redacted),
+ * update, bulk-update.
+ */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";

@@ -1,4 +1,7 @@
-/** The scripts root's package.json (SPEC §14): read, init, update, install (202 + status), compare, pin. */
+/**
+ * The scripts root's package.json (docs/management.md, Packages and dependencies): read, init,
+ * update, install (202 + status), compare, pin.
+ */
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { ServerError, validationError } from "../../runtime/errors.ts";
@@ -125,7 +128,7 @@ export const PACKAGE_ENDPOINTS: readonly Endpoint[] = [
       locked(context, async () => {
         const pkg = read(context);
         const changes: string[] = [];
-        // Wrong JSON shapes are ignored (SPEC §14).
+        // Wrong JSON shapes are ignored, as in the original API.
         const deps = dependenciesOf(pkg);
         for (const [name, version] of Object.entries(strings(input.dependencies))) {
           if (!isValidPackageName(name)) continue;

@@ -1,4 +1,7 @@
-/** Route debugging (SPEC §19), answered by the same route table that serves requests. */
+/**
+ * Route debugging (docs/management.md, Routes), answered by the same route table that serves
+ * requests.
+ */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -42,7 +45,7 @@ async function resolve(context: ManagementContext, input: RouteScope, path: stri
     );
   }
   // The client's types want these on every answer: `hostname` a string ("default" when none
-  // was given, as SPEC §2's resolver calls it), the one folder D3 looks in.
+  // was given, as the original API's resolver calls it), the one folder an instance has.
   const scope = {
     hostname: input.hostname ?? "default",
     execId: instance.id,

@@ -1,4 +1,4 @@
-/** `scripts/write`: validate -> type-check -> install -> atomic write, one activation path (D6). */
+/** `scripts/write`: validate -> type-check -> install -> atomic write, one activation path. */
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, extname, join } from "node:path";
 import { z } from "zod";

@@ -1,4 +1,7 @@
-/** Script management (SPEC §17): list, read, write, delete, move, tree of one instance. */
+/**
+ * Script management (docs/management.md, Scripts): list, read, write, delete, move, tree of one
+ * instance.
+ */
 import { mkdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";

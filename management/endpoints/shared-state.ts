@@ -1,4 +1,4 @@
-/** Shared state (SPEC §11): get, set and clear an instance's `shared`. */
+/** Shared state (docs/management.md, Shared state): get, set and clear an instance's `shared`. */
 import { z } from "zod";
 import type { SharedOp } from "../../runtime/protocol/messages.ts";
 import { validationError } from "../../runtime/errors.ts";

@@ -1,4 +1,4 @@
-/** Health, restart, what is running, and clearing caches (SPEC §11, §21). */
+/** Health, restart, what is running, and clearing caches (docs/management.md, System). */
 import { readdirSync } from "node:fs";
 import { z } from "zod";
 import { validationError } from "../../runtime/errors.ts";

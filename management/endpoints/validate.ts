@@ -1,7 +1,7 @@
 /**
- * Validation (SPEC §16): syntax and transpile through the compiler that serves scripts, packages
- * against the scripts root's node_modules, magic comments, and with `typecheck: true` a real
- * type-check against the injected globals (types/index.d.ts, SPEC §28.5).
+ * Validation (docs/management.md, Validation): syntax and transpile through the compiler that
+ * serves scripts, packages against the scripts root's node_modules, magic comments, and with
+ * `typecheck: true` a real type-check against the injected globals (types/index.d.ts).
  */
 import { extname, join } from "node:path";
 import { z } from "zod";

@@ -1,7 +1,7 @@
 /**
  * The table of every magic comment: how its value is parsed (a zod schema) and how it is
- * documented (SPEC §7 field shape). The parser and `GET /magic-comments/schema`
- * (magic-comment-document.ts) both read it.
+ * documented (key, category, type, values, range, defaults, description). The parser and
+ * `GET /magic-comments/schema` (document.ts) both read it.
  */
 import { z } from "zod";
 import type { Mode } from "../protocol/messages.ts";

@@ -13,7 +13,7 @@ import { createWorkerRequests } from "./worker-requests.ts";
 const EXTRA_HOSTS_AFTER_MS = 1000;
 
 /**
- * Workers in killable host processes (DESIGN.md "Threads and processes"). This file keeps the
+ * Workers in killable host processes (docs/architecture.md, Workers). This file keeps the
  * hosts and the Workers they run; `worker-mode.ts` and `serverless.ts` decide which Worker serves
  * a request, and `worker-requests.ts` carries each request to its Worker and back.
  */

@@ -51,7 +51,7 @@ export interface Serverless {
 }
 
 /**
- * Serverless mode (SPEC D9): a fresh Worker per request. Each host keeps a stock of booted
+ * Serverless mode (the default): a fresh Worker per request. Each host keeps a stock of booted
  * Workers, a hot script gets Workers that already imported it (warm), and a request that finds
  * neither waits in one bounded queue while the stock refills as fast as the hosts can spawn.
  */

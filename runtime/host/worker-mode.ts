@@ -28,7 +28,7 @@ export interface WorkerMode {
 }
 
 /**
- * Worker mode (SPEC D8): one long-lived Worker per script, keeping its globals between requests,
+ * Worker mode: one long-lived Worker per script, keeping its globals between requests,
  * until the script's code changes (it is then replaced: the old one finishes what it has first).
  * Scripts spread over the worker-mode hosts by name, so one runaway host holds only some of them.
  */

@@ -3,8 +3,9 @@ import { ServerError } from "../errors.ts";
 import { type Installer, InstallError } from "./installer.ts";
 
 /**
- * `ensurePackages` for the script loader (SPEC D5): a script's missing packages are installed
- * before its first run; a failed install answers 500 `INSTALL_FAILED` with the installer's message.
+ * `ensurePackages` for the script loader (docs/scripts.md, Packages): a script's missing packages
+ * are installed before its first run; a failed install answers 500 `INSTALL_FAILED` with the
+ * installer's message.
  */
 export function ensurePackagesWith(installer: Installer): (names: string[]) => Promise<void> {
   return async (names) => {

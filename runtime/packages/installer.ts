@@ -1,5 +1,5 @@
 /**
- * Installs script packages into the scripts root's own package.json + node_modules (SPEC D5) with
+ * Installs script packages into the scripts root's own package.json + node_modules with
  * the runtime's own installer (`bun add --exact` / `deno add --save-exact npm:…`), one install at a
  * time, each with a timeout after which its whole process group is killed. Lifecycle scripts stay
  * off. A failed install leaves package.json, the lockfiles and node_modules exactly as before:

@@ -1,4 +1,7 @@
-/** The scripts root's package.json (SPEC D5): read it, write it atomically, snapshot it with its lockfiles. */
+/**
+ * The scripts root's package.json, shared by every instance: read it, write it atomically,
+ * snapshot it with its lockfiles.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";

@@ -68,7 +68,8 @@ export async function installGlobals(
   globalThis.console = tagged;
   if ("Bun" in globalThis) typeStringResponses();
   (globalThis as Record<string, unknown>).sse = sse;
-  // `request` (SPEC D11): the web-standard request of whichever request's code is running.
+  // `request` (as `metadata.request`): the web-standard request of whichever request's code is
+  // running.
   Object.defineProperty(globalThis, "request", {
     configurable: true,
     get: () => execution.current()?.metadata?.request,

@@ -25,7 +25,7 @@ function isEdgeObject(value: unknown): value is EdgeObject {
     typeof (value as { fetch?: unknown }).fetch === "function";
 }
 
-/** Imports a compiled module and tells its shape apart (SPEC D12). */
+/** Imports a compiled module and tells its shape apart (docs/scripts.md, Script shapes). */
 export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   const mod = await import(ref.url) as { default?: unknown; __shape?: string };
   const exported = mod.default;

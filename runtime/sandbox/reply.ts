@@ -24,7 +24,7 @@ export interface Reply {
 }
 
 /**
- * Any return value -> status, headers and body bytes (SPEC D12). Once `res` has ended the
+ * Any return value -> status, headers and body bytes (docs/scripts.md, What a script returns). Once `res` has ended the
  * response, the value is ignored. A ReadableStream, an async iterable or a Response's body becomes
  * a `source`, which the Worker streams (stream.ts).
  */

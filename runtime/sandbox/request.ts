@@ -2,13 +2,13 @@ import type { Bytes, RequestInfo } from "../protocol/messages.ts";
 import type { HoodyMetadata, HoodyRequest } from "../../types/script.d.ts";
 import { splitUrl } from "../protocol/url-parts.ts";
 
-/** `req` (SPEC D11): the name the sandbox's call arguments (invoke.ts) use for it. */
+/** `req` (docs/scripts.md, `req`): the name the sandbox's call arguments (invoke.ts) use for it. */
 export type ScriptRequest = HoodyRequest;
 
 /**
- * The request's metadata a script receives (SPEC D11). A class: its `request` is built on first
- * read (most classic scripts never touch it, and it is a third of the cost), from a getter the
- * instances share rather than a closure per request.
+ * The request's metadata a script receives (docs/scripts.md, `metadata`). A class: its `request` is
+ * built on first read (most classic scripts never touch it, and it is a third of the cost), from a
+ * getter the instances share rather than a closure per request.
  */
 export class ScriptMetadata implements HoodyMetadata {
   executionId: string;

@@ -15,9 +15,9 @@ export interface LoadedUnit {
 }
 
 /**
- * One request inside a Worker (SPEC D8): `pre` (a value other than undefined, or an ended `res`,
- * short-circuits), then main, then `post`, which always runs and sees `mainResult`; a `post`
- * value other than undefined replaces the response.
+ * One request inside a Worker (docs/scripts.md, Middleware): `pre` (a value other than undefined,
+ * or an ended `res`, short-circuits), then main, then `post`, which always runs and sees
+ * `mainResult`; a `post` value other than undefined replaces the response.
  */
 export async function runRequest(
   unit: LoadedUnit,

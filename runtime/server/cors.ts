@@ -2,7 +2,7 @@ import type { Directives } from "../directives/table.ts";
 
 type CorsSettings = Pick<Directives, "cors" | "corsCredentials" | "corsMethods">;
 
-/** The Access-Control-Allow-Origin value for this request, or null for none (SPEC §9). */
+/** The Access-Control-Allow-Origin value `@cors` gives this request, or null for none. */
 export function allowedOrigin(settings: CorsSettings, origin: string | null): string | null {
   const { cors, corsCredentials } = settings;
   switch (cors.kind) {

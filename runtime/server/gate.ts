@@ -1,9 +1,9 @@
 import { ServerError } from "../errors.ts";
 
 /**
- * The `@concurrent` gate (SPEC D9): at most `limit` running, the rest wait in arrival order in a
- * bounded queue; a full queue answers 429 at once, a wait past the deadline 503, and a client
- * that goes away leaves the queue without its script ever running.
+ * The `@concurrent` gate (docs/scripts.md, Directive reference): at most `limit` running, the rest
+ * wait in arrival order in a bounded queue; a full queue answers 429 at once, a wait past the
+ * deadline 503, and a client that goes away leaves the queue without its script ever running.
  */
 export interface Gate {
   enter(limit: number, waitMs: number, signal: AbortSignal): Promise<() => void>;

@@ -1,4 +1,7 @@
-/** Where the management API lives: the pipeline sends these paths to it before any script (SPEC D14). */
+/**
+ * Where the management API lives: the pipeline sends these paths to it before any script, so no
+ * script can shadow it.
+ */
 
 /** Every management endpoint is below this path. */
 export const API_PREFIX = "/api/v1/exec";

@@ -248,7 +248,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     try {
       const at = front(request, socketIp);
       exchange.path = at.target.path;
-      // 2. The management API and its OpenAPI document always win over scripts (SPEC D14).
+      // 2. The management API and its OpenAPI document always win over scripts.
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
       if (draining) {
         throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {

@@ -21,7 +21,7 @@ export interface Script {
 export interface ScriptLoaderOptions {
   compiler: Compiler;
   onWarnings(file: string, warnings: DirectiveWarning[]): void;
-  /** Makes sure the packages a script imports are installed before it first runs (SPEC D5). */
+  /** Makes sure the packages a script imports are installed before it first runs. */
   ensurePackages(names: string[]): Promise<void>;
 }
 

@@ -2,8 +2,9 @@ import type { SharedPatch } from "../protocol/messages.ts";
 import { applyOps } from "../protocol/shared-ops.ts";
 
 /**
- * Each instance's `shared`, owned by the server so it outlives every Worker (SPEC D7). Workers
- * send patches; the server applies them in arrival order, which is the order all replicas follow.
+ * Each instance's `shared`, owned by the server so it outlives every Worker (docs/architecture.md,
+ * State). Workers send patches; the server applies them in arrival order, which is the order all
+ * replicas follow.
  */
 export interface SharedStore {
   get(instance: string): Record<string, unknown>;

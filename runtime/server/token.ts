@@ -1,8 +1,8 @@
 import { safeEqual } from "../safe-equal.ts";
 
 /**
- * `@token` credentials in SPEC §8 order; the first present source wins even when a later one
- * would match: Bearer or Basic (password = token), then X-Token, then ?token=. `search` is the
+ * `@token` credentials in their documented order; the first present source wins even when a later
+ * one would match: Bearer or Basic (password = token), then X-Token, then ?token=. `search` is the
  * URL's query (`?a=1&token=…`), read only when no header carries a token.
  */
 export function presentedToken(request: Request, search: string): string | null {

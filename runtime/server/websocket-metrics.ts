@@ -1,4 +1,4 @@
-/** WebSocket counts per script and in total, kept in memory for monitoring (SPEC §10, §21). */
+/** WebSocket counts per script and in total, kept in memory for monitoring. */
 export interface SocketCounts {
   opened: number;
   closed: number;

@@ -86,8 +86,9 @@ const service = ts.createLanguageService(host, ts.createDocumentRegistry());
 const PREFIX = "async function __hoody_script(): Promise<unknown> {\n";
 
 /**
- * The line the README tells users to add for their editors. The globals are loaded here anyway,
- * so it is blanked: it would not resolve (no package beside the script), or load them twice.
+ * The line users add for their editors (docs/scripts.md, Types for editors). The globals are
+ * loaded here anyway, so it is blanked: it would not resolve (no package beside the script), or
+ * load them twice.
  */
 const OUR_TYPES = /^\/\/\/\s*<reference\s+types\s*=\s*["']hoody-exec\/types["']\s*\/>/gm;
 

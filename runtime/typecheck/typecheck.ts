@@ -1,5 +1,5 @@
 /**
- * A real type-check of one script against the injected globals (types/index.d.ts, SPEC §28.5), in
+ * A real type-check of one script against the injected globals (types/index.d.ts), in
  * a Worker of its own that stays warm between checks and ends itself after a quiet minute.
  */
 import { createWorkerClient } from "../worker-client.ts";

@@ -18,7 +18,7 @@ type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<
 const call = (server: RunningHoodyExec, ...args: CallArgs) =>
   callWith((path, init) => request(server, path, init), ...args);
 
-describe("management API_PREFIX: scripts, routes, magic comments", () => {
+describe("management API: scripts, routes, magic comments", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   let outside: string;
@@ -72,7 +72,7 @@ describe("management API_PREFIX: scripts, routes, magic comments", () => {
   });
 
   test("moves and deletes (delete needs confirm=true)", async () => {
-    // Written through the API_PREFIX, which updates the routes at once (a file written by hand waits for
+    // Written through the API, which updates the routes at once (a file written by hand waits for
     // the watcher).
     const written = await call(server, "POST", "/scripts/write", {
       path: "mv.ts",
@@ -99,7 +99,7 @@ describe("management API_PREFIX: scripts, routes, magic comments", () => {
   });
 });
 
-describe("management API_PREFIX: shared state, cache, system", () => {
+describe("management API: shared state, cache, system", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {
@@ -169,7 +169,7 @@ describe("management API_PREFIX: shared state, cache, system", () => {
   });
 });
 
-describe("management API_PREFIX: admin access (D14)", () => {
+describe("management API: admin access", () => {
   let dir: ScriptsDir;
   let server: RunningHoodyExec;
   before(async () => {

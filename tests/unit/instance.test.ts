@@ -14,7 +14,7 @@ const HOSTS: [string | null, string | null][] = [
   ["p-c-Exec-Test.localhost", "Test"],
   ["exec-my_inst.localhost", "my_inst"],
   ["exec-2.localhost.", "2"],
-  // A `{sub}.` prefix (SPEC §1): the instance label is then the second one.
+  // A `{sub}.` prefix: the instance label is then the second one.
   ["sub.exec-2.localhost", "2"],
   ["foo.abc-exec-2.example.com", "2"],
   ["foo.abc-exec-2.example.com:8443", "2"],
@@ -79,7 +79,7 @@ describe("isValidInstanceId", () => {
     ["a/b", false],
     ["é", false],
     ["a b", false],
-    // Hidden names (D4) are never instances.
+    // Hidden names (a leading `_` or `.`, node_modules) are never instances.
     ["node_modules", false],
     ["_hoody", false],
     ["_", false],

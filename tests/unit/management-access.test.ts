@@ -1,4 +1,4 @@
-/** The management API_PREFIX in-process: shared state limits and admin access (D14). */
+/** The management API in-process: shared state limits and admin access. */
 import { API_PREFIX } from "../../runtime/server/management-path.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -11,7 +11,7 @@ const call = (app: InProcessManagement, ...args: CallArgs) => callWith(app.fetch
 const request = (app: InProcessManagement, path: string, init: RequestInit) =>
   app.fetch(path, init);
 
-describe("management API_PREFIX in-process: shared state", () => {
+describe("management API in-process: shared state", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   before(() => {
@@ -60,7 +60,7 @@ describe("management API_PREFIX in-process: shared state", () => {
   });
 });
 
-describe("management API_PREFIX in-process: admin access (D14)", () => {
+describe("management API in-process: admin access", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   before(() => {

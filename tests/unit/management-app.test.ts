@@ -1,5 +1,5 @@
 /**
- * The management API_PREFIX in-process (`createManagementApp(control).request(...)`): every call that
+ * The management API in-process (`createManagementApp(control).request(...)`): every call that
  * needs no script to run. tests/http/management.test.ts keeps the ones that do.
  */
 import { API_PREFIX } from "../../runtime/server/management-path.ts";
@@ -17,7 +17,7 @@ const call = (app: InProcessManagement, ...args: CallArgs) => callWith(app.fetch
 const request = (app: InProcessManagement, path: string, init: RequestInit) =>
   app.fetch(path, init);
 
-describe("management API_PREFIX in-process: scripts, routes, magic comments", () => {
+describe("management API in-process: scripts, routes, magic comments", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   let outside: string;

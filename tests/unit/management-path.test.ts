@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { API_PREFIX, isManagementPath } from "../../runtime/server/management-path.ts";
 
-describe("isManagementPath: the management API always wins over scripts (SPEC D14)", () => {
+describe("isManagementPath: the management API always wins over scripts", () => {
   const rows: [string, boolean][] = [
     [API_PREFIX, true],
     [`${API_PREFIX}/`, true],

@@ -105,7 +105,7 @@ describe("parseRelativePath", () => {
     test(`accepts ${JSON.stringify(input)}`, () =>
       assert.equal(parseRelativePath(input, "path"), expected));
   }
-  // Traversal and excluded paths are 403 (SPEC §17, §18); other malformed paths 400.
+  // Traversal and excluded paths are 403; other malformed paths 400.
   const bad: [string, number][] = [
     ["../x.ts", 403],
     ["a/../../x.ts", 403],

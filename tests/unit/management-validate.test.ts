@@ -1,4 +1,4 @@
-/** Validation (SPEC §16) in-process: the checks `validate/*` report, no script run. */
+/** Validation in-process: the checks `validate/*` report, no script run. */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";

@@ -36,7 +36,7 @@ function checkRows(table: RouteTable, rows: Row[]): void {
   }
 }
 
-describe("SPEC §2 routing examples", () => {
+describe("routing examples", () => {
   const table = tableOf([
     "index.ts",
     "api/hello.ts",

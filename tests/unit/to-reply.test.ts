@@ -26,7 +26,7 @@ async function bodyOf(reply: Reply): Promise<string | null> {
 const json = (body: string): Expected => ({ status: 200, type: "application/json", body });
 const TEXT = "text/plain; charset=utf-8";
 
-describe("toReply: what a script returns -> status, content type and body (SPEC D12)", () => {
+describe("toReply: what a script returns -> status, content type and body", () => {
   const rows: [string, (res: ScriptResponse) => unknown, Expected][] = [
     ["an object is JSON", () => ({ a: 1 }), json('{"a":1}')],
     ["an array is JSON", () => [1, "x"], json('[1,"x"]')],

@@ -4,7 +4,7 @@ import { presentedToken, tokenMatches } from "../../runtime/server/token.ts";
 
 const basic = (userAndPassword: string) => `Basic ${btoa(userAndPassword)}`;
 
-describe("presentedToken (SPEC §8 order: Authorization, then X-Token, then ?token=)", () => {
+describe("presentedToken (first present wins: Authorization, then X-Token, then ?token=)", () => {
   const rows: [string, Record<string, string>, string, string | null][] = [
     ["nothing", {}, "", null],
     ["a bearer token", { authorization: "Bearer s3cret" }, "", "s3cret"],
