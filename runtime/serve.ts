@@ -75,7 +75,7 @@ export async function serve(
   // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
   // and loading it while the first host process boots takes that off the first response.
   const { createInstanceRegistry } = await import("./server/instances.ts");
-  // A script's missing packages are installed into <root>/node_modules before it first runs (D5).
+  // A script's missing packages are installed into <root>/node_modules before it first runs.
   const instances = createInstanceRegistry(
     config.root,
     compiler,

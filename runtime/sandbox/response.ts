@@ -2,7 +2,7 @@ import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
 import type { HoodyResponse } from "../../types/script.d.ts";
 import type { Outbound } from "./stream.ts";
 
-/** `res` (SPEC D12): the name the sandbox's call arguments (invoke.ts) use for it. */
+/** `res` (docs/scripts.md, `res`): the name the sandbox's call arguments (invoke.ts) use for it. */
 export type ScriptResponse = HoodyResponse;
 
 /** Response headers as the script set them: lower-cased names, one or more values each. */
