@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { ManagementContext } from "./context.ts";
 import type { ManagementEnv } from "./env.ts";
 import { validationError } from "../runtime/errors.ts";
-import { checkSubdomain } from "./subdomain.ts";
+import { checkSubdomain, subdomain } from "./subdomain.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -163,4 +163,10 @@ export function mountEndpoints(
     });
   }
   return app;
+}
+
+/** The endpoint with `subdomain` among its inputs, so the OpenAPI document and the CLI show it. */
+export function withSubdomain(endpoint: Endpoint): Endpoint {
+  if ("subdomain" in endpoint.input.shape) return endpoint;
+  return { ...endpoint, input: endpoint.input.extend({ subdomain }) };
 }

@@ -5,7 +5,6 @@
  * mistake.
  */
 import { z } from "zod";
-import type { Endpoint } from "./endpoint.ts";
 import { ServerError } from "../runtime/errors.ts";
 
 export const DEFAULT_SUBDOMAIN = "default";
@@ -23,10 +22,4 @@ export function checkSubdomain(value: unknown): void {
     `subdomain ${shown} is not supported: only "${DEFAULT_SUBDOMAIN}" is (scripts live in DIR/{execId}/)`,
     { details: { field: "subdomain" } },
   );
-}
-
-/** The endpoint with `subdomain` among its inputs, so the OpenAPI document and the CLI show it. */
-export function withSubdomain(endpoint: Endpoint): Endpoint {
-  if ("subdomain" in endpoint.input.shape) return endpoint;
-  return { ...endpoint, input: endpoint.input.extend({ subdomain }) };
 }

@@ -2,8 +2,7 @@
  * Every management endpoint, one file per resource: the app, the OpenAPI document and the CLI read
  * this list. Each takes `subdomain` (docs/management.md, Conventions).
  */
-import type { Endpoint } from "../endpoint.ts";
-import { withSubdomain } from "../subdomain.ts";
+import { type Endpoint, withSubdomain } from "../endpoint.ts";
 import { DEPENDENCY_ENDPOINTS } from "./dependencies.ts";
 import { INSTANCE_ENDPOINTS } from "./instances.ts";
 import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
