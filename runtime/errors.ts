@@ -4,7 +4,7 @@ import type { Logger } from "./log.ts";
  * Stable error codes and the one table that maps each to an HTTP status (docs/management.md, Error
  * codes).
  */
-const STATUS = {
+export const STATUS = {
   BAD_REQUEST: 400,
   VALIDATION_ERROR: 400,
   BAD_PATH: 400,

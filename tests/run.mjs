@@ -37,6 +37,7 @@ const ENTRIES = [
   "runtime/host/host-main.ts",
   "runtime/sandbox/worker-entry.ts",
   "runtime/compile/compile-worker.ts",
+  "runtime/typecheck/typecheck-worker.ts",
 ];
 
 const checks = [
