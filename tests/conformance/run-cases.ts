@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import type { RunningHoodyExec } from "../../runtime/serve.ts";
-import { request, startServer } from "../lib/server.ts";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { describe, test } from "node:test";
+import { request, suiteServer } from "../lib/server.ts";
 import { CASES, type Exchange } from "./cases.ts";
 
 const MIDDLEWARE = /(^|\/)(pre|post)\.[a-z]+$/;
@@ -10,26 +8,13 @@ const MIDDLEWARE = /(^|\/)(pre|post)\.[a-z]+$/;
 /** Runs every conformance case against one server, with every script in `mode`. */
 export function runConformance(mode: "worker" | "serverless"): void {
   describe(`conformance (${mode} mode)`, () => {
-    let dir: ScriptsDir;
-    let server: RunningHoodyExec;
-
-    before(async () => {
-      const files: Record<string, string> = {};
-      CASES.forEach((c, index) => {
-        for (const [path, source] of Object.entries(c.files)) {
-          files[`c${index}/${path}`] = MIDDLEWARE.test(path)
-            ? source
-            : `// @mode ${mode}\n${source}`;
-        }
-      });
-      dir = tmpScripts(files);
-      server = await startServer(dir.root);
+    const files: Record<string, string> = {};
+    CASES.forEach((c, index) => {
+      for (const [path, source] of Object.entries(c.files)) {
+        files[`c${index}/${path}`] = MIDDLEWARE.test(path) ? source : `// @mode ${mode}\n${source}`;
+      }
     });
-
-    after(async () => {
-      await server.stop();
-      await dir[Symbol.asyncDispose]();
-    });
+    const server = suiteServer(files);
 
     CASES.forEach((c, index) => {
       test(c.name, async () => {

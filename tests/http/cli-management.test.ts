@@ -1,34 +1,19 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
+import { runCli } from "../lib/processes.ts";
 import { request, startServer } from "../lib/server.ts";
 
-const BIN = fileURLToPath(new URL("../../bin/hoody-exec.mjs", import.meta.url));
 const RUNTIME = "Bun" in globalThis ? "bun" : "deno";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = Awaited<ReturnType<ReturnType<typeof runCli>["finished"]>>;
 
 /** Runs the CLI as a user would, without blocking this process (the server lives here). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn("node", [BIN, "--runtime", RUNTIME, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+  runCli(args, env).finished();
 
 describe(`hoody-exec CLI against a running server (${RUNTIME})`, () => {
   let dir: ScriptsDir;
