@@ -3,7 +3,7 @@
  * directive lines that change stays as it was (line endings, BOM, shebang, code). Pure.
  */
 import { DIRECTIVE_SPECS, getDirectiveSpec } from "../runtime/directives/table.ts";
-import type { DirectiveSpec } from "../runtime/directives/table.ts";
+import type { DirectiveSpec } from "../runtime/directives/spec.ts";
 import { parseDirectives } from "../runtime/directives/parse.ts";
 
 /** Directive name without `@` -> new value as written, or null to remove the line. */

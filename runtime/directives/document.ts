@@ -2,15 +2,15 @@
  * The document `GET /magic-comments/schema` serves, in the shape the original client's types
  * declare (`MagicCommentSchemaDocument`): plain JSON built from the directive table.
  */
+import { DIRECTIVE_SPECS } from "./table.ts";
 import {
   DIRECTIVE_CATEGORIES,
-  DIRECTIVE_SPECS,
   type DirectiveCategory,
   type DirectiveSpec,
   type DirectiveType,
   type JsonScalar,
   PARSE_WINDOW_LINES,
-} from "./table.ts";
+} from "./spec.ts";
 
 /** Bumped when a field of this document changes meaning. */
 export const MAGIC_COMMENT_SCHEMA_VERSION = "1.1";
@@ -90,10 +90,10 @@ export const MAGIC_COMMENT_SCHEMA: MagicCommentSchemaDocument = {
       "the value an imported SDK script gets; hoody-exec imports no SDKs, so it equals when_omitted",
   },
   source_of_truth: {
-    interface: "runtime/directives/table.ts (Directives)",
+    interface: "runtime/directives/spec.ts (Directives)",
     parser: "runtime/directives/parse.ts (parseDirectives)",
-    runtime_defaults: "runtime/directives/table.ts (the directive table)",
-    sdk_import_defaults: "runtime/directives/table.ts (same as the runtime defaults)",
+    runtime_defaults: "runtime/directives/table/*.ts (the directive table)",
+    sdk_import_defaults: "runtime/directives/table/*.ts (same as the runtime defaults)",
   },
   categories: categories(),
   fields: DIRECTIVE_SPECS.map(toField),

@@ -2,14 +2,9 @@
  * Magic comments: `// @name value` lines at the top of a script, parsed into typed directives.
  * Pure and cheap (runs on every load); bad values fall back to defaults with a warning.
  */
-import {
-  DIRECTIVE_SPECS,
-  getDirectiveSpec,
-  hasControlCharacter,
-  MAX_VALUE_LENGTH,
-  PARSE_WINDOW_LINES,
-} from "./table.ts";
-import type { Directives, DirectiveSpec } from "./table.ts";
+import { DIRECTIVE_SPECS, getDirectiveSpec } from "./table.ts";
+import { hasControlCharacter, MAX_VALUE_LENGTH, PARSE_WINDOW_LINES } from "./spec.ts";
+import type { Directives, DirectiveSpec } from "./spec.ts";
 
 export { PARSE_WINDOW_LINES };
 

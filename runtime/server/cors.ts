@@ -1,4 +1,4 @@
-import type { Directives } from "../directives/table.ts";
+import type { Directives } from "../directives/spec.ts";
 
 type CorsSettings = Pick<Directives, "cors" | "corsCredentials" | "corsMethods">;
 

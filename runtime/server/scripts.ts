@@ -4,7 +4,7 @@ import { sha256Hex } from "../hex.ts";
 import type { CompiledModule, CompileFailure, Compiler } from "../compile/compiler.ts";
 import { ServerError } from "../errors.ts";
 import type { ModuleRef } from "../protocol/messages.ts";
-import type { Directives } from "../directives/table.ts";
+import type { Directives } from "../directives/spec.ts";
 import { type DirectiveWarning, parseDirectives } from "../directives/parse.ts";
 
 /** One script file as the server knows it: directives at once, the compiled module on first use. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Cors } from "../../runtime/directives/table.ts";
+import type { Cors } from "../../runtime/directives/spec.ts";
 import {
   allowedOrigin,
   corsHeaders,

@@ -6,12 +6,9 @@ import {
   parseDirectives,
   parseDirectiveValue,
 } from "../../runtime/directives/parse.ts";
-import type { Directives } from "../../runtime/directives/table.ts";
-import {
-  DIRECTIVE_CATEGORIES,
-  DIRECTIVE_SPECS,
-  getDirectiveSpec,
-} from "../../runtime/directives/table.ts";
+import type { Directives } from "../../runtime/directives/spec.ts";
+import { DIRECTIVE_SPECS, getDirectiveSpec } from "../../runtime/directives/table.ts";
+import { DIRECTIVE_CATEGORIES } from "../../runtime/directives/spec.ts";
 import { MAGIC_COMMENT_SCHEMA } from "../../runtime/directives/document.ts";
 
 const parse = (...lines: string[]) => parseDirectives(lines.join("\n"));
