@@ -3,6 +3,7 @@
  * request shapes, its parameter habits, and the response shapes its types declare.
  */
 import assert from "node:assert/strict";
+import type { Body } from "../lib/management-calls.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -10,9 +11,6 @@ import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { CLIENT_SHAPES, type ClientCall } from "../lib/client-shapes.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 import { eventually, managementCall, request, startServer } from "../lib/server.ts";
-
-// deno-lint-ignore no-explicit-any
-type Body = Record<string, any>;
 
 const SCRIPTS = {
   "1/hello.ts": "// @label Greeter\nreturn { hello: 1 };\n",

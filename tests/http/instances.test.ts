@@ -4,9 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 import { managementCall, request, startServer } from "../lib/server.ts";
-
-// deno-lint-ignore no-explicit-any
-type Body = Record<string, any>;
+import { type Body, HIDDEN_FOLDER_FILES } from "../lib/management-calls.ts";
 
 // The management calls' side (hidden execIds, /list, subdomain) runs in-process:
 // tests/unit/management-instances.test.ts.
@@ -17,13 +15,7 @@ describe("instances: hidden folders, {sub}. hosts, subdomain", () => {
     managementCall(server, method, path, body);
 
   before(async () => {
-    dir = tmpScripts({
-      "1/hello.ts": "return 'one';\n",
-      "2/two.ts": "return 'two';\n",
-      "node_modules/evil/index.js": "return 'evil';\n",
-      "node_modules/evil/package.json": '{"name":"evil","version":"1.0.0"}',
-      "_private/evil.ts": "return 'evil';\n",
-    });
+    dir = tmpScripts(HIDDEN_FOLDER_FILES);
     server = await startServer(dir.root);
   });
   after(async () => {

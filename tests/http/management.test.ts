@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import type { RunningHoodyExec } from "../../runtime/serve.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 import { request, startServer } from "../lib/server.ts";
-import { callWith, json, snapshot } from "../lib/management-calls.ts";
+import { callWith, json, MANAGEMENT_FILES, snapshot } from "../lib/management-calls.ts";
 
 type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
 const call = (server: RunningHoodyExec, ...args: CallArgs) =>
@@ -24,12 +24,7 @@ describe("management API: scripts, routes, magic comments", () => {
   let outside: string;
   before(async () => {
     outside = mkdtempSync(join(tmpdir(), "hoody-exec-outside-"));
-    dir = tmpScripts({
-      "1/hello.ts": "// @mode serverless\nreturn { hello: 1 };\n",
-      "1/api/users/[id].ts": "return { id: metadata.parameters.id };\n",
-      "1/secret.ts": "// @token s3cret\n// @label Secret one\nreturn 'ok';\n",
-      "2/two.ts": "return 2;\n",
-    });
+    dir = tmpScripts(MANAGEMENT_FILES);
     symlinkSync(outside, join(dir.root, "1", "escape"));
     server = await startServer(dir.root);
   });

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
+import type { Body } from "../lib/management-calls.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createInstaller } from "../../runtime/packages/installer.ts";
 import { tmpScripts } from "../lib/scripts-dir.ts";
 import { managementCall, request, withServer } from "../lib/server.ts";
-
-// deno-lint-ignore no-explicit-any
-type Body = Record<string, any>;
 
 const call = managementCall;
 

@@ -6,6 +6,23 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { API_PREFIX } from "../../runtime/server/management-path.ts";
 
+/** Two instances, a symlink target added by the test, a token script: the management tests' root. */
+export const MANAGEMENT_FILES: Record<string, string> = {
+  "1/hello.ts": "// @mode serverless\nreturn { hello: 1 };\n",
+  "1/api/users/[id].ts": "return { id: metadata.parameters.id };\n",
+  "1/secret.ts": "// @token s3cret\n// @label Secret one\nreturn 'ok';\n",
+  "2/two.ts": "return 2;\n",
+};
+
+/** Two instances beside folders no instance may be: `node_modules` and a `_`-hidden one. */
+export const HIDDEN_FOLDER_FILES: Record<string, string> = {
+  "1/hello.ts": "return 'one';\n",
+  "2/two.ts": "return 'two';\n",
+  "node_modules/evil/index.js": "return 'evil';\n",
+  "node_modules/evil/package.json": '{"name":"evil","version":"1.0.0"}',
+  "_private/evil.ts": "return 'evil';\n",
+};
+
 // deno-lint-ignore no-explicit-any
 export type Body = Record<string, any>;
 

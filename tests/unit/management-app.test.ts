@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";
-import { callWith, json, snapshot } from "../lib/management-calls.ts";
+import { callWith, json, MANAGEMENT_FILES, snapshot } from "../lib/management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 
 type CallArgs = [method: string, path: string, body?: unknown, headers?: Record<string, string>];
@@ -23,12 +23,7 @@ describe("management API in-process: scripts, routes, magic comments", () => {
   let outside: string;
   before(() => {
     outside = mkdtempSync(join(tmpdir(), "hoody-exec-outside-"));
-    dir = tmpScripts({
-      "1/hello.ts": "// @mode serverless\nreturn { hello: 1 };\n",
-      "1/api/users/[id].ts": "return { id: metadata.parameters.id };\n",
-      "1/secret.ts": "// @token s3cret\n// @label Secret one\nreturn 'ok';\n",
-      "2/two.ts": "return 2;\n",
-    });
+    dir = tmpScripts(MANAGEMENT_FILES);
     symlinkSync(outside, join(dir.root, "1", "escape"));
     server = createInProcessManagement(dir.root);
   });

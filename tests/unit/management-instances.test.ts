@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createInProcessManagement, type InProcessManagement } from "../lib/management-app.ts";
-import type { Body } from "../lib/management-calls.ts";
+import { type Body, HIDDEN_FOLDER_FILES } from "../lib/management-calls.ts";
 import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 
 describe("management instances in-process: hidden folders, subdomain", () => {
@@ -13,13 +13,7 @@ describe("management instances in-process: hidden folders, subdomain", () => {
   const call = (method: string, path: string, body?: unknown) => server.call(method, path, body);
 
   before(() => {
-    dir = tmpScripts({
-      "1/hello.ts": "return 'one';\n",
-      "2/two.ts": "return 'two';\n",
-      "node_modules/evil/index.js": "return 'evil';\n",
-      "node_modules/evil/package.json": '{"name":"evil","version":"1.0.0"}',
-      "_private/evil.ts": "return 'evil';\n",
-    });
+    dir = tmpScripts(HIDDEN_FOLDER_FILES);
     server = createInProcessManagement(dir.root);
   });
   after(async () => {
