@@ -5,17 +5,16 @@ import { requestErrorResponse, ServerError } from "../errors.ts";
 import type { RunOutcome, WorkerPool } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
 import type { RequestInfo } from "../protocol/messages.ts";
-import { splitUrl, type UrlParts } from "../protocol/url-parts.ts";
+import { splitUrl } from "../protocol/url-parts.ts";
 import { readBody } from "./body.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
 import { createGates } from "./gate.ts";
-import type { Instance, InstanceRegistry, Routes } from "./instances.ts";
+import type { InstanceRegistry, Routes } from "./instances.ts";
 import { isManagementPath } from "./management-path.ts";
 import { memoize } from "./memo.ts";
 import { toResponse } from "./outcome-response.ts";
 import { checkPath } from "./path-check.ts";
-import type { Script } from "./scripts.ts";
 import { presentedToken, tokenMatches } from "./token.ts";
 import {
   type ActiveRequest,
@@ -25,7 +24,15 @@ import {
   publicView,
 } from "./request-info.ts";
 import { createUnits } from "./units.ts";
-import { isWebSocketUpgrade, type Ticket, type WebSockets } from "./websockets.ts";
+import { isWebSocketUpgrade, type WebSockets } from "./websockets.ts";
+import {
+  type Exchange,
+  type Front,
+  newExchange,
+  recordOf,
+  type RequestRecord,
+  type Routed,
+} from "./exchange.ts";
 
 export interface Pipeline {
   /** `upgrade` (from the adapter) lets a WebSocket request become one; without it, it is plain HTTP. */
@@ -41,9 +48,12 @@ export interface Pipeline {
   resume(): void;
 }
 
-/** Observers of the front (h3's config hooks): `hoody-exec dev` logs a line per request. */
+/** Observers of the front (h3's config hooks). */
 export interface PipelineHooks {
+  /** Every response the front gives (`hoody-exec dev` logs a line per request). */
   onResponse?(request: Request, response: Response, ms: number): void;
+  /** Every script request (not the management API's), once answered: access log and metrics. */
+  onRequest?(record: RequestRecord): void;
 }
 
 export interface PipelineOptions {
@@ -58,34 +68,8 @@ export interface PipelineOptions {
   selfOrigin(): string;
 }
 
-/** Step 1's findings: which instance, which path, who asks. */
-interface Front {
-  execId: string;
-  host: string | null;
-  target: UrlParts;
-  clientIp: string;
-}
-
-/** Step 3's findings: the script that answers, within its instance's routes. */
-interface Routed {
-  instance: Instance;
-  routes: Routes;
-  match: RouteMatch;
-  script: Script;
-}
-
-/** The request and what it carries across the steps, for its answer even when one fails. */
-interface Exchange {
-  request: Request;
-  upgrade: Upgrade | undefined;
-  path: string;
-  cors: [string, string][];
-  ticket: Ticket | null;
-}
-
 /** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
 const MAX_QUEUE_WAIT_MS = 60_000;
-const NO_HEADERS: [string, string][] = [];
 
 /**
  * The request lifecycle, one numbered step per function (docs/architecture.md keeps this list):
@@ -156,6 +140,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     { instance, script }: Routed,
   ): Response | null {
     const { request, upgrade } = exchange;
+    exchange.script = script.file;
     const d = script.directives;
     if (!d.enabled) {
       throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
@@ -206,6 +191,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         parameters: match.params,
         startedAt: Date.now(),
       };
+      exchange.executionId = info.executionId;
       active.set(info.executionId, info);
       const outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn)
         .finally(() => active.delete(info.executionId));
@@ -239,17 +225,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   let draining = false;
-  const handle = async (
-    request: Request,
-    socketIp: string,
-    upgrade?: Upgrade,
-  ): Promise<Response> => {
-    const exchange: Exchange = { request, upgrade, path: "", cors: NO_HEADERS, ticket: null };
+  /** Steps 1-6 for one request; never throws: a failure is its error response. */
+  async function answer(exchange: Exchange, socketIp: string): Promise<Response> {
+    const { request } = exchange;
     try {
       const at = front(request, socketIp);
       exchange.path = at.target.path;
       // 2. The management API and its OpenAPI document always win over scripts.
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
+      exchange.execId = at.execId;
+      exchange.clientIp = at.clientIp;
       if (draining) {
         throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
           headers: { "retry-after": "1" },
@@ -268,17 +253,25 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     } finally {
       exchange.ticket?.release();
     }
-  };
-  const { onResponse } = options.hooks;
-  return {
-    fetch: onResponse
-      ? async (request, socketIp, upgrade) => {
-        const started = performance.now();
-        const response = await handle(request, socketIp, upgrade);
-        onResponse(request, response, performance.now() - started);
-        return response;
+  }
+
+  const { onResponse, onRequest } = options.hooks;
+  const fetch: Pipeline["fetch"] = !onResponse && !onRequest
+    ? (request, socketIp, upgrade) => answer(newExchange(request, upgrade), socketIp)
+    : async (request, socketIp, upgrade) => {
+      const started = Date.now();
+      const clock = performance.now();
+      const exchange = newExchange(request, upgrade);
+      const response = await answer(exchange, socketIp);
+      const ms = performance.now() - clock;
+      onResponse?.(request, response, ms);
+      if (onRequest && exchange.execId !== null) {
+        onRequest(recordOf(exchange, response, started, ms));
       }
-      : handle,
+      return response;
+    };
+  return {
+    fetch,
     activeRequests: () => [...active.values()].map(publicView),
     async drain(ms) {
       draining = true;

@@ -2,6 +2,7 @@ import http from "node:http";
 import { after, before } from "node:test";
 import { type RunningHoodyExec, serve } from "../../runtime/serve.ts";
 import type { ServeConfig } from "../../runtime/server/config.ts";
+import type { PipelineHooks } from "../../runtime/server/pipeline.ts";
 import { loadManagement } from "../../management/load.ts";
 import { NULL_BODY_STATUSES } from "../../runtime/protocol/bytes.ts";
 import { type Body, callWith, json } from "./management-calls.ts";
@@ -16,10 +17,12 @@ export async function startServer(
   root: string,
   options: ServeConfig = {},
   log: TestLog = createTestLog(),
+  hooks: PipelineHooks = {},
 ): Promise<RunningHoodyExec> {
   return await serve({ root, port: 0, quiet: true, ...options }, {
     management: loadManagement,
     log,
+    hooks,
   });
 }
 
