@@ -5,6 +5,7 @@
  */
 import type { Compiler } from "./compile/compiler.ts";
 import type { Logger } from "./log.ts";
+import type { Monitor } from "./monitor/monitor.ts";
 import type { Installer } from "./packages/installer.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 import type { InstanceRegistry } from "./server/instances.ts";
@@ -40,6 +41,8 @@ export interface ServerControl {
   recycleWorkers(instance: string | null): number;
   /** Worker-mode Workers alive now. */
   workerModeCount(): number;
+  /** Request statistics per script, queues, host processes, WebSocket counts (monitor/*). */
+  monitor: Monitor;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
 }

@@ -21,6 +21,8 @@ import type { SharedPatch } from "./protocol/messages.ts";
 import { createWebSockets } from "./server/websockets.ts";
 import { ServerError, toErrorResponse } from "./errors.ts";
 import type { SocketMetrics } from "./server/websocket-metrics.ts";
+import { createMonitor } from "./monitor/monitor.ts";
+import { combineHooks } from "./server/combine-hooks.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
@@ -121,6 +123,11 @@ export async function serve(
     pool.broadcast(patch);
   };
 
+  const monitor = createMonitor({
+    queues: () => pipeline.queues(),
+    hosts: () => pool.hosts(),
+    sockets: () => websockets.metrics.read(),
+  });
   let origin = "";
   const pipeline = createPipeline({
     config,
@@ -128,7 +135,7 @@ export async function serve(
     pool,
     websockets,
     log,
-    hooks: parts.hooks ?? {},
+    hooks: combineHooks(parts.hooks, { onRequest: monitor.record }),
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
   });
@@ -153,8 +160,10 @@ export async function serve(
     clearCompiled,
     recycleWorkers: (instance) => pool.recycle(instance),
     workerModeCount: () => pool.workerModeCount,
+    monitor,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
+      monitor.restarted();
       await pipeline.drain(drainTimeoutMs);
       try {
         clearCompiled();

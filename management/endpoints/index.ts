@@ -6,6 +6,7 @@ import { type Endpoint, withSubdomain } from "../endpoint.ts";
 import { DEPENDENCY_ENDPOINTS } from "./dependencies.ts";
 import { INSTANCE_ENDPOINTS } from "./instances.ts";
 import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
+import { MONITOR_ENDPOINTS } from "./monitor.ts";
 import { PACKAGE_ENDPOINTS } from "./packages.ts";
 import { ROUTE_ENDPOINTS } from "./routes.ts";
 import { SCRIPT_ENDPOINTS } from "./scripts.ts";
@@ -15,6 +16,7 @@ import { VALIDATE_ENDPOINTS } from "./validate.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
+  ...MONITOR_ENDPOINTS,
   ...INSTANCE_ENDPOINTS,
   ...SCRIPT_ENDPOINTS,
   ...ROUTE_ENDPOINTS,

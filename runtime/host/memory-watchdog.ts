@@ -29,10 +29,16 @@ export function watchMemory(
 
 /** Resident memory of a process in MiB, from /proc (Linux); null where that is not available. */
 function residentMb(pid: number): number | null {
+  const bytes = residentBytes(pid);
+  return bytes === null ? null : Math.round(bytes / 1024 / 1024);
+}
+
+/** Resident memory of a process in bytes, from /proc (Linux); null where that is not available. */
+export function residentBytes(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    return kib ? Math.round(Number(kib) / 1024) : null;
+    return kib ? Number(kib) * 1024 : null;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@ import type { Adapter, ServerSocket } from "../adapter/types.ts";
 import type {
   Bytes,
   FetchInfo,
+  Mode,
   RequestInfo,
   ResponseInfo,
   SharedPatch,
@@ -75,6 +76,8 @@ export interface WorkerPool {
   recycle(instance: string | null): number;
   /** Worker-mode Workers alive now. */
   readonly workerModeCount: number;
+  /** The host processes alive now (monitoring). */
+  hosts(): { pid: number; mode: Mode }[];
   /** Replaces every host process; resolves when the new ones are connected. */
   restart(): Promise<void>;
   close(): Promise<void>;

@@ -246,6 +246,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     get workerModeCount() {
       return workerMode.count;
     },
+    hosts: () => hosts.map((h) => ({ pid: h.pid, mode: h.mode })),
     async restart() {
       const old = [...hosts];
       const fresh = old.map((host) => addHost(host.mode));

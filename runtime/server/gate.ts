@@ -97,10 +97,22 @@ function once(fn: () => void): () => void {
   };
 }
 
-/** One gate per script (by key), made on its first capped request. */
-export function createGates(queueLimit: number): (key: string) => Gate {
+/** A gated script's queue right now ("instance:path"). */
+export interface GateDepth {
+  key: string;
+  running: number;
+  waiting: number;
+}
+
+/** One gate per script (by key), made on its first capped request; `depths` reads them all. */
+export interface Gates {
+  (key: string): Gate;
+  depths(): GateDepth[];
+}
+
+export function createGates(queueLimit: number): Gates {
   const gates = new Map<string, Gate>();
-  return (key) => {
+  const of = (key: string) => {
     let gate = gates.get(key);
     if (!gate) {
       gate = createGate(queueLimit);
@@ -108,4 +120,8 @@ export function createGates(queueLimit: number): (key: string) => Gate {
     }
     return gate;
   };
+  return Object.assign(of, {
+    depths: () =>
+      [...gates].map(([key, gate]) => ({ key, running: gate.running, waiting: gate.waiting })),
+  });
 }

@@ -9,7 +9,7 @@ import { splitUrl } from "../protocol/url-parts.ts";
 import { readBody } from "./body.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { corsHeaders, isPreflight, preflightResponse } from "./cors.ts";
-import { createGates } from "./gate.ts";
+import { createGates, type GateDepth } from "./gate.ts";
 import type { InstanceRegistry, Routes } from "./instances.ts";
 import { isManagementPath } from "./management-path.ts";
 import { memoize } from "./memo.ts";
@@ -46,6 +46,8 @@ export interface Pipeline {
   drain(ms: number): Promise<void>;
   /** Takes script requests again after a drain. */
   resume(): void;
+  /** Every `@concurrent` gate's running and waiting requests. */
+  queues(): GateDepth[];
 }
 
 /** Observers of the front (h3's config hooks). */
@@ -281,6 +283,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
     },
     resume: () => void (draining = false),
+    queues: () => gateOf.depths(),
   };
 }
 

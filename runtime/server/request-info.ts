@@ -4,13 +4,14 @@ import type { RequestInfo } from "../protocol/messages.ts";
 /** A request running right now (GET /monitor/active-requests, restart drains). */
 export type ActiveRequest = Pick<
   RequestInfo,
-  "executionId" | "scriptPath" | "hostname" | "clientIp" | "method" | "url" | "startedAt"
+  "executionId" | "execId" | "scriptPath" | "hostname" | "clientIp" | "method" | "url" | "startedAt"
 >;
 
 /** What the API may show of a running request: no headers, so no credentials. */
 export function publicView(r: RequestInfo): ActiveRequest {
   return {
     executionId: r.executionId,
+    execId: r.execId,
     scriptPath: r.scriptPath,
     hostname: r.hostname,
     clientIp: r.clientIp,

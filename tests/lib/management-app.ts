@@ -9,6 +9,8 @@ import { createManagementApp } from "../../management/app.ts";
 import { createCompiler } from "../../runtime/compile/compiler.ts";
 import type { ServerControl } from "../../runtime/control.ts";
 import { createLogger } from "../../runtime/log.ts";
+import { detachedMonitor } from "../../runtime/monitor/monitor.ts";
+import { createSocketMetrics } from "../../runtime/server/websocket-metrics.ts";
 import { createInstaller } from "../../runtime/packages/installer.ts";
 import { createInstanceRegistry } from "../../runtime/server/instances.ts";
 import { createSharedStore } from "../../runtime/server/shared-state.ts";
@@ -71,6 +73,7 @@ export function createInProcessManagement(
     },
     recycleWorkers: () => 0,
     workerModeCount: () => 0,
+    monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),
   };
   const app = createManagementApp(control);
