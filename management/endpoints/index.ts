@@ -5,6 +5,7 @@
 import { type Endpoint, withSubdomain } from "../endpoint.ts";
 import { DEPENDENCY_ENDPOINTS } from "./dependencies.ts";
 import { INSTANCE_ENDPOINTS } from "./instances.ts";
+import { LOG_ENDPOINTS } from "./logs.ts";
 import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
 import { PACKAGE_ENDPOINTS } from "./packages.ts";
 import { ROUTE_ENDPOINTS } from "./routes.ts";
@@ -23,4 +24,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...DEPENDENCY_ENDPOINTS,
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
+  ...LOG_ENDPOINTS,
 ].map(withSubdomain);
