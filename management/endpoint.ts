@@ -34,6 +34,8 @@ export interface CliSpec {
   fileFlag?: string;
   /** The answer is a 202 job: the CLI polls this endpoint with its `jobId` until it ends. */
   follow?: string;
+  /** The answer is Server-Sent Events: the CLI prints each event's line as it comes. */
+  stream?: boolean;
 }
 
 export interface Endpoint<S extends z.ZodObject = z.ZodObject> {

@@ -14,11 +14,12 @@ export class CliError extends Error {
   }
 }
 
-export async function callEndpoint(
+/** Sends one call; the Response when it succeeded, else a CliError with the server's message. */
+export async function sendRequest(
   options: ClientOptions,
   endpoint: Endpoint,
   input: Record<string, unknown>,
-): Promise<unknown> {
+): Promise<Response> {
   const base = options.url.replace(/\/+$/, "");
   const url = new URL(`${base}${API_PREFIX}${endpoint.path}`);
   const init: RequestInit = { method: endpoint.method, headers: {} };
@@ -41,19 +42,28 @@ export async function callEndpoint(
         "is it running? Set --url or HOODY_EXEC_URL",
     );
   }
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON (openapi.yaml): printed as it came.
-  }
   if (!response.ok) {
-    const error = body as { error?: string; code?: string };
+    const error = parse(await response.text()) as { error?: string; code?: string };
     const message = typeof error === "object" && error?.error
       ? `${error.error}${error.code ? ` (${error.code})` : ""}`
       : `HTTP ${response.status}`;
     throw new CliError(message);
   }
-  return body;
+  return response;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // Not JSON (openapi.yaml): printed as it came.
+  }
+}
+
+export async function callEndpoint(
+  options: ClientOptions,
+  endpoint: Endpoint,
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  return parse(await (await sendRequest(options, endpoint, input)).text());
 }

@@ -9,6 +9,7 @@ import { type Endpoint, fieldTypes } from "../endpoint.ts";
 import { ENDPOINTS } from "../endpoints/index.ts";
 import { callEndpoint, CliError } from "./client.ts";
 import { initScripts } from "./init.ts";
+import { streamEndpoint } from "./stream.ts";
 import { formatBody, OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:8080";
@@ -104,6 +105,7 @@ function addEndpoint(parent: Command, name: string, endpoint: Endpoint, descript
         options,
       );
     }
+    if (endpoint.cli.stream) return await streamEndpoint(options, endpoint, input);
     const body = await callEndpoint(options, endpoint, input);
     if (follow) print(await followJob(options, follow, body as { jobId?: string }), options);
     else print(body, options);

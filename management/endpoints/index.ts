@@ -5,6 +5,7 @@
 import { type Endpoint, withSubdomain } from "../endpoint.ts";
 import { DEPENDENCY_ENDPOINTS } from "./dependencies.ts";
 import { INSTANCE_ENDPOINTS } from "./instances.ts";
+import { LOG_ENDPOINTS } from "./logs.ts";
 import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
 import { MONITOR_ENDPOINTS } from "./monitor.ts";
 import { PACKAGE_ENDPOINTS } from "./packages.ts";
@@ -25,4 +26,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...DEPENDENCY_ENDPOINTS,
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
+  ...LOG_ENDPOINTS,
 ].map(withSubdomain);
