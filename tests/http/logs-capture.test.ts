@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { eventually, request, suiteServer, withServer } from "../lib/server.ts";
 
+/** Polls a synchronous check (the files are written on a short timer). */
+const until = (check: () => boolean) => eventually(() => Promise.resolve(check()));
+
 const MODES = ["worker", "serverless"] as const;
 const SECRET = "s3cr3t-t0ken-value";
 
@@ -57,7 +60,7 @@ describe("execution and access logs", () => {
     test(`${mode}: every console level lands in the exec log with the request's executionId`, async () => {
       const id = await idOf(await request(server, `/levels-${mode}`));
       const mine = () => lines(server.dir.root, "exec").filter((l) => l.includes(` ${id}]`));
-      assert.ok(await eventually(async () => mine().length === 6), mine().join("\n"));
+      assert.ok(await until(() => mine().length === 6), mine().join("\n"));
       const got = mine();
       const re = (level: string, text: string) =>
         new RegExp(
@@ -72,7 +75,7 @@ describe("execution and access logs", () => {
       assert.ok(got[5]!.endsWith("forged\\u2028\\u0007\\r"), got[5]);
       assert.ok(!lines(server.dir.root, "exec").some((l) => l.startsWith("2026-01-01")));
       assert.ok(
-        await eventually(async () =>
+        await until(() =>
           lines(server.dir.root, "access").some((l) =>
             l.includes(`[ACCESS] [levels-${mode}.ts ${id}] GET /levels-${mode} 200 `) &&
             / \d+\.\dms 127\.0\.0\.1 headers=[a-z,-]*host/.test(l)
@@ -86,9 +89,7 @@ describe("execution and access logs", () => {
       // A later request's lines prove the earlier ones were flushed if they existed.
       const after = await idOf(await request(server, `/levels-${mode}`));
       assert.ok(
-        await eventually(async () =>
-          lines(server.dir.root, "access").some((l) => l.includes(` ${after}]`))
-        ),
+        await until(() => lines(server.dir.root, "access").some((l) => l.includes(` ${after}]`))),
       );
       const all = [...lines(server.dir.root, "exec"), ...lines(server.dir.root, "access")];
       assert.ok(!all.some((l) => l.includes(id) || l.includes("silent-line")));
@@ -105,7 +106,7 @@ describe("execution and access logs", () => {
       );
       for (const id of [a, b, c]) {
         assert.ok(
-          await eventually(async () =>
+          await until(() =>
             lines(server.dir.root, "exec").some((l) => l.includes(` ${id}] saw`)) &&
             lines(server.dir.root, "access").some((l) => l.includes(` ${id}]`))
           ),
@@ -137,7 +138,7 @@ test("log files rotate at logMaxFileBytes and the oldest go past logMaxTotalByte
   };
   const size = () => names().reduce((sum, n) => sum + readFileSync(join(dir, n)).byteLength, 0);
   assert.ok(
-    await eventually(async () =>
+    await until(() =>
       names().some((n) => /^exec-.*-0(0[5-9]|[1-9]\d)\.log$/.test(n)) &&
       !names().includes(`exec-${day}-001.log`)
     ),
