@@ -20,6 +20,10 @@ const SERVER_CORE = "0";
 // The spawn floor is measured on the cores the server's hosts may use.
 const SERVER_CORES = [SERVER_CORE];
 const WRK_CORE = String(Math.min(1, cpus().length - 1));
+// BENCH_ONLY="worker-mode hello,worker-mode hello that logs": just those scenarios (and the raw
+// baseline), no references, no start/RSS/edit measures.
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
+const LOGGING = "worker-mode hello that logs";
 
 ensureWrk();
 const work = mkdtempSync(join(tmpdir(), "hoody-exec-bench-"));
@@ -44,14 +48,18 @@ async function benchRuntime(runtime) {
   writeScripts(root);
   const raw = await start(runtime, exec, rawServeArgs(runtime), 19501);
   const server = await start(runtime, exec, hoodyArgs(runtime, root, 19502), 19502);
-  const scenarios = {
+  const all = {
     "worker-mode hello": "/hello",
+    [LOGGING]: "/hello-logs",
     "serverless hello": "/sl",
     "route among 10,000 files": "/routes/d42/item-77",
     "not found (404)": "/missing/path",
     "script importing a package": "/pkg",
   };
-  const references = await startReferences(runtime, exec);
+  const scenarios = Object.fromEntries(
+    Object.entries(all).filter(([name]) => !ONLY || ONLY.includes(name)),
+  );
+  const references = ONLY ? {} : await startReferences(runtime, exec);
   const rounds = [];
   try {
     for (const path of Object.values(scenarios)) await get(server.port, path); // compile and warm
@@ -84,6 +92,11 @@ async function benchRuntime(runtime) {
       errors: runs.reduce((sum, r) => sum + r.errors, 0),
     };
   }
+  if (summary[LOGGING] && summary["worker-mode hello"]) {
+    // Issue 12's cost: one console line per request against none, same run, per-round median.
+    summary.loggingRatio = median(rounds.map((r) => r[LOGGING].rps / r["worker-mode hello"].rps));
+  }
+  if (ONLY) return summary;
   summary["reference floor: bare fresh Workers"] = await spawnFloor(exec, runtime);
   summary["serverless hello, 1 connection"] = await oneConnection(runtime, exec, root);
   summary["serverless hello, paced 20 req/s"] = await paced(runtime, exec, root);
@@ -100,6 +113,10 @@ function writeScripts(root) {
     writeFileSync(join(root, path), text);
   };
   write("1/hello.ts", `// @mode worker\nreturn { hello: "world" };\n`);
+  write(
+    "1/hello-logs.ts",
+    `// @mode worker\nconsole.log("hello", 1);\nreturn { hello: "world" };\n`,
+  );
   write("1/sl.ts", `// @mode serverless\nreturn { hello: "world" };\n`);
   write(
     "1/pkg.ts",
@@ -459,6 +476,7 @@ function printTable({ runtimes }) {
         } |`,
       );
     }
+    if (ONLY) continue;
     lines.push(
       `| ${runtime} | first response after start, 1,000 scripts | | ${summary.firstResponseMs} | | |`,
     );
@@ -478,6 +496,12 @@ function printTable({ runtimes }) {
 
 /** The targets of the hot-path issue (#10), each with what this run measured. */
 function targets(runtime, s) {
+  const logging = s.loggingRatio === undefined ? [] : [[
+    "worker-mode hello that logs a line >= 0.9x worker-mode hello",
+    `${s.loggingRatio.toFixed(2)}x`,
+    s.loggingRatio >= 0.9,
+  ]];
+  if (ONLY) return logging;
   const worker = s["worker-mode hello"];
   const serverless = s["serverless hello"];
   const floor = s["reference floor: bare fresh Workers"];
@@ -527,5 +551,6 @@ function targets(runtime, s) {
       `${s.firstResponseMs} ms`,
       s.firstResponseMs <= 100,
     ],
+    ...logging,
   ];
 }

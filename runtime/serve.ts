@@ -23,6 +23,9 @@ import { ServerError, toErrorResponse } from "./errors.ts";
 import type { SocketMetrics } from "./server/websocket-metrics.ts";
 import { createMonitor } from "./monitor/monitor.ts";
 import { combineHooks } from "./server/combine-hooks.ts";
+import { createLogWriter } from "./logs/writer.ts";
+import { createConsoleSink } from "./logs/console-sink.ts";
+import { createAccessLog } from "./logs/access.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
@@ -92,6 +95,14 @@ export async function serve(
     backpressureBytes: config.wsBackpressureBytes,
   };
   const websockets = createWebSockets(socketLimits);
+  // Execution and access logs under _hoody/logs/<instance>/ (docs/logs.md).
+  const logs = createLogWriter({
+    dir: join(config.root, "_hoody", "logs"),
+    maxFileBytes: config.logMaxFileBytes,
+    maxTotalBytes: config.logMaxTotalBytes,
+    warn: (line) => log.warn(line),
+  });
+  const accessLog = createAccessLog(logs);
 
   const pool = createWorkerPool({
     adapter,
@@ -105,6 +116,7 @@ export async function serve(
     queueLimit: config.queueLimit,
     waitMs: SERVERLESS_WAIT_MS,
     onPatch: (patch) => applyShared(patch),
+    onConsole: createConsoleSink({ writer: logs, quiet: config.quiet }),
     snapshot: (instance) => shared.get(instance),
     // A script's relative fetch("/x") comes back through the pipeline: the one reference to a
     // part built below (pool and pipeline need each other; this call only happens once both exist).
@@ -135,7 +147,7 @@ export async function serve(
     pool,
     websockets,
     log,
-    hooks: combineHooks(parts.hooks, { onRequest: monitor.record }),
+    hooks: combineHooks({ onRequest: accessLog }, { onRequest: monitor.record }, parts.hooks),
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
   });
@@ -199,6 +211,7 @@ export async function serve(
       unwatch();
       await server.stop();
       await pool.close();
+      await logs.close();
       compiler.close();
     },
   };

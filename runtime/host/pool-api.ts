@@ -1,6 +1,7 @@
 import type { Adapter, ServerSocket } from "../adapter/types.ts";
 import type {
   Bytes,
+  ConsoleLine,
   FetchInfo,
   Mode,
   RequestInfo,
@@ -30,6 +31,8 @@ export interface PoolOptions {
   /** How long a serverless request waits for a Worker before it answers 503 with Retry-After. */
   waitMs: number;
   onPatch(patch: SharedPatch): void;
+  /** A script's console lines (`unit`: its Worker's). */
+  onConsole(unit: Unit, lines: ConsoleLine[]): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
   onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;

@@ -2,6 +2,7 @@ import type { ServerSocket } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type {
   Bytes,
+  ConsoleLine,
   ErrorInfo,
   FetchInfo,
   FromWorker,
@@ -35,6 +36,7 @@ export interface WorkerRequestsOptions {
   /** A serverless Worker has booted. */
   onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
+  onConsole(worker: WorkerRecord, lines: ConsoleLine[]): void;
   onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
   log(line: string): void;
 }
@@ -120,6 +122,8 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
         return;
       case "shared-patch":
         return options.onPatch(message.patch);
+      case "console":
+        return options.onConsole(worker, message.lines);
       case "fetch":
         void options.onFetch(message.request, body).then((outcome) =>
           deliver(

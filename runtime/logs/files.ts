@@ -19,6 +19,11 @@ export function logFolder(root: string, execId: string): string {
   return join(root, "_hoody", "logs", execId);
 }
 
+/** The UTC day of an epoch ms, `YYYY-MM-DD`: the day in a log file's name. */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 /** `exec-2026-12-03-001.log`: `date` is the UTC day (YYYY-MM-DD), `seq` counts from 1. */
 export function logFileName(type: LogType, date: string, seq: number): string {
   return `${PREFIX[type]}-${date}-${String(seq).padStart(3, "0")}.log`;

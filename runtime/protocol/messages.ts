@@ -33,6 +33,8 @@ export interface Unit {
   websocket: boolean;
   /** The scripts root: `require` resolves packages from its node_modules only. */
   scriptsRoot: string;
+  /** `@log-level`: which of its console lines and access lines reach the log files. */
+  logLevel: "none" | "minimal" | "standard" | "verbose" | "debug";
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
   selfOrigin: string;
 }
@@ -49,6 +51,19 @@ export interface RequestInfo {
   scriptPath: string;
   parameters: Record<string, string | string[]>;
   startedAt: number;
+}
+
+export type ConsoleLevel = "debug" | "log" | "info" | "warn" | "error";
+
+/** One `console.*` call of a script, formatted in the Worker. */
+export interface ConsoleLine {
+  /** Epoch ms. */
+  at: number;
+  level: ConsoleLevel;
+  /** Null when printed outside any request (module top level, a stray timer). */
+  executionId: string | null;
+  script: string;
+  text: string;
 }
 
 /** A script's relative `fetch("/path")`, sent to the server to run through its own pipeline. */
@@ -165,7 +180,9 @@ export type FromWorker =
   | { t: "end"; id: number; error?: ErrorInfo }
   /** One message (the body) to these connections. */
   | { t: "ws-send"; conns: string[]; text: boolean }
-  | { t: "ws-close"; conn: string; code: number; reason: string };
+  | { t: "ws-close"; conn: string; code: number; reason: string }
+  /** The console lines of one turn, sent before the Worker's next other message. */
+  | { t: "console"; lines: ConsoleLine[] };
 
 /** A message and the body bytes beside it, as Worker and host pass them by postMessage. */
 export interface Envelope<T> {

@@ -1,4 +1,5 @@
-import type { Bytes, FetchInfo, Unit } from "../protocol/messages.ts";
+import type { Bytes, ConsoleLine, FetchInfo, Unit } from "../protocol/messages.ts";
+import { CONSOLE_LEVELS, formatArgs, redact } from "./console.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { sse } from "./sse.ts";
 
@@ -12,6 +13,8 @@ export interface ExecutionContext {
   host: string;
   /** Set once the request is parsed: the global `request` reads it. */
   metadata: ScriptMetadata | null;
+  /** The request's credentials: redacted from its console lines (console.ts `secretsOf`). */
+  secrets?: readonly string[];
 }
 
 /** Runs a request's code with its context, and tells which context is running. */
@@ -41,10 +44,9 @@ export async function createExecution(mode: "worker" | "serverless"): Promise<Ex
   };
 }
 
-const LEVELS = ["log", "info", "warn", "error", "debug"] as const;
-
 /**
- * Replaces the Worker's globals once: `console` tags each line with script and executionId,
+ * Replaces the Worker's globals once: `console` sends each line to the server with its script and
+ * executionId (`print`),
  * `require` resolves packages from the scripts root only, and `fetch("/path")` calls this
  * instance through the server's own pipeline.
  */
@@ -52,20 +54,22 @@ export async function installGlobals(
   unit: Unit,
   execution: Execution,
   relay: FetchRelay,
+  print: (line: ConsoleLine) => void,
 ): Promise<void> {
-  const original = globalThis.console;
-  const tagged = Object.create(original) as Console;
-  for (const level of LEVELS) {
-    const write = original[level].bind(original);
-    tagged[level] = (...args: unknown[]) => {
+  const captured = Object.create(globalThis.console) as Console;
+  for (const level of CONSOLE_LEVELS) {
+    captured[level] = (...args: unknown[]) => {
       const context = execution.current();
-      write(
-        context ? `[${context.scriptPath} ${context.executionId}]` : `[${unit.main.file}]`,
-        ...args,
-      );
+      print({
+        at: Date.now(),
+        level,
+        executionId: context?.executionId ?? null,
+        script: context?.scriptPath ?? unit.main.file,
+        text: redact(formatArgs(args), context?.secrets),
+      });
     };
   }
-  globalThis.console = tagged;
+  globalThis.console = captured;
   if ("Bun" in globalThis) typeStringResponses();
   (globalThis as Record<string, unknown>).sse = sse;
   // `request` (as `metadata.request`): the web-standard request of whichever request's code is

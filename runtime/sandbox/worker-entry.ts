@@ -14,6 +14,7 @@ import type {
 } from "../protocol/messages.ts";
 import { NULL_BODY_STATUSES } from "../protocol/bytes.ts";
 import { type Channel, openChannel } from "./channel.ts";
+import { type ConsoleOutbox, createConsoleOutbox, secretsOf } from "./console.ts";
 import { limitEnv } from "./env.ts";
 import { toErrorInfo } from "./error-info.ts";
 import {
@@ -46,6 +47,7 @@ const scope = globalThis as unknown as {
 };
 
 let channel: Channel;
+let outbox: ConsoleOutbox;
 let workerId = "";
 let loaded: Promise<Loaded> | null = null;
 let unitModules: ModuleRef[] = [];
@@ -59,7 +61,8 @@ const send = (message: FromWorker, body: Bytes | null = null) => channel.post(me
 scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
   workerId = boot.workerId;
-  channel = await openChannel(boot, onServer);
+  outbox = createConsoleOutbox(await openChannel(boot, onServer));
+  channel = outbox.channel;
   if (boot.socketPath === null) channel.post({ t: "ready" });
   const env = boot.env;
   onProcess((proc) => {
@@ -129,7 +132,7 @@ const relay: FetchRelay = (request, body) => {
 
 async function load(unit: Unit, shared: unknown): Promise<Loaded> {
   const execution = await createExecution(unit.mode);
-  await installGlobals(unit, execution, relay);
+  await installGlobals(unit, execution, relay, outbox.push);
   // A script that imports node:process may call exit() without touching the global, which is
   // what hooks it: hook it now. Only then: a Deno Worker's `process` costs 3.3 MiB of memory.
   if (unit.mode === "worker" && unitModules.some((ref) => ref.importsProcess)) {
@@ -190,6 +193,7 @@ async function handle(
       scriptPath: request.scriptPath,
       host,
       metadata: null,
+      secrets: secretsOf(request.headers, request.url),
     };
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
     let reply = await ready.execution.run(

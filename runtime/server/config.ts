@@ -41,6 +41,10 @@ export interface ServeConfig {
   wsBackpressureBytes?: number;
   /** A package install running longer is killed. @default 120000 */
   installTimeoutMs?: number;
+  /** A log file passing this many bytes is followed by the next (`…-002.log`). @default 10 MiB */
+  logMaxFileBytes?: number;
+  /** An instance's log files together stay under this: the oldest go. @default 100 MiB */
+  logMaxTotalBytes?: number;
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -54,6 +58,8 @@ const POSITIVE: readonly (keyof ResolvedConfig)[] = [
   "wsIdleTimeoutSeconds",
   "wsBackpressureBytes",
   "installTimeoutMs",
+  "logMaxFileBytes",
+  "logMaxTotalBytes",
 ];
 
 export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
@@ -79,6 +85,8 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     wsIdleTimeoutSeconds: input.wsIdleTimeoutSeconds ?? 120,
     wsBackpressureBytes: input.wsBackpressureBytes ?? 1024 * 1024,
     installTimeoutMs: input.installTimeoutMs ?? 120_000,
+    logMaxFileBytes: input.logMaxFileBytes ?? 10 * 1024 * 1024,
+    logMaxTotalBytes: input.logMaxTotalBytes ?? 100 * 1024 * 1024,
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);

@@ -1,6 +1,8 @@
 /** What the pipeline's steps learn about a request and hand each other. */
 import type { RouteMatch } from "../../routing/table.ts";
 import type { Upgrade } from "../adapter/types.ts";
+import type { Directives, LogLevel } from "../directives/spec.ts";
+import type { Bytes } from "../protocol/messages.ts";
 import type { UrlParts } from "../protocol/url-parts.ts";
 import type { Instance, Routes } from "./instances.ts";
 import type { Script } from "./scripts.ts";
@@ -34,6 +36,10 @@ export interface Exchange {
   script: string | null;
   executionId: string | null;
   clientIp: string;
+  /** The script's `@log-level`, its request's header names (verbose, debug), its body (@log-request-body). */
+  logLevel: LogLevel | null;
+  headerNames: string[] | null;
+  requestBody: Bytes | null;
 }
 
 /**
@@ -53,6 +59,12 @@ export interface RequestRecord {
   clientIp: string;
   /** Epoch ms. */
   startedAt: number;
+  /** The script's `@log-level` (null: no script matched). */
+  logLevel: LogLevel | null;
+  /** `@log-level verbose|debug`: the request's header names (never their values). */
+  headerNames: string[] | null;
+  /** `@log-request-body true`: the request's body. */
+  requestBody: Bytes | null;
 }
 
 const NO_HEADERS: [string, string][] = [];
@@ -68,7 +80,18 @@ export function newExchange(request: Request, upgrade: Upgrade | undefined): Exc
     script: null,
     executionId: null,
     clientIp: "",
+    logLevel: null,
+    headerNames: null,
+    requestBody: null,
   };
+}
+
+/** What the access log will want of this request, as its script's directives say. */
+export function noteLogging(exchange: Exchange, d: Directives): void {
+  exchange.logLevel = d.logLevel;
+  if (d.logLevel === "verbose" || d.logLevel === "debug") {
+    exchange.headerNames = [...exchange.request.headers.keys()];
+  }
 }
 
 /** The request's record once answered (`exchange.execId` is set: it reached the script side). */
@@ -88,5 +111,8 @@ export function recordOf(
     durationMs,
     clientIp: exchange.clientIp,
     startedAt,
+    logLevel: exchange.logLevel,
+    headerNames: exchange.headerNames,
+    requestBody: exchange.requestBody,
   };
 }

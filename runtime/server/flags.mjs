@@ -140,6 +140,22 @@ export const FLAGS = [
     doc: "kill a package install that runs longer (default 120000)",
   },
   {
+    flag: "log-max-file-bytes",
+    key: "logMaxFileBytes",
+    type: "integer",
+    env: "HOODY_EXEC_LOG_MAX_FILE_BYTES",
+    value: "N",
+    doc: "start the next log file past this size (default 10485760)",
+  },
+  {
+    flag: "log-max-total-bytes",
+    key: "logMaxTotalBytes",
+    type: "integer",
+    env: "HOODY_EXEC_LOG_MAX_TOTAL_BYTES",
+    value: "N",
+    doc: "delete an instance's oldest log files past this total (default 104857600)",
+  },
+  {
     flag: "admin-token",
     key: "adminToken",
     type: "string",

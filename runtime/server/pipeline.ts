@@ -29,6 +29,7 @@ import {
   type Exchange,
   type Front,
   newExchange,
+  noteLogging,
   recordOf,
   type RequestRecord,
   type Routed,
@@ -144,6 +145,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const { request, upgrade } = exchange;
     exchange.script = script.file;
     const d = script.directives;
+    noteLogging(exchange, d);
     if (!d.enabled) {
       throw new ServerError("SCRIPT_DISABLED", `${script.file} is disabled (// @enabled false)`);
     }
@@ -171,6 +173,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const { instance, routes, match, script } = routed;
     const d = script.directives;
     const body = request.body ? await readBody(request, config.maxBodyBytes) : null;
+    if (d.logRequestBody) exchange.requestBody = body;
     const release = d.concurrent === true ? null : await gateOf(`${instance.id}:${script.file}`)
       .enter(
         d.concurrent === false ? 1 : d.concurrent,

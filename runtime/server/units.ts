@@ -60,6 +60,7 @@ export function createUnits(context: UnitContext): UnitFor {
       awaitPromises: script.directives.awaitPromises,
       websocket: mode === "worker" && script.directives.websocket,
       scriptsRoot: context.root,
+      logLevel: script.directives.logLevel,
       selfOrigin: context.selfOrigin(),
     };
     units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });

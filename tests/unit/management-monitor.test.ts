@@ -7,6 +7,9 @@ import { tmpScripts } from "../lib/scripts-dir.ts";
 
 const record = (script: string, status: number, durationMs: number, at: number): RequestRecord => ({
   executionId: `x-${script}-${at}`,
+  logLevel: null,
+  headerNames: null,
+  requestBody: null,
   instance: "1",
   script,
   method: "GET",

@@ -15,6 +15,9 @@ const T0 = 1_700_000_000_000;
 function record(over: Partial<RequestRecord> = {}): RequestRecord {
   return {
     executionId: "e1",
+    logLevel: null,
+    headerNames: null,
+    requestBody: null,
     instance: "1",
     script: "hello.ts",
     method: "GET",

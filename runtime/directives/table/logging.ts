@@ -10,10 +10,10 @@ export const LOGGING_DIRECTIVES: { [K in "logLevel" | "logRequestBody"]: Directi
     type: "enum",
     enum_values: ["none", "minimal", "standard", "verbose", "debug"],
     description:
-      "How much of each request and execution is logged; reserved: parsed and validated, no effect yet.",
+      "What reaches the log files (_hoody/logs/<instance>/): none = nothing; minimal = access lines of errors (status >= 400) and console warn/error; standard = every access line and console log/info/warn/error; verbose = standard, access lines also list the request's header names; debug = verbose plus console.debug.",
     defaults: {
       when_omitted: "standard",
-      runtime: "the script's console output; access lines only with hoody-exec dev",
+      runtime: "every access line; console log, info, warn and error",
     },
     examples: ["// @log-level debug"],
     accepts: "one of none, minimal, standard, verbose, debug",
@@ -25,8 +25,7 @@ export const LOGGING_DIRECTIVES: { [K in "logLevel" | "logRequestBody"]: Directi
     directive: "@log-request-body",
     category: "logging",
     type: "boolean",
-    description:
-      "Include request bodies in the log; reserved: parsed and validated, no effect yet.",
+    description: "Add the request body (escaped, truncated to 4 KiB) to the access line as body=….",
     defaults: { when_omitted: false, runtime: "bodies are not logged" },
     examples: ["// @log-request-body true"],
     accepts: BOOLEAN_ACCEPTS,

@@ -1,0 +1,212 @@
+/**
+ * Appends log lines to `<root>/_hoody/logs/<instance>/` without ever blocking a request: lines
+ * wait in memory and are written on a short timer (or at once past a size), one write per file per
+ * batch; past a cap of pending bytes new lines are dropped and counted, so a flood cannot exhaust
+ * memory. Rotation at `maxFileBytes`, retention at `maxTotalBytes` per instance (the oldest files
+ * go first): the contract is docs/logs.md.
+ */
+import { appendFile, mkdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { dayOf, listLogFiles, logFileName, type LogType } from "./files.ts";
+import { utf8Length } from "./format.ts";
+
+export interface LogWriterOptions {
+  /** `<root>/_hoody/logs`. */
+  dir: string;
+  maxFileBytes: number;
+  maxTotalBytes: number;
+  /** Lines waiting to be written, all instances together; past it lines are dropped. */
+  maxPendingBytes?: number;
+  /** How long a line may wait for its write. */
+  flushMs?: number;
+  /** A write failed, or lines were dropped. */
+  warn(message: string): void;
+  now?: () => number;
+}
+
+export interface LogWriter {
+  /** `line` ends in `\n` and holds no other newline (format.ts). */
+  append(instance: string, kind: LogType, line: string): void;
+  /** Writes everything pending; resolves once it is on disk. */
+  flush(): Promise<void>;
+  /** Lines dropped because too many were pending. */
+  readonly dropped: number;
+  close(): Promise<void>;
+}
+
+interface Current {
+  day: string;
+  number: number;
+  size: number;
+}
+
+interface InstanceLog {
+  dir: string;
+  pending: Record<LogType, string[]>;
+  current: Partial<Record<LogType, Current>>;
+  /** All its files' bytes, once listed. */
+  total: number | null;
+}
+
+const SOON_BYTES = 256 * 1024;
+const encoder = new TextEncoder();
+
+export function createLogWriter(options: LogWriterOptions): LogWriter {
+  const maxPending = options.maxPendingBytes ?? 8 * 1024 * 1024;
+  const flushMs = options.flushMs ?? 50;
+  const now = options.now ?? Date.now;
+  const instances = new Map<string, InstanceLog>();
+  let pendingBytes = 0;
+  let dropped = 0;
+  let reported = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  function schedule(soon: boolean): void {
+    if (timer !== null && !soon) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void flush();
+    }, soon ? 0 : flushMs);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  function append(instance: string, kind: LogType, line: string): void {
+    if (closed) return;
+    const bytes = line.length; // UTF-16 units: close enough for the cap
+    if (pendingBytes + bytes > maxPending) {
+      dropped += 1;
+      return;
+    }
+    let log = instances.get(instance);
+    if (!log) {
+      log = {
+        dir: join(options.dir, instance),
+        pending: { execution: [], access: [] },
+        current: {},
+        total: null,
+      };
+      instances.set(instance, log);
+    }
+    log.pending[kind].push(line);
+    pendingBytes += bytes;
+    schedule(pendingBytes > SOON_BYTES);
+  }
+
+  function flush(): Promise<void> {
+    running = running.then(writeAll, writeAll);
+    return running;
+  }
+
+  async function writeAll(): Promise<void> {
+    if (dropped > reported) {
+      options.warn(
+        `logs: ${dropped - reported} lines dropped (more than ${maxPending} bytes waiting)`,
+      );
+      reported = dropped;
+    }
+    for (const log of instances.values()) {
+      for (const kind of ["execution", "access"] as const) {
+        const lines = log.pending[kind];
+        if (lines.length === 0) continue;
+        log.pending[kind] = [];
+        for (const line of lines) pendingBytes -= line.length;
+        try {
+          await writeLines(log, kind, lines);
+        } catch (error) {
+          options.warn(`logs: writing ${log.dir} failed: ${(error as Error).message}`);
+        }
+      }
+      if (log.total !== null && log.total > options.maxTotalBytes) {
+        await prune(log).catch((error) => options.warn(`logs: pruning failed: ${error}`));
+      }
+    }
+  }
+
+  /** Finds the file to append to: today's newest of this kind (a cleared folder starts again). */
+  async function currentOf(log: InstanceLog, kind: LogType): Promise<Current> {
+    const day = dayOf(now());
+    const known = log.current[kind];
+    if (known && known.day === day) {
+      const size = await stat(join(log.dir, logFileName(kind, day, known.number))).then(
+        (s) => s.size,
+        () => null,
+      );
+      if (size !== null) return Object.assign(known, { size });
+    }
+    await mkdir(log.dir, { recursive: true });
+    const files = await listLogFiles(log.dir);
+    log.total = files.reduce((sum, f) => sum + f.size, 0);
+    const newest = files.filter((f) => f.type === kind && f.date === day).pop();
+    const found = newest
+      ? { day, number: newest.seq, size: newest.size }
+      : { day, number: 1, size: 0 };
+    log.current[kind] = found;
+    return found;
+  }
+
+  async function writeLines(log: InstanceLog, kind: LogType, lines: string[]): Promise<void> {
+    const current = await currentOf(log, kind);
+    let chunk = "";
+    let chunkBytes = 0;
+    const write = async () => {
+      if (chunkBytes === 0) return;
+      await appendFile(
+        join(log.dir, logFileName(kind, current.day, current.number)),
+        encoder.encode(chunk),
+      );
+      current.size += chunkBytes;
+      log.total = (log.total ?? 0) + chunkBytes;
+      chunk = "";
+      chunkBytes = 0;
+    };
+    for (const line of lines) {
+      const bytes = utf8Length(line);
+      if (
+        current.size + chunkBytes + bytes > options.maxFileBytes && current.size + chunkBytes > 0
+      ) {
+        await write();
+        current.number += 1;
+        current.size = 0;
+      }
+      chunk += line;
+      chunkBytes += bytes;
+    }
+    await write();
+  }
+
+  /** Deletes the instance's oldest files until its total fits (the files being written stay). */
+  async function prune(log: InstanceLog): Promise<void> {
+    const files = await listLogFiles(log.dir);
+    let total = files.reduce((sum, f) => sum + f.size, 0);
+    const open = new Set(
+      (["execution", "access"] as const).flatMap((kind) => {
+        const c = log.current[kind];
+        return c ? [logFileName(kind, c.day, c.number)] : [];
+      }),
+    );
+    for (const file of files) {
+      if (total <= options.maxTotalBytes) break;
+      if (open.has(file.name)) continue;
+      await unlink(join(log.dir, file.name)).catch(() => {});
+      total -= file.size;
+    }
+    log.total = total;
+  }
+
+  return {
+    append,
+    flush,
+    get dropped() {
+      return dropped;
+    },
+    async close() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await flush();
+      closed = true;
+    },
+  };
+}
