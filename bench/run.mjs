@@ -20,11 +20,11 @@ const SERVER_CORE = "0";
 // The spawn floor is measured on the cores the server's hosts may use.
 const SERVER_CORES = [SERVER_CORE];
 const WRK_CORE = String(Math.min(1, cpus().length - 1));
-// BENCH_ONLY="worker-mode hello, logging off,worker-mode hello that logs": just those scenarios
+// BENCH_ONLY="worker-mode hello with logging off,worker-mode hello that logs": just those scenarios
 // (and the raw baseline), no references, no start/RSS/edit measures.
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 const LOGGING = "worker-mode hello that logs";
-const LOGGING_OFF = "worker-mode hello, logging off";
+const LOGGING_OFF = "worker-mode hello with logging off";
 
 ensureWrk();
 const work = mkdtempSync(join(tmpdir(), "hoody-exec-bench-"));

@@ -96,6 +96,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
   function receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
     switch (message.t) {
       case "result":
+        if (message.console) options.onConsole(worker, message.console);
         return settle(worker, message.id, (p) => p.resolve({ response: message.response, body }));
       case "error":
         return settle(worker, message.id, (p) => fail(p, fromErrorInfo(message.error)));

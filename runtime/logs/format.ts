@@ -21,6 +21,18 @@ export function escapeLogText(text: string): string {
   return UNSAFE.test(text) ? text.replace(UNSAFE, escapeChar) : text;
 }
 
+let stampedAt = NaN;
+let stamp = "";
+
+/** The ISO time of an epoch ms; lines within one millisecond share the string. */
+function isoTime(ms: number): string {
+  if (ms !== stampedAt) {
+    stampedAt = ms;
+    stamp = new Date(ms).toISOString();
+  }
+  return stamp;
+}
+
 /** The most of a request body an access line holds (`body=`), in UTF-16 units of its text. */
 export const BODY_LIMIT = 4096;
 
@@ -31,7 +43,7 @@ export function execLine(
   executionId: string | null,
   text: string,
 ): string {
-  return `${new Date(at).toISOString()} [${level.toUpperCase()}] [${escapeLogText(script)} ${
+  return `${isoTime(at)} [${level.toUpperCase()}] [${escapeLogText(script)} ${
     executionId ?? "-"
   }] ${escapeLogText(text)}\n`;
 }
@@ -53,7 +65,7 @@ export interface AccessFields {
 }
 
 export function accessLine(f: AccessFields): string {
-  let line = `${new Date(f.startedAt).toISOString()} [ACCESS] [${escapeLogText(f.script ?? "-")} ${
+  let line = `${isoTime(f.startedAt)} [ACCESS] [${escapeLogText(f.script ?? "-")} ${
     f.executionId ?? "-"
   }] ${escapeLogText(f.method)} ${escapeLogText(f.path)} ${f.status} ${f.durationMs.toFixed(1)}ms ${
     escapeLogText(f.clientIp || "-")

@@ -60,12 +60,15 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   let dropped = 0;
   let reported = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The timer set is the immediate one (past SOON_BYTES): later appends leave it be. */
+  let timerSoon = false;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
 
   function schedule(soon: boolean): void {
-    if (timer !== null && !soon) return;
+    if (timer !== null && (!soon || timerSoon)) return;
     if (timer !== null) clearTimeout(timer);
+    timerSoon = soon;
     timer = setTimeout(() => {
       timer = null;
       void flush();
@@ -149,6 +152,14 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   async function writeLines(log: InstanceLog, kind: LogType, lines: string[]): Promise<void> {
     const current = await currentOf(log, kind);
+    // The usual case: the whole batch fits the current file, one encode and one append.
+    const whole = encoder.encode(lines.join(""));
+    if (current.size + whole.byteLength <= options.maxFileBytes) {
+      await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), whole);
+      current.size += whole.byteLength;
+      log.total = (log.total ?? 0) + whole.byteLength;
+      return;
+    }
     let chunk = "";
     let chunkBytes = 0;
     const write = async () => {

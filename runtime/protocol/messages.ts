@@ -166,7 +166,8 @@ export type FromWorker =
   | { t: "hello"; workerId: string; token: string }
   /** A serverless Worker has booted: it no longer counts against its host's boots at once. */
   | { t: "ready" }
-  | { t: "result"; id: number; response: ResponseInfo }
+  /** `console`: the lines of this turn not sent yet, carried here rather than as a message of their own. */
+  | { t: "result"; id: number; response: ResponseInfo; console?: ConsoleLine[] }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }

@@ -28,7 +28,16 @@ function inspect(value: unknown): string {
 }
 
 function plain(value: unknown): string {
-  return typeof value === "string" ? value : inspect(value);
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "boolean":
+    case "undefined":
+      return String(value);
+    default:
+      return inspect(value);
+  }
 }
 
 /** As Node's util.format: `%s %d %i %f %j %o %O %c %%` in a leading string, the rest joined by spaces. */
@@ -85,13 +94,14 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
     lines = [];
     inner.post({ t: "console", lines: batch });
   };
-  const later: (fn: () => void) => void = typeof setImmediate === "function"
-    ? (fn) => setImmediate(fn)
-    : (fn) => setTimeout(fn, 0);
   return {
     channel: {
       post(message: FromWorker, body?: Bytes | null) {
-        flush();
+        // A reply takes the turn's lines along (one message less for both ends to frame).
+        if (message.t === "result" && lines.length > 0) {
+          message.console = lines;
+          lines = [];
+        } else flush();
         inner.post(message, body);
       },
       drain(then) {
@@ -100,7 +110,9 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
       },
     },
     push(line) {
-      if (lines.push(line) === 1) later(flush);
+      // A microtask, not a timer: a request's reply usually follows in the same turn and takes the
+      // lines with it; a line printed outside any reply still leaves at the end of its turn.
+      if (lines.push(line) === 1) queueMicrotask(flush);
     },
   };
 }
