@@ -116,7 +116,12 @@ export async function serve(
     queueLimit: config.queueLimit,
     waitMs: SERVERLESS_WAIT_MS,
     onPatch: (patch) => applyShared(patch),
-    onConsole: createConsoleSink({ writer: logs, quiet: config.quiet }),
+    onConsole: createConsoleSink({
+      writer: logs,
+      quiet: config.quiet,
+      tokenOf: (unit) =>
+        instances.get(unit.instance)?.scripts.peek(unit.main.file)?.directives.token ?? null,
+    }),
     snapshot: (instance) => shared.get(instance),
     // A script's relative fetch("/x") comes back through the pipeline: the one reference to a
     // part built below (pool and pipeline need each other; this call only happens once both exist).

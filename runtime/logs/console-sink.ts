@@ -4,6 +4,7 @@
  * instance's execution log, as far as the script's `@log-level` allows (policy.ts).
  */
 import type { ConsoleLine, Unit } from "../protocol/messages.ts";
+import { redact } from "../sandbox/console.ts";
 import { execLine } from "./format.ts";
 import { consoleLogged } from "./policy.ts";
 import type { LogWriter } from "./writer.ts";
@@ -11,6 +12,8 @@ import type { LogWriter } from "./writer.ts";
 export interface ConsoleSinkOptions {
   writer: LogWriter;
   quiet: boolean;
+  /** The script's own `@token`, redacted from every line it prints (in a request or not). */
+  tokenOf?: (unit: Unit) => string | null;
   /** Defaults to the process's streams. */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -25,7 +28,9 @@ export function createConsoleSink(
   return (unit, lines) => {
     let stdout = "";
     let stderr = "";
+    const token = options.tokenOf?.(unit);
     for (const line of lines) {
+      if (token && line.text.includes(token)) line.text = redact(line.text, [token]);
       if (!quiet) {
         const tag = line.executionId ? `[${line.script} ${line.executionId}]` : `[${line.script}]`;
         const text = `${tag} ${line.text}\n`;
