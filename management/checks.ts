@@ -98,10 +98,19 @@ export async function requireCompiles(
   );
 }
 
-/** The validate endpoints' refusal of code that does not parse (the field is `code`). */
-export function syntaxError(compiled: Extract<CompileCheck, { ok: false }>): ServerError {
+/**
+ * The validate and dependency endpoints' compile: the module, or 400 naming the line and column of
+ * code that does not parse (the field is `code`).
+ */
+export async function compileCode(
+  context: ManagementContext,
+  source: string,
+  abs: string,
+): Promise<CompiledModule> {
+  const compiled = await compileCheck(context, source, abs);
+  if (compiled.ok) return compiled.module;
   const { line, column, message } = compiled;
-  return new ServerError("VALIDATION_ERROR", `Syntax error at ${line}:${column}: ${message}`, {
+  throw new ServerError("VALIDATION_ERROR", `Syntax error at ${line}:${column}: ${message}`, {
     details: { valid: false, field: "code", line, column },
   });
 }

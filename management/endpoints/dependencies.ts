@@ -6,7 +6,7 @@ import { builtinModules } from "node:module";
 import { z } from "zod";
 import { validationError } from "../../runtime/errors.ts";
 import { type InstallSpec, parseInstallSpec } from "../../runtime/packages/names.ts";
-import { checkFile, compileCheck, dependencyReport, syntaxError } from "../checks.ts";
+import { checkFile, compileCode, dependencyReport } from "../checks.ts";
 import type { ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 
@@ -42,9 +42,7 @@ export function bundledPackages(): string[] {
  */
 export async function importsOf(context: ManagementContext, code: string): Promise<string[]> {
   const abs = checkFile(context, undefined, undefined, code);
-  const compiled = await compileCheck(context, code, abs);
-  if (!compiled.ok) throw syntaxError(compiled);
-  return compiled.module.imports;
+  return (await compileCode(context, code, abs)).imports;
 }
 
 export const DEPENDENCY_ENDPOINTS: readonly Endpoint[] = [

@@ -9,10 +9,10 @@ import { parseDirectives } from "../../runtime/directives/parse.ts";
 import {
   checkFile,
   compileCheck,
+  compileCode,
   dependencyReport,
   looksLikeTypeScript,
   readJavascript,
-  syntaxError,
   typeCheck,
 } from "../checks.ts";
 import { redactPresent } from "../comment-changes.ts";
@@ -118,18 +118,12 @@ async function checkReturnType(
 }
 
 /** The compiled module of code that must parse (400 naming line and column otherwise). */
-async function compileOnly(
+function compileOnly(
   context: ManagementContext,
   source: string,
   input: { execId?: string; path?: string },
 ) {
-  const compiled = await compileCheck(
-    context,
-    source,
-    checkFile(context, input.execId, input.path, source),
-  );
-  if (!compiled.ok) throw syntaxError(compiled);
-  return compiled.module;
+  return compileCode(context, source, checkFile(context, input.execId, input.path, source));
 }
 
 export const VALIDATE_ENDPOINTS: readonly Endpoint[] = [
@@ -201,10 +195,8 @@ export const VALIDATE_ENDPOINTS: readonly Endpoint[] = [
     summary: "Which packages the code uses, and which are not installed",
     input: z.object({ code, execId, path: filePath }),
     async handler(input, { context }) {
-      const abs = checkFile(context, input.execId, input.path, input.code);
-      const compiled = await compileCheck(context, input.code, abs);
-      if (!compiled.ok) throw syntaxError(compiled);
-      const dependencies = dependencyReport(context, compiled.module.imports).map((d) =>
+      const compiled = await compileOnly(context, input.code, input);
+      const dependencies = dependencyReport(context, compiled.imports).map((d) =>
         d.builtin
           ? { module: d.module, installed: true, builtin: true }
           : { module: d.module, installed: d.installed }
