@@ -261,20 +261,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   const { onResponse, onRequest } = options.hooks;
-  const fetch: Pipeline["fetch"] = !onResponse && !onRequest
-    ? (request, socketIp, upgrade) => answer(newExchange(request, upgrade), socketIp)
-    : async (request, socketIp, upgrade) => {
-      const started = Date.now();
-      const clock = performance.now();
-      const exchange = newExchange(request, upgrade);
-      const response = await answer(exchange, socketIp);
-      const ms = performance.now() - clock;
-      onResponse?.(request, response, ms);
-      if (onRequest && exchange.execId !== null) {
-        onRequest(recordOf(exchange, response, started, ms));
-      }
-      return response;
-    };
+  // serve() always observes (the access log and the metrics read every script request's record).
+  async function fetch(request: Request, socketIp: string, upgrade?: Upgrade): Promise<Response> {
+    const started = Date.now();
+    const clock = performance.now();
+    const exchange = newExchange(request, upgrade);
+    const response = await answer(exchange, socketIp);
+    const ms = performance.now() - clock;
+    onResponse?.(request, response, ms);
+    if (onRequest && exchange.execId !== null) onRequest(recordOf(exchange, response, started, ms));
+    return response;
+  }
   return {
     fetch,
     activeRequests: () => [...active.values()].map(publicView),
