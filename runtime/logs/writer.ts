@@ -152,24 +152,20 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   async function writeLines(log: InstanceLog, kind: LogType, lines: string[]): Promise<void> {
     const current = await currentOf(log, kind);
+    const append = async (bytes: Uint8Array) => {
+      await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), bytes);
+      current.size += bytes.byteLength;
+      log.total = (log.total ?? 0) + bytes.byteLength;
+    };
     // The usual case: the whole batch fits the current file, one encode and one append.
     const whole = encoder.encode(lines.join(""));
-    if (current.size + whole.byteLength <= options.maxFileBytes) {
-      await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), whole);
-      current.size += whole.byteLength;
-      log.total = (log.total ?? 0) + whole.byteLength;
-      return;
-    }
+    if (current.size + whole.byteLength <= options.maxFileBytes) return await append(whole);
+    // Near the cap: line by line, starting the next file where one would pass it.
     let chunk = "";
     let chunkBytes = 0;
     const write = async () => {
       if (chunkBytes === 0) return;
-      await appendFile(
-        join(log.dir, logFileName(kind, current.day, current.number)),
-        encoder.encode(chunk),
-      );
-      current.size += chunkBytes;
-      log.total = (log.total ?? 0) + chunkBytes;
+      await append(encoder.encode(chunk));
       chunk = "";
       chunkBytes = 0;
     };
