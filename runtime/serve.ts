@@ -97,7 +97,7 @@ export async function serve(
   const websockets = createWebSockets(socketLimits);
   // Execution and access logs under _hoody/logs/<instance>/ (docs/logs.md).
   const logs = createLogWriter({
-    dir: join(config.root, "_hoody", "logs"),
+    root: config.root,
     maxFileBytes: config.logMaxFileBytes,
     maxTotalBytes: config.logMaxTotalBytes,
     warn: (line) => log.warn(line),

@@ -7,12 +7,12 @@
  */
 import { appendFile, mkdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { dayOf, listLogFiles, logFileName, type LogType } from "./files.ts";
+import { dayOf, listLogFiles, logFileName, logFolder, type LogType } from "./files.ts";
 import { utf8Length } from "./format.ts";
 
 export interface LogWriterOptions {
-  /** `<root>/_hoody/logs`. */
-  dir: string;
+  /** The scripts root: each instance's files go to `logFolder(root, instance)` (files.ts). */
+  root: string;
   maxFileBytes: number;
   maxTotalBytes: number;
   /** Lines waiting to be written, all instances together; past it lines are dropped. */
@@ -86,7 +86,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     let log = instances.get(instance);
     if (!log) {
       log = {
-        dir: join(options.dir, instance),
+        dir: logFolder(options.root, instance),
         pending: { execution: [], access: [] },
         current: {},
         total: null,
