@@ -42,6 +42,9 @@ const metadata = z.object({
   tags: z.array(z.string().max(64)).max(32).optional(),
   version: z.string().max(32).optional(),
   author: z.string().max(128).optional(),
+  outputPath: z.string().min(1).max(512).optional().describe(
+    "Where hoody-exec init saves it, below the instance",
+  ),
   params: z.array(paramInput).max(64).optional().describe(
     "Param names, or {name, description, required, default}; placeholders not listed are required",
   ),

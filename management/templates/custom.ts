@@ -31,6 +31,7 @@ export interface CustomMetadataInput {
   tags?: string[];
   version?: string;
   author?: string;
+  outputPath?: string;
   /** Names (the original client's shape) or `{ name, description, required, default }`. */
   params?: (string | Partial<TemplateParam> & { name: string })[];
 }

@@ -32,6 +32,8 @@ export const metadataFileSchema = z.object({
   version: z.string().max(32).default("1.0.0"),
   author: z.string().max(128).default("hoody-exec"),
   params: z.array(paramSchema).max(64).default([]),
+  /** Where `hoody-exec init --template` saves it, below the instance (default `<name>.ts`). */
+  outputPath: z.string().min(1).max(512).optional(),
 });
 
 export type TemplateMetadata = z.output<typeof metadataFileSchema>;
