@@ -56,6 +56,11 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   handler(input: z.output<S>, scope: HandlerScope): unknown;
 }
 
+/** The `:name` parameters of an endpoint path ("/templates/update-custom/:name" -> ["name"]). */
+export function pathParams(path: string): string[] {
+  return Array.from(path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g), (m) => m[1]!);
+}
+
 /** Identity helper: keeps the input type flowing into the handler. */
 export function defineEndpoint<S extends z.ZodObject>(endpoint: Endpoint<S>): Endpoint {
   return endpoint as unknown as Endpoint;
@@ -124,7 +129,7 @@ async function readInput(
       throw validationError("body", "The request body must be a JSON object");
     }
   }
-  const input: Record<string, unknown> = { ...(body as object), ...query };
+  const input: Record<string, unknown> = { ...(body as object), ...query, ...c.req.param() };
   // `execId` and `exec_id` both name the instance.
   if (input.execId === undefined && input.exec_id !== undefined) input.execId = input.exec_id;
   delete input.exec_id;

@@ -1,7 +1,7 @@
 /** The management API's own OpenAPI 3.1 document, built from the endpoint list and its zod inputs. */
 import { API_PREFIX } from "../runtime/server/management-path.ts";
 import { stringify } from "yaml";
-import { type Endpoint, inputSchema } from "./endpoint.ts";
+import { type Endpoint, inputSchema, pathParams } from "./endpoint.ts";
 import { ENDPOINTS } from "./endpoints/index.ts";
 import { VERSION } from "./version.ts";
 
@@ -43,18 +43,32 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
     },
   };
   if (endpoint.open) op.security = [];
-  const properties = schema.properties ?? {};
+  const inPath = pathParams(endpoint.path);
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).filter(([name]) => !inPath.includes(name)),
+  );
+  const pathParameters = inPath.map((name) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: schema.properties?.[name] ?? { type: "string" },
+  }));
+  if (pathParameters.length > 0) op.parameters = pathParameters;
   if (endpoint.method === "GET" || endpoint.method === "DELETE") {
-    op.parameters = Object.entries(properties).map(([name, s]) => ({
-      name,
-      in: "query",
-      required: schema.required?.includes(name) ?? false,
-      schema: s,
-    }));
+    op.parameters = [
+      ...pathParameters,
+      ...Object.entries(properties).map(([name, s]) => ({
+        name,
+        in: "query",
+        required: schema.required?.includes(name) ?? false,
+        schema: s,
+      })),
+    ];
   } else if (Object.keys(properties).length > 0) {
+    const required = schema.required?.filter((name) => !inPath.includes(name)) ?? [];
     op.requestBody = {
-      required: (schema.required?.length ?? 0) > 0,
-      content: { "application/json": { schema } },
+      required: required.length > 0,
+      content: { "application/json": { schema: { ...schema, properties, required } } },
     };
   }
   return op;
@@ -66,7 +80,7 @@ export function createOpenApiDocument(
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of endpoints) {
-    const path = `${API_PREFIX}${endpoint.path}`;
+    const path = `${API_PREFIX}${endpoint.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}")}`;
     (paths[path] ??= {})[endpoint.method.toLowerCase()] = operation(endpoint);
   }
   return {

@@ -25,6 +25,7 @@ export const STATUS = {
   QUEUE_TIMEOUT: 503,
   UNAVAILABLE: 503,
   SCRIPT_TIMEOUT: 504,
+  TEMPLATE_VARIABLES: 400,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

@@ -1,6 +1,6 @@
 /** The CLI's HTTP side: one call to one management endpoint, errors as the server worded them. */
 import { API_PREFIX } from "../../runtime/server/management-path.ts";
-import type { Endpoint } from "../endpoint.ts";
+import { type Endpoint, pathParams } from "../endpoint.ts";
 
 export interface ClientOptions {
   url: string;
@@ -21,17 +21,23 @@ export async function sendRequest(
   input: Record<string, unknown>,
 ): Promise<Response> {
   const base = options.url.replace(/\/+$/, "");
-  const url = new URL(`${base}${API_PREFIX}${endpoint.path}`);
+  const rest = { ...input };
+  let path = endpoint.path;
+  for (const name of pathParams(endpoint.path)) {
+    path = path.replace(`:${name}`, encodeURIComponent(String(rest[name] ?? "")));
+    delete rest[name];
+  }
+  const url = new URL(`${base}${API_PREFIX}${path}`);
   const init: RequestInit = { method: endpoint.method, headers: {} };
   const headers = init.headers as Record<string, string>;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (endpoint.method === "GET" || endpoint.method === "DELETE") {
-    for (const [name, value] of Object.entries(input)) {
+    for (const [name, value] of Object.entries(rest)) {
       url.searchParams.set(name, Array.isArray(value) ? value.join(",") : String(value));
     }
   } else {
     headers["content-type"] = "application/json";
-    init.body = JSON.stringify(input);
+    init.body = JSON.stringify(rest);
   }
   let response: Response;
   try {

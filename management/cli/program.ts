@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Endpoint, fieldTypes } from "../endpoint.ts";
 import { ENDPOINTS } from "../endpoints/index.ts";
 import { callEndpoint, CliError } from "./client.ts";
-import { initScripts } from "./init.ts";
+import { askTemplate, describeInit, initFromTemplate, initScripts } from "./init.ts";
 import { streamEndpoint } from "./stream.ts";
 import { formatBody, OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
@@ -20,6 +20,12 @@ interface GlobalOptions {
   output: OutputFormat;
   quiet?: boolean;
   yes?: boolean;
+}
+
+interface InitOptions {
+  template?: string;
+  var?: string[];
+  path?: string;
 }
 
 const kebab = (name: string) =>
@@ -164,16 +170,19 @@ export function createProgram(): Command {
   );
   program
     .command("init")
-    .description("Create a scripts folder with a first endpoint")
+    .description("Create a scripts folder with a first endpoint (hello, or a built-in template)")
     .argument("[dir]", "folder to create", "scripts")
-    .action((dir: string, _options: unknown, cmd: Command) => {
-      const result = initScripts(dir);
+    .option("--template <name>", "start from this built-in template (templates list shows them)")
+    .option("--var <name=value...>", "a value for one of the template's params")
+    .option("--path <file>", "where the template's script goes, below the instance")
+    .action(async (dir: string, init: InitOptions, cmd: Command) => {
       const options = cmd.optsWithGlobals() as GlobalOptions;
-      if (options.quiet) return;
-      const written = result.created.length > 0 ? "created" : "kept the existing";
-      process.stdout.write(
-        `${written} ${dir}/1/hello.ts\n\nNext:\n  hoody-exec serve --root ${dir}\n  curl 'localhost:8080/hello?name=you'\n`,
-      );
+      const template = init.template ??
+        (process.stdin.isTTY && !options.yes && !options.quiet ? await askTemplate() : null);
+      const result = template === null
+        ? initScripts(dir)
+        : await initFromTemplate(dir, { template, vars: init.var, path: init.path });
+      if (!options.quiet) process.stdout.write(describeInit(dir, result));
     });
   const groups = new Map<string, Command>([["", program]]);
   /** The command group at a path of names ("packages json"), made on first use. */

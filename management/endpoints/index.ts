@@ -13,6 +13,7 @@ import { ROUTE_ENDPOINTS } from "./routes.ts";
 import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
+import { TEMPLATE_ENDPOINTS } from "./templates.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -27,4 +28,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
+  ...TEMPLATE_ENDPOINTS,
 ].map(withSubdomain);

@@ -362,6 +362,44 @@ export const CLIENT_SHAPES = {
     }),
     message: z.string(),
   }),
+  "GET /templates/list": z.object({ count: z.number(), templates: z.array(z.unknown()) }),
+  "GET /templates/preview": z.object({
+    template: z.object({
+      name: z.string(),
+      metadata: record,
+      code: z.string(),
+      originalCode: z.string(),
+      substituted: z.boolean(),
+    }),
+  }),
+  "POST /templates/generate": z.object({
+    generated: z.boolean(),
+    template: z.string(),
+    code: z.string(),
+    saved: z.boolean(),
+    path: z.string().nullable(),
+    variables: record,
+  }),
+  "POST /templates/create-custom": z.object({
+    created: z.boolean(),
+    name: z.string(),
+    path: z.string(),
+    metadata: z.object({
+      name: z.string(),
+      category: z.string(),
+      tags: strings,
+      description: z.string(),
+      params: strings,
+      version: z.string(),
+      author: z.string(),
+    }),
+  }),
+  "PUT /templates/update-custom/:name": z.object({
+    updated: z.literal(true),
+    name: z.string(),
+    metadata: record,
+  }),
+  "DELETE /templates/delete-custom/:name": z.object({ deleted: z.boolean(), name: z.string() }),
 } as const;
 
 export type ClientCall = keyof typeof CLIENT_SHAPES;

@@ -50,8 +50,10 @@ describe("management instances in-process: hidden folders, subdomain", () => {
     const doc = await call("GET", "/openapi.json");
     for (const [path, methods] of Object.entries(doc.body.paths as Record<string, Body>)) {
       for (const [method, op] of Object.entries(methods)) {
-        const names = op.parameters?.map((p: Body) => p.name) ??
-          Object.keys(op.requestBody?.content["application/json"].schema.properties ?? {});
+        const names = [
+          ...(op.parameters?.map((p: Body) => p.name) ?? []),
+          ...Object.keys(op.requestBody?.content["application/json"].schema.properties ?? {}),
+        ];
         assert.ok(names.includes("subdomain"), `${method} ${path}`);
       }
     }
