@@ -1,16 +1,17 @@
 /**
  * The one activation path every change to a file goes through (scripts/write, and anything that
  * writes scripts for the user: templates, SDK import, rollbacks): validate -> type-check ->
- * install -> atomic write. Every step runs before the file is touched (a refused write must not
- * even create the instance folder), so any failure leaves the old version serving; the error
- * names the step.
+ * install -> If-Match -> keep the previous content as a version -> atomic write. Every step runs
+ * before the file is touched (a refused write must not even create the instance folder), so any
+ * failure leaves the old version serving; the error names the step.
  */
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join } from "node:path";
 import { isValidInstanceId } from "../routing/instance.ts";
 import type { DirectiveWarning } from "../runtime/directives/parse.ts";
 import { ServerError } from "../runtime/errors.ts";
 import { writeFileAtomic } from "../runtime/fs.ts";
+import { sha256Hex } from "../runtime/hex.ts";
 import {
   installMissing,
   isScriptFile,
@@ -23,6 +24,8 @@ import { getOrCreateInstance, type ManagementContext } from "./context.ts";
 import { statOrNull } from "./listing.ts";
 import { withLock } from "./locks.ts";
 import { locate, parseRelativePath } from "./paths.ts";
+import { parseIfMatch, requireMatch } from "./versions/if-match.ts";
+import { keepVersion, type VersionChange } from "./versions/store.ts";
 
 export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
 
@@ -38,6 +41,10 @@ export interface Activation {
   typecheck: boolean;
   /** Install missing packages the script imports before it goes live. */
   install: boolean;
+  /** The hash (or hashes, or *) the current content must have: a stale one answers 412. */
+  ifMatch?: string;
+  /** What the version kept of the previous content records as its cause (default "write"). */
+  change?: VersionChange;
 }
 
 export interface Activated {
@@ -48,6 +55,8 @@ export interface Activated {
   size: number;
   modified: string;
   validated: boolean;
+  /** SHA-256 hex of the new content: the If-Match of the next write. */
+  hash: string;
   warnings: DirectiveWarning[];
   steps: Record<string, unknown>;
 }
@@ -63,6 +72,7 @@ export async function activateFile(
       `content must be at most ${MAX_CONTENT_BYTES} bytes`,
     );
   }
+  const expected = input.ifMatch === undefined ? undefined : parseIfMatch(input.ifMatch);
   const id = input.execId ?? context.defaultInstance;
   const script = isScriptFile(file);
   const steps: Record<string, unknown> = {
@@ -89,6 +99,10 @@ export async function activateFile(
   return await withLock([where.abs], async () => {
     const before = await statOrNull(where.abs);
     if (before?.isDirectory()) throw new ServerError("CONFLICT", `${where.shown} is a folder`);
+    const previous = before ? await readFile(where.abs) : null;
+    const previousHash = previous ? await sha256Hex(previous) : null;
+    requireMatch(expected, previousHash, where.shown);
+    const hash = await sha256Hex(input.content);
     const parent = dirname(where.abs);
     if (!(await statOrNull(parent))) {
       if (!input.createDirs) {
@@ -101,6 +115,9 @@ export async function activateFile(
       // The folders just made must still be inside the instance.
       await locate(instance, file, "path");
     }
+    if (previous && previousHash !== hash) {
+      await keepVersion(context.root, instance.id, file, previous, input.change ?? "write");
+    }
     await writeFileAtomic(where.abs, input.content);
     instance.touched(file);
     const after = await stat(where.abs);
@@ -112,6 +129,7 @@ export async function activateFile(
       size: after.size,
       modified: after.mtime.toISOString(),
       validated: input.validate && (script || extname(file).toLowerCase() === ".json"),
+      hash,
       warnings,
       steps: { ...steps, activate: "ok" },
     };

@@ -14,6 +14,7 @@ import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
+import { VERSION_ENDPOINTS } from "./versions.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -27,4 +28,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
+  ...VERSION_ENDPOINTS,
 ].map(withSubdomain);
