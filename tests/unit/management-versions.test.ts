@@ -119,6 +119,18 @@ describe("script versions and If-Match, in-process", () => {
     assert.equal(merged.status, 200, "bob, after reading again, writes");
   });
 
+  test("two editors sending the same hash at once: exactly one wins", async () => {
+    const base = (await app.call("GET", "/scripts/read?path=hello.ts")).body.hash as string;
+    const contents = ["return 'left';\n", "return 'right';\n"];
+    const answers = await Promise.all(
+      contents.map((content) => write("hello.ts", content, { ifMatch: base })),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 412]);
+    const winner = contents[answers.findIndex((a) => a.status === 200)];
+    assert.equal(live("hello.ts"), winner);
+    assert.equal((await versions("hello.ts")).body.versions[0].hash, base);
+  });
+
   test("If-Match on a missing file, * and bad values", async () => {
     const missing = await write("nothere.ts", "return 1;\n", { ifMatch: "*" });
     assert.equal(missing.status, 412);
