@@ -116,7 +116,8 @@ export async function activateFile(
       await locate(instance, file, "path");
     }
     if (previous && previousHash !== hash) {
-      await keepVersion(context.root, instance.id, file, previous, input.change ?? "write");
+      const change = input.change ?? "write";
+      await keepVersion(context.root, instance.id, file, previous, change, context.versionLimits);
     }
     await writeFileAtomic(where.abs, input.content);
     instance.touched(file);

@@ -47,7 +47,8 @@ async function apply(
     const result = plan(where.file, source, changes);
     await requireCompiles(context, result.source, where.abs);
     if (result.source !== source) {
-      await keepVersion(context.root, instance.id, where.file, bytes, "magic-comments");
+      const limits = context.versionLimits;
+      await keepVersion(context.root, instance.id, where.file, bytes, "magic-comments", limits);
     }
     await writeFileAtomic(where.abs, result.source);
     instance.touched(where.file);

@@ -24,6 +24,8 @@ export async function keepFileVersions(
     : [file];
   for (const path of files) {
     const content = await readFile(join(instance.dir, path)).catch(() => null);
-    if (content) await keepVersion(context.root, instance.id, path, content, change);
+    if (content) {
+      await keepVersion(context.root, instance.id, path, content, change, context.versionLimits);
+    }
   }
 }

@@ -41,6 +41,7 @@ export interface VersionLimits {
   totalBytes: number;
 }
 
+/** The defaults of `--versions-keep` and `--versions-max-bytes` (runtime/server/config.ts). */
 export const VERSION_LIMITS: VersionLimits = { perScript: 50, totalBytes: 128 * 1024 * 1024 };
 
 const NAME = /^(\d+)\.(\d+)\.(\d+)\.([a-z-]+)\.([0-9a-f]{64})$/;

@@ -239,4 +239,40 @@ describe("script versions and If-Match, in-process", () => {
     assert.ok(paths.length > 0);
     assert.ok(paths.every((p: string) => !p.includes("_hoody") && !p.includes("versions")));
   });
+
+  test("past --versions-keep, the oldest versions of the script go", async () => {
+    app.control.versionLimits = { perScript: 2, totalBytes: 1 << 30 };
+    try {
+      for (let i = 1; i <= 5; i++) await write("bounded.ts", `return ${i};\n`);
+      const listed = (await versions("bounded.ts")).body.versions;
+      assert.deepEqual(listed.map((v: { version: number }) => v.version), [4, 3]);
+      assert.equal(listed[0].hash, await sha256Hex("return 4;\n"));
+      assert.equal(listed[1].hash, await sha256Hex("return 3;\n"));
+    } finally {
+      delete app.control.versionLimits;
+    }
+  });
+
+  test("past --versions-max-bytes, the oldest versions of any script go", async () => {
+    const sizeOf = async (path: string) =>
+      ((await versions(path)).body.versions as { size: number }[]).reduce((n, v) => n + v.size, 0);
+    await write("big-a.ts", `return '${"a".repeat(100)}';\n`);
+    await write("big-a.ts", "return 'a';\n");
+    await write("big-b.ts", `return '${"b".repeat(100)}';\n`);
+    await write("big-b.ts", "return 'b';\n");
+    const kept = await sizeOf("big-b.ts");
+    app.control.versionLimits = { perScript: 50, totalBytes: kept };
+    try {
+      await write("big-b.ts", "return 'b again';\n");
+      assert.deepEqual((await versions("big-a.ts")).body.versions, [], "the oldest went first");
+      assert.equal((await versions("hello.ts")).body.count, 0, "every other script's too");
+      assert.ok(await sizeOf("big-b.ts") <= kept);
+      assert.equal(
+        (await versions("big-b.ts")).body.versions[0].hash,
+        await sha256Hex("return 'b';\n"),
+      );
+    } finally {
+      delete app.control.versionLimits;
+    }
+  });
 });
