@@ -61,6 +61,15 @@ export interface Activated {
   steps: Record<string, unknown>;
 }
 
+/** The SHA-256 hex of the file now, or null when it (or its instance) does not exist. */
+async function liveHash(context: ManagementContext, id: string, file: string) {
+  const instance = isValidInstanceId(id) ? context.instances.get(id) : undefined;
+  if (!instance) return null;
+  const where = await locate(instance, file, "path");
+  const content = await readFile(where.abs).catch(() => null);
+  return content ? await sha256Hex(content) : null;
+}
+
 export async function activateFile(
   context: ManagementContext,
   input: Activation,
@@ -80,6 +89,10 @@ export async function activateFile(
     typecheck: "skipped",
     install: "skipped",
   };
+  // Checked first so a stale write costs nothing (no install), and again under the lock below.
+  if (expected !== undefined) {
+    requireMatch(expected, await liveHash(context, id, file), `${id}/${file}`);
+  }
   const warnings = script ? requireDirectives(input.content) : [];
   if (input.validate) requireJson(file, input.content);
   let imports: string[] = [];

@@ -4,7 +4,7 @@
  * answers 412 and loses nothing. tests/http/versions.test.ts runs the CLI against a real server.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -141,6 +141,17 @@ describe("script versions and If-Match, in-process", () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.body.field, "ifMatch");
     assert.equal(live("hello.ts"), "return 'star';\n");
+  });
+
+  test("a stale write is refused before any step runs: no package is installed", async () => {
+    const stale = await write(
+      "hello.ts",
+      'import pad from "hoody-versions-test-missing-package";\nreturn pad;\n',
+      { ifMatch: "0".repeat(64) },
+    );
+    assert.equal(stale.status, 412);
+    assert.equal(stale.body.step, undefined);
+    assert.ok(!existsSync(join(dir.root, "package.json")), "the installer never ran");
   });
 
   test("move keeps versions of what left both paths; rollback brings a moved file back", async () => {
