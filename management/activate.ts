@@ -1,7 +1,8 @@
 /**
  * The one activation path every change to a file goes through (scripts/write, and anything that
- * writes scripts for the user: templates, SDK import, rollbacks): validate -> type-check ->
- * install -> If-Match -> keep the previous content as a version -> atomic write. Every step runs
+ * writes scripts for the user: templates, SDK import, rollbacks): If-Match -> validate ->
+ * type-check -> install -> If-Match again, under the file's lock -> keep the previous content as a
+ * version -> atomic write. Every step runs
  * before the file is touched (a refused write must not even create the instance folder), so any
  * failure leaves the old version serving; the error names the step.
  */

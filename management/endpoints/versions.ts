@@ -1,6 +1,6 @@
 /**
- * Script versions (docs/versions.md): list what the API kept of a script's earlier content, and
- * roll back to one through the one activation path (so a rollback is itself a change, with a version
+ * Script versions (docs/versions.md): list what the API kept of a script's earlier content, read
+ * one, and roll back to one through the one activation path (so a rollback is itself a change, with a version
  * of what it replaced).
  */
 import { readFile } from "node:fs/promises";
@@ -15,6 +15,8 @@ import { locate, parseRelativePath } from "../paths.ts";
 import { execId, scriptPath as path } from "../schemas.ts";
 import { toEtag } from "../versions/if-match.ts";
 import { listVersions, readVersion } from "../versions/store.ts";
+
+const version = z.number().int().min(1).describe("The version number scripts/versions lists");
 
 export const VERSION_ENDPOINTS: readonly Endpoint[] = [
   defineEndpoint({
@@ -45,6 +47,29 @@ export const VERSION_ENDPOINTS: readonly Endpoint[] = [
     },
   }),
   defineEndpoint({
+    method: "GET",
+    path: "/scripts/versions/read",
+    cli: { group: "scripts", verb: "version", positional: "path" },
+    summary: "One kept version of a file: its record and content",
+    input: z.object({ execId, path: path("File below the instance (it may be deleted)"), version }),
+    async handler(input, { context }) {
+      const instance = getInstance(context, input.execId);
+      const where = await locate(instance, parseRelativePath(input.path, "path"), "path");
+      const { record, content } = await readVersion(
+        context.root,
+        instance.id,
+        where.file,
+        input.version,
+      );
+      return {
+        path: where.file,
+        resolvedPath: where.shown,
+        ...record,
+        content: Buffer.from(content).toString("utf8"),
+      };
+    },
+  }),
+  defineEndpoint({
     method: "POST",
     path: "/scripts/rollback",
     cli: { group: "scripts", verb: "rollback", positional: "path" },
@@ -53,7 +78,7 @@ export const VERSION_ENDPOINTS: readonly Endpoint[] = [
     input: z.object({
       execId,
       path: path("File below the instance (it may be deleted)"),
-      version: z.number().int().min(1).describe("The version number scripts/versions lists"),
+      version,
       typecheck: z.boolean().default(false).describe("Type-check before it goes live"),
       install: z.boolean().default(true).describe("Install missing packages it imports"),
       ifMatch: z.string().max(4096).optional().describe(

@@ -48,6 +48,19 @@ describe(`script versions through the CLI against a running server (${RUNTIME})`
     assert.equal(listed.code, 0, listed.stderr);
     const [kept] = JSON.parse(listed.stdout).versions;
     assert.equal(kept.change, "write");
+    const shown = await api(
+      "scripts",
+      "version",
+      "greet.ts",
+      "--version",
+      String(kept.version),
+      "-o",
+      "json",
+    );
+    assert.equal(
+      JSON.parse(shown.stdout).content,
+      "// @mode worker\nreturn { greeting: 'hello' };\n",
+    );
 
     const rolled = await api("scripts", "rollback", "greet.ts", "--version", String(kept.version));
     assert.equal(rolled.code, 0, rolled.stderr);

@@ -79,6 +79,23 @@ describe("script versions and If-Match, in-process", () => {
     assert.equal(listed[0].hash, await sha256Hex("return 'second';\n"));
   });
 
+  test("versions/read answers one version's record and content", async () => {
+    const read = await app.call("GET", "/scripts/versions/read?path=hello.ts&version=2");
+    assert.equal(read.status, 200);
+    assert.equal(read.body.content, "return 'second';\n");
+    assert.equal(read.body.hash, await sha256Hex(read.body.content));
+    assert.equal(read.body.version, 2);
+    assert.equal(read.body.change, "rollback");
+    assert.equal(read.body.resolvedPath, "1/hello.ts");
+    const unknown = await app.call("GET", "/scripts/versions/read?path=hello.ts&version=7");
+    assert.equal(unknown.status, 404);
+    const bad = await app.call("GET", "/scripts/versions/read?path=hello.ts&version=two");
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.field, "version");
+    const escape = await app.call("GET", "/scripts/versions/read?path=../2/two.ts&version=1");
+    assert.equal(escape.status, 403);
+  });
+
   test("read answers the hash (and ETag) that If-Match takes back", async () => {
     const read = await app.fetch("/api/v1/exec/scripts/read?path=hello.ts");
     const body = await read.json() as { hash: string; content: string };
