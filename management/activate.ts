@@ -2,9 +2,9 @@
  * The one activation path every change to a file goes through (scripts/write, and anything that
  * writes scripts for the user: templates, SDK import, rollbacks): If-Match -> validate ->
  * type-check -> install -> If-Match again, under the file's lock -> keep the previous content as a
- * version -> atomic write. Every step runs
- * before the file is touched (a refused write must not even create the instance folder), so any
- * failure leaves the old version serving; the error names the step.
+ * version (docs/versions.md) -> atomic write. Every step runs before the file is touched (a refused
+ * write must not even create the instance folder), so any failure leaves the old version serving;
+ * the error names the step.
  */
 import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join } from "node:path";
