@@ -1,16 +1,18 @@
 /**
  * The one activation path every change to a file goes through (scripts/write, and anything that
- * writes scripts for the user: templates, SDK import, rollbacks): validate -> type-check ->
- * install -> atomic write. Every step runs before the file is touched (a refused write must not
- * even create the instance folder), so any failure leaves the old version serving; the error
- * names the step.
+ * writes scripts for the user: templates, SDK import, rollbacks): If-Match -> validate ->
+ * type-check -> install -> If-Match again, under the file's lock -> keep the previous content as a
+ * version (docs/versions.md) -> atomic write. Every step runs before the file is touched (a refused
+ * write must not even create the instance folder), so any failure leaves the old version serving;
+ * the error names the step.
  */
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join } from "node:path";
 import { isValidInstanceId } from "../routing/instance.ts";
 import type { DirectiveWarning } from "../runtime/directives/parse.ts";
 import { ServerError } from "../runtime/errors.ts";
 import { writeFileAtomic } from "../runtime/fs.ts";
+import { sha256Hex } from "../runtime/hex.ts";
 import {
   installMissing,
   isScriptFile,
@@ -23,6 +25,8 @@ import { getOrCreateInstance, type ManagementContext } from "./context.ts";
 import { statOrNull } from "./listing.ts";
 import { withLock } from "./locks.ts";
 import { locate, parseRelativePath } from "./paths.ts";
+import { parseIfMatch, requireMatch } from "./versions/if-match.ts";
+import { keepVersion, type VersionChange } from "./versions/store.ts";
 
 export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
 
@@ -38,6 +42,10 @@ export interface Activation {
   typecheck: boolean;
   /** Install missing packages the script imports before it goes live. */
   install: boolean;
+  /** The hash (or hashes, or *) the current content must have: a stale one answers 412. */
+  ifMatch?: string;
+  /** What the version kept of the previous content records as its cause (default "write"). */
+  change?: VersionChange;
 }
 
 export interface Activated {
@@ -48,8 +56,19 @@ export interface Activated {
   size: number;
   modified: string;
   validated: boolean;
+  /** SHA-256 hex of the new content: the If-Match of the next write. */
+  hash: string;
   warnings: DirectiveWarning[];
   steps: Record<string, unknown>;
+}
+
+/** The SHA-256 hex of the file now, or null when it (or its instance) does not exist. */
+async function liveHash(context: ManagementContext, id: string, file: string) {
+  const instance = isValidInstanceId(id) ? context.instances.get(id) : undefined;
+  if (!instance) return null;
+  const where = await locate(instance, file, "path");
+  const content = await readFile(where.abs).catch(() => null);
+  return content ? await sha256Hex(content) : null;
 }
 
 export async function activateFile(
@@ -63,6 +82,7 @@ export async function activateFile(
       `content must be at most ${MAX_CONTENT_BYTES} bytes`,
     );
   }
+  const expected = input.ifMatch === undefined ? undefined : parseIfMatch(input.ifMatch);
   const id = input.execId ?? context.defaultInstance;
   const script = isScriptFile(file);
   const steps: Record<string, unknown> = {
@@ -70,6 +90,10 @@ export async function activateFile(
     typecheck: "skipped",
     install: "skipped",
   };
+  // Checked first so a stale write costs nothing (no install), and again under the lock below.
+  if (expected !== undefined) {
+    requireMatch(expected, await liveHash(context, id, file), `${id}/${file}`);
+  }
   const warnings = script ? requireDirectives(input.content) : [];
   if (input.validate) requireJson(file, input.content);
   let imports: string[] = [];
@@ -89,6 +113,10 @@ export async function activateFile(
   return await withLock([where.abs], async () => {
     const before = await statOrNull(where.abs);
     if (before?.isDirectory()) throw new ServerError("CONFLICT", `${where.shown} is a folder`);
+    const previous = before ? await readFile(where.abs) : null;
+    const previousHash = previous ? await sha256Hex(previous) : null;
+    requireMatch(expected, previousHash, where.shown);
+    const hash = await sha256Hex(input.content);
     const parent = dirname(where.abs);
     if (!(await statOrNull(parent))) {
       if (!input.createDirs) {
@@ -101,6 +129,10 @@ export async function activateFile(
       // The folders just made must still be inside the instance.
       await locate(instance, file, "path");
     }
+    if (previous && previousHash !== hash) {
+      const change = input.change ?? "write";
+      await keepVersion(context.root, instance.id, file, previous, change, context.versionLimits);
+    }
     await writeFileAtomic(where.abs, input.content);
     instance.touched(file);
     const after = await stat(where.abs);
@@ -112,6 +144,7 @@ export async function activateFile(
       size: after.size,
       modified: after.mtime.toISOString(),
       validated: input.validate && (script || extname(file).toLowerCase() === ".json"),
+      hash,
       warnings,
       steps: { ...steps, activate: "ok" },
     };

@@ -45,6 +45,8 @@ export interface ServerControl {
   monitor: Monitor;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
+  /** Script versions kept per script and bytes over all (`--versions-keep`, `--versions-max-bytes`). */
+  versionLimits?: { perScript: number; totalBytes: number };
 }
 
 /** The management API as the front sees it: a fetch handler, given the client's address. */

@@ -191,6 +191,7 @@ export async function serve(
         pipeline.resume();
       }
     },
+    versionLimits: { perScript: config.versionsKeep, totalBytes: config.versionsMaxBytes },
   };
   // Loaded on first use (or a second after start): its ~70 ms of imports would otherwise delay
   // the first script response, which needs none of it.

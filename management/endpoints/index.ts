@@ -15,6 +15,7 @@ import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
 import { TEMPLATE_ENDPOINTS } from "./templates.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
+import { VERSION_ENDPOINTS } from "./versions.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -29,4 +30,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
   ...TEMPLATE_ENDPOINTS,
+  ...VERSION_ENDPOINTS,
 ].map(withSubdomain);

@@ -19,6 +19,7 @@ import { writeFileAtomic } from "../../runtime/fs.ts";
 import { withLock } from "../locks.ts";
 import { locate, parseRelativePath } from "../paths.ts";
 import { execId } from "../schemas.ts";
+import { keepVersion } from "../versions/store.ts";
 
 async function readScript(instance: Instance, path: string, field: string) {
   const where = await locate(instance, parseRelativePath(path, field), field);
@@ -41,9 +42,14 @@ async function apply(
 ): Promise<Plan> {
   const { where } = await readScript(instance, file, "path");
   return await withLock([where.abs], async () => {
-    const source = await readFile(where.abs, "utf8");
+    const bytes = await readFile(where.abs);
+    const source = bytes.toString("utf8");
     const result = plan(where.file, source, changes);
     await requireCompiles(context, result.source, where.abs);
+    if (result.source !== source) {
+      const limits = context.versionLimits;
+      await keepVersion(context.root, instance.id, where.file, bytes, "magic-comments", limits);
+    }
     await writeFileAtomic(where.abs, result.source);
     instance.touched(where.file);
     return result;

@@ -1,8 +1,12 @@
-/** `scripts/write`: a file through the one activation path (management/activate.ts). */
+/**
+ * `scripts/write`: a file through the one activation path (management/activate.ts); `If-Match`
+ * (header, or the `ifMatch` field; the header wins) makes it conditional (docs/versions.md).
+ */
 import { z } from "zod";
 import { activateFile } from "../activate.ts";
 import { defineEndpoint } from "../endpoint.ts";
 import { execId, scriptPath as path } from "../schemas.ts";
+import { toEtag } from "../versions/if-match.ts";
 
 export const WRITE_SCRIPT = defineEndpoint({
   method: "POST",
@@ -23,6 +27,16 @@ export const WRITE_SCRIPT = defineEndpoint({
     install: z.boolean().default(true).describe(
       "Install the packages the script imports that are missing, before it goes live",
     ),
+    ifMatch: z.string().max(4096).optional().describe(
+      "Write only if the file's current hash (scripts/read `hash`) is this, else 412; * = only if it exists. The If-Match header wins",
+    ),
   }),
-  handler: (input, { context }) => activateFile(context, input),
+  async handler(input, { context, c }) {
+    const written = await activateFile(context, {
+      ...input,
+      ifMatch: c.req.header("if-match") ?? input.ifMatch,
+    });
+    c.header("ETag", toEtag(written.hash));
+    return written;
+  },
 });

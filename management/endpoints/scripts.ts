@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { parseDirectives } from "../../runtime/directives/parse.ts";
 import { ServerError } from "../../runtime/errors.ts";
+import { sha256Hex } from "../../runtime/hex.ts";
 import { isScriptFile } from "../checks.ts";
 import { redactPresent } from "../comment-changes.ts";
 import { getInstance } from "../context.ts";
@@ -15,6 +16,8 @@ import { withLock } from "../locks.ts";
 import { matchesFilter, metadataOf, statOrNull, tree, walk } from "../listing.ts";
 import { locate, parseRelativePath } from "../paths.ts";
 import { execId, scriptPath as path } from "../schemas.ts";
+import { toEtag } from "../versions/if-match.ts";
+import { keepFileVersions } from "../versions/keep-files.ts";
 import { WRITE_SCRIPT } from "./scripts-write.ts";
 
 export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
@@ -88,9 +91,9 @@ export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
     method: "GET",
     path: "/scripts/read",
     cli: { group: "scripts", verb: "read", positional: "path" },
-    summary: "A file's content, magic comments and metadata",
+    summary: "A file's content, magic comments, metadata and hash (also the ETag header)",
     input: z.object({ execId, path: path("File below the instance, e.g. api/users/[id].ts") }),
-    async handler(input, { context }) {
+    async handler(input, { context, c }) {
       const instance = getInstance(context, input.execId);
       const where = await locate(instance, parseRelativePath(input.path, "path"), "path");
       const s = await statOrNull(where.abs);
@@ -98,7 +101,10 @@ export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
       if (s.isDirectory()) {
         throw new ServerError("BAD_REQUEST", `${where.shown} is a folder: use scripts/tree`);
       }
-      const content = await readFile(where.abs, "utf8");
+      const bytes = await readFile(where.abs);
+      const content = bytes.toString("utf8");
+      const hash = await sha256Hex(bytes);
+      c.header("ETag", toEtag(hash));
       return {
         path: where.file,
         resolvedPath: where.shown,
@@ -107,6 +113,7 @@ export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
           ? redactPresent(parseDirectives(content).present)
           : null,
         metadata: metadataOf(s, where.file),
+        hash,
       };
     },
   }),
@@ -136,7 +143,10 @@ export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
               `${where.shown} is a folder that is not empty: delete its files first`,
             );
           });
-        } else await rm(where.abs);
+        } else {
+          await keepFileVersions(context, instance, where.file, "delete");
+          await rm(where.abs);
+        }
         instance.touched(where.file);
         return { deleted: true, path: where.file, resolvedPath: where.shown, size: s.size };
       });
@@ -175,6 +185,8 @@ export const SCRIPT_ENDPOINTS: readonly Endpoint[] = [
         }
         await mkdir(dirname(to.abs), { recursive: true });
         await locate(instance, toFile, "to");
+        await keepFileVersions(context, instance, fromFile, "move");
+        if (existing) await keepFileVersions(context, instance, toFile, "move");
         await rename(from.abs, to.abs);
         instance.touched(fromFile);
         instance.touched(toFile);

@@ -45,6 +45,10 @@ export interface ServeConfig {
   logMaxFileBytes?: number;
   /** An instance's log files together stay under this: the oldest go. @default 100 MiB */
   logMaxTotalBytes?: number;
+  /** Earlier versions kept per script (docs/versions.md). @default 50 */
+  versionsKeep?: number;
+  /** All scripts' versions together stay under this: the oldest go. @default 128 MiB */
+  versionsMaxBytes?: number;
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -60,6 +64,8 @@ const POSITIVE: readonly (keyof ResolvedConfig)[] = [
   "installTimeoutMs",
   "logMaxFileBytes",
   "logMaxTotalBytes",
+  "versionsKeep",
+  "versionsMaxBytes",
 ];
 
 export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
@@ -87,6 +93,8 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     installTimeoutMs: input.installTimeoutMs ?? 120_000,
     logMaxFileBytes: input.logMaxFileBytes ?? 10 * 1024 * 1024,
     logMaxTotalBytes: input.logMaxTotalBytes ?? 100 * 1024 * 1024,
+    versionsKeep: input.versionsKeep ?? 50,
+    versionsMaxBytes: input.versionsMaxBytes ?? 128 * 1024 * 1024,
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);

@@ -156,6 +156,22 @@ export const FLAGS = [
     doc: "delete an instance's oldest log files past this total (default 104857600)",
   },
   {
+    flag: "versions-keep",
+    key: "versionsKeep",
+    type: "integer",
+    env: "HOODY_EXEC_VERSIONS_KEEP",
+    value: "N",
+    doc: "earlier versions kept per script; the oldest go (default 50)",
+  },
+  {
+    flag: "versions-max-bytes",
+    key: "versionsMaxBytes",
+    type: "integer",
+    env: "HOODY_EXEC_VERSIONS_MAX_BYTES",
+    value: "N",
+    doc: "delete the oldest script versions past this total (default 134217728)",
+  },
+  {
     flag: "admin-token",
     key: "adminToken",
     type: "string",
