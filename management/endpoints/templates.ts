@@ -163,6 +163,7 @@ export const TEMPLATE_ENDPOINTS: readonly Endpoint[] = [
         validate: true,
         typecheck: false,
         install: true,
+        change: "template",
       });
       return {
         generated: true,
