@@ -13,10 +13,14 @@ export interface DocumentCheck {
   errors: string[];
 }
 
+// One validator for every call: it compiles the OpenAPI meta-schema once (seconds on Bun). Each
+// validate() checks its own argument synchronously after parsing it, so concurrent calls do not
+// mix; the `specification` it remembers is read only by resolveRefs, which is not used here.
+let validator: Validator | null = null;
+
 /** Validates a whole OpenAPI 3.x document. */
 export async function validateDocument(document: JsonObject): Promise<DocumentCheck> {
-  // A fresh validator per call: it keeps the last specification it was given.
-  const result = await new Validator().validate(structuredClone(document));
+  const result = await (validator ??= new Validator()).validate(structuredClone(document));
   if (result.valid) return { valid: true, errors: [] };
   const errors = typeof result.errors === "string"
     ? [result.errors]
