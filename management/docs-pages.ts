@@ -93,7 +93,7 @@ export function createDocsPages(context: ManagementContext): Hono<ManagementEnv>
     const query = new URLSearchParams({ format: "yaml", execId: instance.id });
     return referencePage(c, `${API_PREFIX}/user-openapi/spec?${query}`, `${instance.id}: API`);
   });
-  app.get("/docs/scalar.js", async (c) => {
+  app.get("/docs/scalar.js", async () => {
     bundle ??= readFile(fileURLToPath(import.meta.resolve(SCALAR_BUNDLE))).then((b) =>
       new Uint8Array(b)
     ).catch((error) => {
