@@ -11,6 +11,7 @@ import { type Browser, chromium } from "playwright-core";
 import { parse } from "yaml";
 import { ENDPOINTS } from "../../management/endpoints/index.ts";
 import { validateDocument } from "../../management/user-openapi/validate.ts";
+import { runCli } from "../lib/processes.ts";
 import { managementCall, request, suiteServer, type TestServer } from "../lib/server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -101,6 +102,33 @@ describe("user OpenAPI and the API reference pages on a real server", () => {
     assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
     const unknown = await request(server, "/api/v1/exec/user-openapi/docs?execId=nope");
     assert.equal(unknown.status, 404);
+  });
+
+  test("the CLI: openapi generate|serve|serve-schema, scripts list-user, validate user-schema", async () => {
+    const cli = async (...args: string[]) => {
+      const run = await runCli(["--url", server.url, ...args]).finished();
+      assert.equal(run.code, 0, `${args.join(" ")}: ${run.stderr}`);
+      return run.stdout;
+    };
+    const generated = JSON.parse(await cli("openapi", "generate", "--title", "Mine", "-o", "json"));
+    assert.equal(generated.data.info.title, "Mine");
+    assert.ok(generated.data.paths["/hello"].get);
+    const listed = JSON.parse(await cli("scripts", "list-user", "-o", "json"));
+    assert.deepEqual(
+      listed.data.scripts.map((s: { path: string; hasSchema: boolean }) => [s.path, s.hasSchema]),
+      [["hello.ts", true], ["plain.ts", false]],
+    );
+    const checked = JSON.parse(await cli("validate", "user-schema", "hello.ts", "-o", "json"));
+    assert.equal(checked.data.valid, true);
+    assert.equal(checked.data.format, "json-schema");
+    const schema = JSON.parse(await cli("openapi", "serve-schema", "hello.ts", "-o", "json"));
+    assert.deepEqual(schema.data, HELLO_SCHEMA);
+    assert.match(await cli("openapi", "serve", "--format", "yaml"), /^openapi: 3\.0\.3$/m);
+    assert.equal(JSON.parse(await cli("openapi", "get", "-o", "json")).openapi, "3.1.0");
+    const failed = await runCli(["--url", server.url, "validate", "user-schema", "plain.ts"])
+      .finished();
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /No schema file found for this script/);
   });
 
   describe("in headless Chromium", { skip: missing ?? false }, () => {
