@@ -11,17 +11,11 @@ import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 import { toYaml } from "../openapi.ts";
 import { execId } from "../schemas.ts";
 import { isObject, type JsonObject } from "../user-openapi/companions.ts";
-import {
-  createUserDocument,
-  DEFAULT_INFO,
-  type DocumentInfo,
-  hasSchema,
-  methodsOf,
-  operationsOf,
-} from "../user-openapi/document.ts";
+import { buildDocument } from "../user-openapi/build.ts";
+import { DEFAULT_INFO, hasSchema, methodsOf, operationsOf } from "../user-openapi/document.ts";
 import { MERGE_DEFAULTS, mergeDocuments } from "../user-openapi/merge.ts";
 import { readUserScript, scanUserScripts, type UserScript } from "../user-openapi/scan.ts";
-import { resolveFolder, resolveScript, type ScanFolder } from "../user-openapi/scope.ts";
+import { resolveFolder, resolveScript } from "../user-openapi/scope.ts";
 import { singlePathDocument, validateDocument } from "../user-openapi/validate.ts";
 import type { Instance } from "../../runtime/server/instances.ts";
 
@@ -36,22 +30,6 @@ const patterns = z.array(z.string().min(1).max(512)).max(64).optional();
 const text = (max: number) => z.string().max(max).optional();
 
 const SCRIPT_FILE = "Script below the instance, e.g. api/users/[id].ts";
-
-async function generate(
-  instance: Instance,
-  folders: readonly ScanFolder[],
-  options: { recursive?: boolean; include?: string[]; exclude?: string[]; info: DocumentInfo },
-) {
-  const scripts = await scanUserScripts(instance.dir, {
-    dirs: folders.map((f) => f.dir),
-    recursive: options.recursive ?? true,
-    include: options.include ?? [],
-    exclude: options.exclude ?? [],
-  });
-  const built = createUserDocument(scripts, options.info);
-  const warnings = [...scripts.flatMap((s) => s.errors), ...built.warnings];
-  return { ...built, warnings, scanDirectory: folders.map((f) => f.shown).join(", ") };
-}
 
 /** The script a schema/validate call names, read with its companions. */
 async function scriptOf(
@@ -82,6 +60,7 @@ const noSchema = (script: UserScript) =>
 export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
   defineEndpoint({
     method: "GET",
+    envelope: true,
     path: "/user-openapi/list",
     cli: { group: "scripts", verb: "list-user" },
     summary: "The instance's scripts, with their route and whether they have a schema file",
@@ -122,6 +101,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
   }),
   defineEndpoint({
     method: "POST",
+    envelope: true,
     path: "/user-openapi/generate",
     cli: { group: "openapi", verb: "generate" },
     summary: "An OpenAPI 3.0 document of the scripts that have a schema file",
@@ -146,22 +126,18 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
           input.directories.map((d, i) => resolveFolder(instance, d, `directories.${i}`)),
         )
         : [await resolveFolder(instance, input.directory, "directory")];
-      const built = await generate(instance, folders, {
+      const built = await buildDocument(instance.dir, folders, {
         recursive: input.recursive,
         include: input.includePatterns,
         exclude: input.excludePatterns,
         info: input,
       });
-      return ok(built.document, {
-        pathCount: Object.keys(built.document.paths as JsonObject).length,
-        scanDirectory: built.scanDirectory,
-        generatedAt: new Date().toISOString(),
-        warnings: built.warnings,
-      });
+      return ok(built.document, built.meta);
     },
   }),
   defineEndpoint({
     method: "POST",
+    envelope: true,
     path: "/user-openapi/merge",
     cli: { group: "openapi", verb: "merge" },
     summary: "One document from the scripts of several folders and OpenAPI documents you pass",
@@ -188,7 +164,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
         const instance = getInstance(context, input.execId);
         for (const [i, d] of input.directories.entries()) {
           const where = await resolveFolder(instance, d, `directories.${i}`);
-          documents.push((await generate(instance, [where], { info: {} })).document);
+          documents.push((await buildDocument(instance.dir, [where])).document);
         }
       }
       for (const [i, spec] of (input.specs ?? []).entries()) {
@@ -208,6 +184,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
   }),
   defineEndpoint({
     method: "GET",
+    envelope: true,
     path: "/user-openapi/spec",
     cli: { group: "openapi", verb: "serve" },
     summary: "The generated document, built now (format=yaml: the bare YAML document)",
@@ -221,22 +198,18 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
       const instance = getInstance(context, input.execId);
       const field = input.directory !== undefined ? "directory" : "dir";
       const where = await resolveFolder(instance, input.directory ?? input.dir, field);
-      const built = await generate(instance, [where], { info: {} });
+      const built = await buildDocument(instance.dir, [where]);
       if (input.format === "yaml") {
         return new Response(toYaml(built.document), {
           headers: { "content-type": "application/yaml; charset=utf-8" },
         });
       }
-      return ok(built.document, {
-        pathCount: Object.keys(built.document.paths as JsonObject).length,
-        scanDirectory: built.scanDirectory,
-        generatedAt: new Date().toISOString(),
-        warnings: built.warnings,
-      });
+      return ok(built.document, built.meta);
     },
   }),
   defineEndpoint({
     method: "GET",
+    envelope: true,
     path: "/user-openapi/schema",
     cli: { group: "openapi", verb: "serve-schema", positional: "file" },
     summary: "A script's schema file as written (.schema.json, else .openapi.json)",
@@ -267,6 +240,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
   }),
   defineEndpoint({
     method: "POST",
+    envelope: true,
     path: "/user-openapi/validate",
     cli: { group: "validate", verb: "user-schema", positional: "file" },
     summary: "Checks a script's .openapi.json (else .schema.json) as the operation it documents",

@@ -212,6 +212,14 @@ describe("user-openapi endpoints in-process", () => {
     assert.match(none.body.error, /^No schema file found for this script/);
   });
 
+  test("the management API's own document says these answer in data", async () => {
+    const doc = await (await server.fetch("/api/v1/exec/openapi.json")).json();
+    const ok = doc.paths["/api/v1/exec/user-openapi/generate"].post.responses["200"];
+    assert.match(ok.description, /\{success: true, data, meta\}/);
+    const other = doc.paths["/api/v1/exec/scripts/read"].get.responses["200"];
+    assert.match(other.description, /no envelope/);
+  });
+
   test("bad inputs answer a clear error and change nothing", async () => {
     const before = snapshot(dir.root);
     const cases: [string, string, unknown, number, string, string | RegExp][] = [
