@@ -53,6 +53,8 @@ export interface Endpoint<S extends z.ZodObject = z.ZodObject> {
   open?: boolean;
   /** Not JSON (openapi.yaml). */
   raw?: true;
+  /** Answers the original's `{success, data, meta}` (user-openapi/*: its client reads `data`). */
+  envelope?: true;
   handler(input: z.output<S>, scope: HandlerScope): unknown;
 }
 

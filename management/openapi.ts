@@ -29,7 +29,11 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
     summary: endpoint.summary,
     tags: [endpoint.cli.group],
     responses: {
-      "200": { description: "Success: the documented object, at top level (no envelope)" },
+      "200": {
+        description: endpoint.envelope
+          ? "Success: {success: true, data, meta}, the result in data (docs/openapi.md)"
+          : "Success: the documented object, at top level (no envelope)",
+      },
       "400": errorResponse(
         "VALIDATION_ERROR (names the field), BAD_PATH or UNSUPPORTED_SUBDOMAIN",
       ),

@@ -207,8 +207,10 @@ export function createProgram(): Command {
       addEndpoint(groupAt(path.slice(0, -1)), path.at(-1)!, endpoint, summary);
     }
   }
-  program.command("openapi").description("The management API's OpenAPI document")
-    .command("get").description("Print it (-o json|yaml)").action(
+  // `openapi` also holds the user-OpenAPI endpoints (generate, merge, serve, serve-schema).
+  groupAt(["openapi"])
+    .command("get").description("Print the management API's OpenAPI document (-o json|yaml)")
+    .action(
       async (_o: unknown, cmd: Command) => {
         const options = cmd.optsWithGlobals() as GlobalOptions;
         const doc = await callEndpoint(options, {

@@ -16,6 +16,7 @@ import { SYSTEM_ENDPOINTS } from "./system.ts";
 import { TEMPLATE_ENDPOINTS } from "./templates.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
 import { VERSION_ENDPOINTS } from "./versions.ts";
+import { USER_OPENAPI_ENDPOINTS } from "./user-openapi.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -31,4 +32,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...LOG_ENDPOINTS,
   ...TEMPLATE_ENDPOINTS,
   ...VERSION_ENDPOINTS,
+  ...USER_OPENAPI_ENDPOINTS,
 ].map(withSubdomain);
