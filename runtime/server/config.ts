@@ -45,6 +45,8 @@ export interface ServeConfig {
   logMaxFileBytes?: number;
   /** An instance's log files together stay under this: the oldest go. @default 100 MiB */
   logMaxTotalBytes?: number;
+  /** Where `shared` lives: memory only, or also a KV database under DIR/_hoody/kv (docs/state.md). @default "memory" */
+  state?: "memory" | "kv";
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -87,6 +89,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     installTimeoutMs: input.installTimeoutMs ?? 120_000,
     logMaxFileBytes: input.logMaxFileBytes ?? 10 * 1024 * 1024,
     logMaxTotalBytes: input.logMaxTotalBytes ?? 100 * 1024 * 1024,
+    state: input.state ?? "memory",
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -110,6 +113,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     throw new Error(
       `--default-instance must match [A-Za-z0-9_]+, not start with _ nor be node_modules (got "${config.defaultInstance}")`,
     );
+  }
+  if (config.state !== "memory" && config.state !== "kv") {
+    throw new Error(`--state must be memory or kv (got "${config.state}")`);
   }
   if (!config.adminToken && !isLoopback(config.host)) {
     throw new Error(
