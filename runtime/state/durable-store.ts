@@ -18,8 +18,12 @@ import { type Change, planBatch } from "./entries.ts";
 import { commitAtomic, openKvDatabase } from "./kv.ts";
 import { loadStates } from "./load.ts";
 
-/** How long a batch gathers changes before it is written. */
-export const BATCH_WINDOW_MS = 10;
+/**
+ * How long a batch gathers changes before it is written: at most 40 commits a second whatever the
+ * load (a commit costs ~0.6 ms of CPU on either runtime, so ~2.5% of a core), and a crash loses
+ * at most this plus one commit.
+ */
+export const BATCH_WINDOW_MS = 25;
 /** After a failed write, the wait before the next try. */
 const RETRY_MS = 1000;
 
