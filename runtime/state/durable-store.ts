@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import { isSafePath } from "../protocol/shared-ops.ts";
 import { createSharedStore, type SharedStore } from "../server/shared-state.ts";
 import { type Change, planBatch } from "./entries.ts";
-import { commitAtomic, openKvDatabase } from "./kv.ts";
+import { commitAtomic, type Kv, openKvDatabase } from "./kv.ts";
 import { loadStates } from "./load.ts";
 
 /**
@@ -36,8 +36,15 @@ export interface DurableStoreOptions {
 /** Opens the store and loads every instance's `shared` from it before returning. */
 export async function openDurableSharedStore(options: DurableStoreOptions): Promise<SharedStore> {
   const { path, warn } = options;
-  mkdirSync(dirname(path), { recursive: true });
-  const kv = await openKvDatabase(path);
+  let kv: Kv;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    kv = await openKvDatabase(path);
+  } catch (error) {
+    throw new Error(`--state kv: cannot open the shared-state store ${path}: ${error}`, {
+      cause: error,
+    });
+  }
   const loaded = await loadStates(kv, warn);
   const memory = createSharedStore(loaded.states);
   const chunkSets = loaded.chunks;

@@ -90,6 +90,37 @@ describe("the KV store behind --state kv", () => {
     assert.equal(generations.size, 1);
     assert.ok(!generations.has("newer"));
   });
+
+  test("an entry that cannot be read is skipped with a warning; the rest loads", async () => {
+    await using dir = tmpScripts({});
+    const path = join(dir.root, "state.sqlite3");
+    const kv = await openKvDatabase(path);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    await commitAtomic(kv, [
+      { key: [SHARED, "1", "good"], value: bytes(`{"v":1}`) },
+      { key: [SHARED, "1", "bad"], value: bytes("not json") },
+      { key: [SHARED, "1", "torn"], value: bytes(`{"n":2,"bytes":9,"g":"x"}`) },
+    ]);
+    kv.close();
+    const warnings: string[] = [];
+    const store = await openDurableSharedStore({ path, warn: (line) => warnings.push(line) });
+    assert.deepEqual(store.get("1"), { good: 1 });
+    await store.close();
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings.join("\n"), /skipped the entry shared,1,bad: .*JSON/);
+    assert.match(warnings.join("\n"), /skipped the entry shared,1,torn: .*expected 2 chunks/);
+  });
+
+  test("a store that cannot be opened names its path", async () => {
+    await using dir = tmpScripts({ "not-a-folder": "" });
+    await assert.rejects(
+      openDurableSharedStore({
+        path: join(dir.root, "not-a-folder", "state.sqlite3"),
+        warn: assert.fail,
+      }),
+      /shared-state store/,
+    );
+  });
 });
 
 const COUNTER = `// @mode worker
