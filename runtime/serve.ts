@@ -17,6 +17,7 @@ import { ensurePackagesWith } from "./packages/index.ts";
 import { createInstaller } from "./packages/installer.ts";
 import { typeChecker } from "./typecheck/typecheck.ts";
 import { createSharedStore } from "./server/shared-state.ts";
+import { openDurableSharedStore } from "./state/durable-store.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 import { createWebSockets } from "./server/websockets.ts";
 import { ServerError, toErrorResponse } from "./errors.ts";
@@ -78,7 +79,13 @@ export async function serve(
     exec: process.execPath,
     timeoutMs: config.installTimeoutMs,
   });
-  const shared = createSharedStore();
+  // With --state kv, every instance's `shared` is loaded from disk before the first request.
+  const shared = config.state === "kv"
+    ? await openDurableSharedStore({
+      path: join(config.root, "_hoody", "kv", "state.sqlite3"),
+      warn: (line) => log.warn(line),
+    })
+    : createSharedStore();
   // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
   // and loading it while the first host process boots takes that off the first response.
   const { createInstanceRegistry } = await import("./server/instances.ts");
@@ -219,6 +226,7 @@ export async function serve(
       unwatch();
       await server.stop();
       await pool.close();
+      await shared.close();
       await logs.close();
       compiler.close();
     },

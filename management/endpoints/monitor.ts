@@ -59,6 +59,7 @@ function stats(context: ManagementContext) {
       waiting: q.waiting,
     })),
     hosts: monitor.hosts(),
+    sharedStore: context.shared.status(),
   };
 }
 
@@ -68,7 +69,7 @@ export const MONITOR_ENDPOINTS: readonly Endpoint[] = [
     path: "/monitor/stats",
     cli: { group: "system", verb: "stats" },
     summary:
-      "Uptime, memory, request totals and 1/5/15-minute counts, WebSocket counters, caches, @concurrent queues, host processes",
+      "Uptime, memory, request totals and 1/5/15-minute counts, WebSocket counters, caches, @concurrent queues, host processes, the shared-state store",
     input: z.object({}),
     handler: (_input, { context }) => stats(context),
   }),

@@ -49,6 +49,8 @@ export interface ServeConfig {
   versionsKeep?: number;
   /** All scripts' versions together stay under this: the oldest go. @default 128 MiB */
   versionsMaxBytes?: number;
+  /** Where `shared` lives: memory only, or also a KV database under DIR/_hoody/kv (docs/state.md). @default "memory" */
+  state?: "memory" | "kv";
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -95,6 +97,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     logMaxTotalBytes: input.logMaxTotalBytes ?? 100 * 1024 * 1024,
     versionsKeep: input.versionsKeep ?? 50,
     versionsMaxBytes: input.versionsMaxBytes ?? 128 * 1024 * 1024,
+    state: input.state ?? "memory",
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -118,6 +121,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     throw new Error(
       `--default-instance must match [A-Za-z0-9_]+, not start with _ nor be node_modules (got "${config.defaultInstance}")`,
     );
+  }
+  if (config.state !== "memory" && config.state !== "kv") {
+    throw new Error(`--state must be memory or kv (got "${config.state}")`);
   }
   if (!config.adminToken && !isLoopback(config.host)) {
     throw new Error(

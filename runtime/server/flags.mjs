@@ -185,6 +185,14 @@ export const FLAGS = [
     type: "boolean",
     doc: "take the client IP from X-Forwarded-For",
   },
+  {
+    flag: "state",
+    key: "state",
+    type: "string",
+    env: "HOODY_EXEC_STATE",
+    value: "memory|kv",
+    doc: "shared in memory, or kept across restarts in DIR/_hoody/kv (default memory)",
+  },
   { flag: "debug", key: "debug", type: "boolean", doc: "stack traces in error responses" },
   { flag: "quiet", key: "quiet", type: "boolean", doc: "no info lines in the log" },
 ];

@@ -42,12 +42,16 @@ export interface Cli extends AsyncDisposable {
 /**
  * Runs `hoody-exec ...args --runtime <this runtime>` as a user would, without blocking this process
  * (a server under test may live here). `env` is added to a copy of this process's environment,
- * where an `undefined` value removes a variable.
+ * where an `undefined` value removes a variable. `runtime` picks the other one (cross-runtime tests).
  */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Cli {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  runtime: "bun" | "deno" = RUNTIME,
+): Cli {
   const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...env };
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
-  const child = spawn("node", [BIN, ...args, "--runtime", RUNTIME], {
+  const child = spawn("node", [BIN, ...args, "--runtime", runtime], {
     stdio: ["ignore", "pipe", "pipe"],
     env: merged,
   });
