@@ -124,7 +124,8 @@ async function readInput(
       throw validationError("body", "The request body must be a JSON object");
     }
   }
-  const input: Record<string, unknown> = { ...(body as object), ...query };
+  // Path parameters (`/sdk/:id`) win over the query and the body.
+  const input: Record<string, unknown> = { ...(body as object), ...query, ...c.req.param() };
   // `execId` and `exec_id` both name the instance.
   if (input.execId === undefined && input.exec_id !== undefined) input.execId = input.exec_id;
   delete input.exec_id;

@@ -45,12 +45,15 @@ function operation(endpoint: Endpoint): Record<string, unknown> {
   if (endpoint.open) op.security = [];
   const properties = schema.properties ?? {};
   if (endpoint.method === "GET" || endpoint.method === "DELETE") {
-    op.parameters = Object.entries(properties).map(([name, s]) => ({
-      name,
-      in: "query",
-      required: schema.required?.includes(name) ?? false,
-      schema: s,
-    }));
+    op.parameters = Object.entries(properties).map(([name, s]) => {
+      const inPath = endpoint.path.split("/").includes(`:${name}`);
+      return {
+        name,
+        in: inPath ? "path" : "query",
+        required: inPath || (schema.required?.includes(name) ?? false),
+        schema: s,
+      };
+    });
   } else if (Object.keys(properties).length > 0) {
     op.requestBody = {
       required: (schema.required?.length ?? 0) > 0,
@@ -66,7 +69,7 @@ export function createOpenApiDocument(
 ): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of endpoints) {
-    const path = `${API_PREFIX}${endpoint.path}`;
+    const path = `${API_PREFIX}${endpoint.path.replace(/:(\w+)/g, "{$1}")}`;
     (paths[path] ??= {})[endpoint.method.toLowerCase()] = operation(endpoint);
   }
   return {

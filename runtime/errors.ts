@@ -25,6 +25,7 @@ export const STATUS = {
   QUEUE_TIMEOUT: 503,
   UNAVAILABLE: 503,
   SCRIPT_TIMEOUT: 504,
+  SOURCE_FETCH_FAILED: 502,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

@@ -21,17 +21,24 @@ export async function sendRequest(
   input: Record<string, unknown>,
 ): Promise<Response> {
   const base = options.url.replace(/\/+$/, "");
-  const url = new URL(`${base}${API_PREFIX}${endpoint.path}`);
+  // A path parameter (`/sdk/:id`) goes in the path, not the query.
+  const rest = { ...input };
+  const path = endpoint.path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = rest[name];
+    delete rest[name];
+    return encodeURIComponent(String(value ?? ""));
+  });
+  const url = new URL(`${base}${API_PREFIX}${path}`);
   const init: RequestInit = { method: endpoint.method, headers: {} };
   const headers = init.headers as Record<string, string>;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (endpoint.method === "GET" || endpoint.method === "DELETE") {
-    for (const [name, value] of Object.entries(input)) {
+    for (const [name, value] of Object.entries(rest)) {
       url.searchParams.set(name, Array.isArray(value) ? value.join(",") : String(value));
     }
   } else {
     headers["content-type"] = "application/json";
-    init.body = JSON.stringify(input);
+    init.body = JSON.stringify(rest);
   }
   let response: Response;
   try {

@@ -10,6 +10,7 @@ import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
 import { MONITOR_ENDPOINTS } from "./monitor.ts";
 import { PACKAGE_ENDPOINTS } from "./packages.ts";
 import { ROUTE_ENDPOINTS } from "./routes.ts";
+import { SDK_ENDPOINTS } from "./sdk.ts";
 import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
@@ -27,4 +28,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
+  ...SDK_ENDPOINTS,
 ].map(withSubdomain);
