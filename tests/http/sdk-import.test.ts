@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Body } from "../lib/management-calls.ts";
+import { runCli } from "../lib/processes.ts";
 import { managementCall, request, suiteServer } from "../lib/server.ts";
 
 interface Received {
@@ -221,6 +222,28 @@ describe("sdk import: the Petstore document as instance pets", () => {
     assert.doesNotMatch(readFileSync(join(server.dir.root, file), "utf8"), /\/\/ mine/);
   });
 
+  test("the sdks CLI imports, lists and reads back an SDK", async () => {
+    const cli = async (...args: string[]) => {
+      const run = await runCli(["--url", server.url, ...args, "-o", "json"]).finished();
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as Body;
+    };
+    const imported = await cli(
+      "sdks",
+      "import",
+      `${upstream.url}/openapi.yaml`,
+      "--exec-id",
+      "pets",
+      "--source-auth",
+      "Bearer s3cret",
+    );
+    assert.equal(imported.summary.unchanged, imported.summary.total);
+    const listed = await cli("sdks", "list");
+    assert.deepEqual(listed.sdks.map((s: Body) => s.id), ["pets"]);
+    const one = await cli("sdks", "get", "pets");
+    assert.equal(one.source_url, `${upstream.url}/openapi.yaml`);
+  });
+
   test("a bad source is refused with a clear error and writes nothing", async () => {
     const invalid = await call("POST", "/sdk/import", {
       execId: "bad",
@@ -249,8 +272,10 @@ describe("sdk import: the Petstore document as instance pets", () => {
   });
 
   test("delete removes the generated files, the marker and the emptied instance", async () => {
-    const { status, body } = await call("DELETE", "/sdk/pets");
-    assert.equal(status, 200, JSON.stringify(body));
+    const run = await runCli(["--url", server.url, "sdks", "delete", "pets", "-y", "-o", "json"])
+      .finished();
+    assert.equal(run.code, 0, run.stderr);
+    const body = JSON.parse(run.stdout) as Body;
     assert.equal(body.message, "SDK deleted");
     assert.equal(body.removed.files, 13 + 6);
     assert.equal(body.removed.marker, "pets/_sdk.json");
