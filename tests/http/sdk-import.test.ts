@@ -244,6 +244,15 @@ describe("sdk import: the Petstore document as instance pets", () => {
     assert.equal(one.source_url, `${upstream.url}/openapi.yaml`);
   });
 
+  test("magic_comments reach every endpoint: @token guards them, and its ?token= stays here", async () => {
+    const { body } = await importPets({ magic_comments: "@token t1\n// @timeout 5000" });
+    assert.equal(body.summary.updated, 13);
+    assert.equal((await pets("/pet/findByStatus?status=sold")).status, 401);
+    const allowed = await pets("/pet/findByStatus?status=sold&token=t1");
+    assert.equal(allowed.status, 200, await allowed.clone().text());
+    assert.equal(last().url, "/api/v3/pet/findByStatus?status=sold");
+  });
+
   test("a bad source is refused with a clear error and writes nothing", async () => {
     const invalid = await call("POST", "/sdk/import", {
       execId: "bad",

@@ -169,13 +169,18 @@ export async function proxy(
       issues,
     };
   }
-  // 2. The upstream request: path parameters in the template, the caller's query string as it came.
+  // 2. The upstream request: path parameters in the template, the caller's query string.
   const path = operation.path.replace(
     /\{([^}]+)\}/g,
     (_, name: string) => encodeURIComponent(String(metadata.parameters[name] ?? "")),
   );
   const url = new URL(UPSTREAM + path);
   url.search = new URL(metadata.url).search;
+  // `?token=` may be this endpoint's own @token credential: it stays here unless the operation
+  // itself takes a `token` query parameter.
+  if (!operation.parameters.some((p) => p.in === "query" && p.name === "token")) {
+    url.searchParams.delete("token");
+  }
   const headers = new Headers();
   for (const p of operation.parameters) {
     const value = req.headers[p.name.toLowerCase()];
