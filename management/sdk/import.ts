@@ -19,6 +19,7 @@ import { validationError } from "../../runtime/errors.ts";
 import { activateFile } from "../activate.ts";
 import type { ManagementContext } from "../context.ts";
 import { withLock } from "../locks.ts";
+import { locate } from "../paths.ts";
 import { parseDocument, resolveDocument, toSdkApi } from "./document.ts";
 import {
   type GeneratedFile,
@@ -29,6 +30,7 @@ import {
   POST_FILE,
   PRE_FILE,
 } from "./generate.ts";
+import { getSdkInstance } from "./inventory.ts";
 import { hashOf, MARKER_FILE, readMarker, type SdkMarker, writeMarker } from "./marker.ts";
 import { removeEmptyFolders } from "./remove.ts";
 import { fetchSource } from "./source.ts";
@@ -147,11 +149,12 @@ export async function importSdk(context: ManagementContext, input: SdkImportInpu
       }
       // 5.
       const current = new Set(generated.files.map((f) => f.path));
-      for (const [path, recorded] of Object.entries(previous?.files ?? {})) {
-        if (current.has(path)) continue;
-        const text = await readFile(join(dir, path), "utf8").catch(() => null);
+      const stale = Object.entries(previous?.files ?? {}).filter(([path]) => !current.has(path));
+      for (const [path, recorded] of stale) {
+        const where = await locate(getSdkInstance(context, input.execId), path, "path");
+        const text = await readFile(where.abs, "utf8").catch(() => null);
         if (text !== null && await hashOf(text) === recorded) {
-          await rm(join(dir, path), { force: true });
+          await rm(where.abs, { force: true });
           counts.removed++;
         }
       }

@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isValidInstanceId } from "../../routing/instance.ts";
 import { ServerError, validationError } from "../../runtime/errors.ts";
+import type { Instance } from "../../runtime/server/instances.ts";
 import type { ManagementContext } from "../context.ts";
 import { hashOf, MARKER_FILE, readMarker, type SdkMarker } from "./marker.ts";
 
@@ -42,11 +43,18 @@ async function fileState(dir: string, path: string, recorded: string) {
   return { path, exists: text !== null, hash, edited: hash !== null && hash !== recorded };
 }
 
-export async function getSdk(context: ManagementContext, id: string) {
+/** The instance an SDK id names; 400 for a name no instance may have, 404 for none. */
+export function getSdkInstance(context: ManagementContext, id: string): Instance {
   if (!isValidInstanceId(id)) {
     throw validationError("id", "id must be an instance id: [A-Za-z0-9_]+, not starting with _");
   }
-  const dir = join(context.root, id);
+  const instance = context.instances.get(id);
+  if (!instance) throw new ServerError("NOT_FOUND", `No SDK "${id}": there is no instance ${id}`);
+  return instance;
+}
+
+export async function getSdk(context: ManagementContext, id: string) {
+  const dir = getSdkInstance(context, id).dir;
   const marker = await readMarker(dir);
   if (marker === null) {
     throw new ServerError("NOT_FOUND", `No SDK "${id}": instance ${id} has no ${MARKER_FILE}`);

@@ -8,8 +8,21 @@ import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../../runtime/fs.ts";
 import { sha256Hex } from "../../runtime/hex.ts";
+import { parseRelativePath } from "../paths.ts";
 
 export const MARKER_FILE = "_sdk.json";
+
+/**
+ * A path the marker names: relative, inside the instance, as any path a client gives (a marker is
+ * a file an admin could also write, so its paths are checked before anything acts on them).
+ */
+const relativePath = z.string().refine((path) => {
+  try {
+    return parseRelativePath(path, "path") === path;
+  } catch {
+    return false;
+  }
+});
 
 const markerSchema = z.object({
   type: z.literal("sdk"),
@@ -20,10 +33,10 @@ const markerSchema = z.object({
   importedAt: z.string(),
   /** Whether a source_auth header was given (never the value). */
   auth: z.boolean(),
-  middleware: z.object({ pre: z.string().nullable(), post: z.string().nullable() }),
-  endpoints: z.array(z.string()),
+  middleware: z.object({ pre: relativePath.nullable(), post: relativePath.nullable() }),
+  endpoints: z.array(relativePath),
   /** Every file the import wrote, relative to the instance, and its content's SHA-256. */
-  files: z.record(z.string(), z.string()),
+  files: z.record(relativePath, z.string()),
 });
 
 export type SdkMarker = z.infer<typeof markerSchema>;

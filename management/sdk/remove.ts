@@ -7,6 +7,8 @@ import { dirname, join } from "node:path";
 import { ServerError } from "../../runtime/errors.ts";
 import type { ManagementContext } from "../context.ts";
 import { withLock } from "../locks.ts";
+import { locate } from "../paths.ts";
+import { getSdkInstance } from "./inventory.ts";
 import { MARKER_FILE, readMarker } from "./marker.ts";
 
 /** Removes the folders of `files` (relative to `dir`) that are empty, deepest first; never `dir`. */
@@ -25,14 +27,16 @@ export async function removeEmptyFolders(dir: string, files: readonly string[]):
 }
 
 export async function deleteSdk(context: ManagementContext, id: string) {
-  const dir = join(context.root, id);
+  const instance = getSdkInstance(context, id);
+  const dir = instance.dir;
   return await withLock([join(dir, MARKER_FILE)], async () => {
     const marker = await readMarker(dir);
     if (marker === null) {
       throw new ServerError("NOT_FOUND", `No SDK "${id}": instance ${id} has no ${MARKER_FILE}`);
     }
     const files = Object.keys(marker.files);
-    for (const file of files) await rm(join(dir, file), { force: true });
+    // locate() refuses a path that a symlink leads out of the instance.
+    for (const file of files) await rm((await locate(instance, file, "id")).abs, { force: true });
     await rm(join(dir, MARKER_FILE), { force: true });
     await removeEmptyFolders(dir, files);
     const left = await readdir(dir).catch(() => []);

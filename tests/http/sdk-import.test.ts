@@ -39,6 +39,19 @@ async function startUpstream() {
         ));
         return;
       }
+      if (req.url === "/without-logout.yaml") {
+        // The same document less one path: /user/logout.
+        const start = PETSTORE.indexOf("  /user/logout:");
+        const end = PETSTORE.indexOf("  /user/{username}:");
+        res.setHeader("content-type", "application/yaml");
+        res.end(
+          (PETSTORE.slice(0, start) + PETSTORE.slice(end)).replace(
+            "https://petstore3.swagger.io/api/v3",
+            `http://127.0.0.1:${port}/api/v3`,
+          ),
+        );
+        return;
+      }
       if (req.url === "/not-openapi.json") {
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ openapi: "3.0.0", paths: {} }));
@@ -220,6 +233,18 @@ describe("sdk import: the Petstore document as instance pets", () => {
     assert.equal(forced.body.summary.conflicts, 0);
     assert.equal(forced.body.summary.updated, 1);
     assert.doesNotMatch(readFileSync(join(server.dir.root, file), "utf8"), /\/\/ mine/);
+  });
+
+  test("a path that left the document loses its file on re-import, and comes back with it", async () => {
+    const logout = join(server.dir.root, "pets/user/logout.ts");
+    const smaller = await importPets({ source_url: `${upstream.url}/without-logout.yaml` });
+    assert.equal(smaller.status, 200, JSON.stringify(smaller.body));
+    assert.equal(smaller.body.summary.removed, 1);
+    assert.equal(smaller.body.sdk.files.endpoints, 12);
+    assert.ok(!existsSync(logout));
+    const full = await importPets();
+    assert.equal(full.body.summary.new, 1);
+    assert.ok(existsSync(logout));
   });
 
   test("the sdks CLI imports, lists and reads back an SDK", async () => {

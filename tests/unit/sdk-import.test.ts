@@ -12,7 +12,9 @@ import {
   parseMagicComments,
   parseMiddleware,
 } from "../../management/sdk/generate.ts";
+import { readMarker } from "../../management/sdk/marker.ts";
 import { authHeaderOf, checkNotSelf } from "../../management/sdk/source.ts";
+import { tmpScripts } from "../lib/scripts-dir.ts";
 import { ServerError } from "../../runtime/errors.ts";
 
 const SOURCE = "https://docs.example.com/specs/api.json";
@@ -275,4 +277,33 @@ describe("options and guards", () => {
       else assert.doesNotThrow(run);
     });
   }
+});
+
+describe("the marker", () => {
+  const marker = (files: Record<string, string>) =>
+    JSON.stringify({
+      type: "sdk",
+      source_url: SOURCE,
+      title: "t",
+      openapi: "3.1",
+      upstream: "https://api.example.com",
+      importedAt: "2026-12-03T00:00:00.000Z",
+      auth: false,
+      middleware: { pre: "_sdk/pre.ts", post: null },
+      endpoints: Object.keys(files),
+      files,
+    });
+
+  test("is read back; one naming a path outside the instance, or not JSON, is no marker", async () => {
+    await using dir = tmpScripts({
+      "a/_sdk.json": marker({ "pet.ts": "h" }),
+      "b/_sdk.json": marker({ "../../etc/passwd": "h" }),
+      "c/_sdk.json": marker({ "/abs.ts": "h" }),
+      "d/_sdk.json": "not json",
+    });
+    assert.deepEqual((await readMarker(`${dir.root}/a`))?.files, { "pet.ts": "h" });
+    for (const id of ["b", "c", "d", "missing"]) {
+      assert.equal(await readMarker(`${dir.root}/${id}`), null, id);
+    }
+  });
 });
