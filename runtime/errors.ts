@@ -27,6 +27,7 @@ export const STATUS = {
   UNAVAILABLE: 503,
   SCRIPT_TIMEOUT: 504,
   TEMPLATE_VARIABLES: 400,
+  SOURCE_FETCH_FAILED: 502,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

@@ -107,7 +107,7 @@ function addEndpoint(parent: Command, name: string, endpoint: Endpoint, descript
     if ("confirm" in types) input.confirm = true;
     if (endpoint.destructive) {
       await confirm(
-        `${endpoint.cli.group} ${verb} ${input.path ?? input.hostname ?? ""}`.trim(),
+        `${endpoint.cli.group} ${verb} ${input.path ?? input.hostname ?? input.id ?? ""}`.trim(),
         options,
       );
     }

@@ -10,6 +10,7 @@ import { MAGIC_COMMENT_ENDPOINTS } from "./magic-comments.ts";
 import { MONITOR_ENDPOINTS } from "./monitor.ts";
 import { PACKAGE_ENDPOINTS } from "./packages.ts";
 import { ROUTE_ENDPOINTS } from "./routes.ts";
+import { SDK_ENDPOINTS } from "./sdk.ts";
 import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
@@ -33,4 +34,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...TEMPLATE_ENDPOINTS,
   ...VERSION_ENDPOINTS,
   ...USER_OPENAPI_ENDPOINTS,
+  ...SDK_ENDPOINTS,
 ].map(withSubdomain);

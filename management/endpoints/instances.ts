@@ -4,6 +4,7 @@ import { z } from "zod";
 import { isValidInstanceId } from "../../routing/instance.ts";
 import { isHiddenName } from "../../routing/pattern.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
+import { readMarker } from "../sdk/marker.ts";
 
 /** Files an instance holds, leaving out hidden names (server data, dependencies). */
 async function countFiles(dir: string): Promise<number> {
@@ -27,14 +28,23 @@ export const INSTANCE_ENDPOINTS: readonly Endpoint[] = [
       const entries = await readdir(context.root, { withFileTypes: true }).catch(() => []);
       const ids = entries.filter((e) => e.isDirectory() && isValidInstanceId(e.name));
       const execIds = await Promise.all(
-        ids.map(async (e) => ({
-          id: e.name,
-          type: "custom" as const,
-          files: await countFiles(join(context.root, e.name)),
-        })),
+        ids.map(async (e) => {
+          const dir = join(context.root, e.name);
+          const files = await countFiles(dir);
+          // An instance holding an SDK marker was imported (docs/sdk-import.md).
+          const sdk = await readMarker(dir);
+          return sdk
+            ? { id: e.name, type: "sdk" as const, source_url: sdk.source_url, files }
+            : { id: e.name, type: "custom" as const, files };
+        }),
       );
       execIds.sort((a, b) => a.id.localeCompare(b.id, "en", { numeric: true }));
-      return { execIds, total: execIds.length, summary: { sdk: 0, custom: execIds.length } };
+      const sdk = execIds.filter((e) => e.type === "sdk").length;
+      return {
+        execIds,
+        total: execIds.length,
+        summary: { sdk, custom: execIds.length - sdk },
+      };
     },
   }),
 ];
