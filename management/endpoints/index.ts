@@ -14,6 +14,7 @@ import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
+import { SCHEDULE_ENDPOINTS } from "./schedules.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -27,4 +28,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
+  ...SCHEDULE_ENDPOINTS,
 ].map(withSubdomain);
