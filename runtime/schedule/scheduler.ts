@@ -7,7 +7,9 @@
  * replayed.
  */
 import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { isValidInstanceId } from "../../routing/instance.ts";
+import { scanInstance } from "../../routing/scan.ts";
 import type { Logger } from "../log.ts";
 import type { InstanceRegistry } from "../server/instances.ts";
 import type { Script } from "../server/scripts.ts";
@@ -15,6 +17,7 @@ import type { ScheduleClock } from "./clock.ts";
 import { type CronSchedule, parseCron } from "./cron.ts";
 import type { FireHistory, FireRecord, FireStatus, HistoryFilter } from "./history.ts";
 import { outcomeOf, readPreview } from "./outcome.ts";
+import { createHeaderCache } from "./header-cache.ts";
 import { firePathOf, scriptPathOf, type ScriptRef } from "./paths.ts";
 import { markScheduleRun, SCHEDULE_RUN_HEADER } from "./run-marker.ts";
 
@@ -117,29 +120,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const refused = new Map<string, string>();
   const lastFires = new Map<string, FireRecord>();
   const running = new Set<Promise<unknown>>();
+  const headers = createHeaderCache();
   let stopped = false;
 
   // ---- arming ----
 
   async function wantedIn(execId: string): Promise<Wanted> {
     const wanted: Wanted = { schedules: new Map(), failed: new Map() };
-    const instance = options.instances.get(execId);
-    if (!instance) return wanted;
-    const routes = await instance.routes().catch(() => null);
-    if (!routes) return wanted;
-    for (const route of routes.table.routes) {
+    const dir = join(options.root, execId);
+    const scan = await scanInstance(dir).catch(() => null);
+    if (!scan) return wanted; // the instance folder is gone
+    for (const route of scan.routes) {
       const ref = { execId, file: route.file };
       const path = scriptPathOf(ref);
-      let script: Script;
-      try {
-        script = await instance.scripts.get(route.file);
-      } catch {
-        continue; // deleted while we looked: the watcher reports it and we look again
-      }
-      const expression = script.directives.schedule;
-      if (expression === null) {
-        const bad = script.warnings.find((w) => w.directive === "@schedule");
-        if (bad) wanted.failed.set(path, bad.message);
+      const header = await headers.read(join(dir, route.file));
+      if (header === null) continue; // deleted while we looked: the watcher reports it
+      if (header.schedule === null) {
+        if (header.refusal !== null) wanted.failed.set(path, header.refusal);
         continue;
       }
       const urlPath = firePathOf(route.file);
@@ -152,9 +149,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       wanted.schedules.set(path, {
         ref,
-        expression,
+        expression: header.schedule,
         urlPath,
-        timeoutMs: script.directives.timeout,
+        timeoutMs: header.timeoutMs,
       });
     }
     return wanted;
