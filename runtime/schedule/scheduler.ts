@@ -73,6 +73,8 @@ export interface Scheduler {
   /** Fires the script now, as its schedule would, and answers once it has run. */
   trigger(ref: ScriptRef): Promise<TriggerResult>;
   history(filter: HistoryFilter): ReturnType<FireHistory["read"]>;
+  /** `monitor/stats` `cron`: fires recorded and failed ones since start, schedules armed, fires running. */
+  stats(): { fires: number; errors: number; active: number; wrapperActive: number };
   /** No fire starts after this; resolves once running fires are recorded. */
   stop(): Promise<void>;
 }
@@ -101,6 +103,15 @@ interface Armed {
   last: FireRecord | null;
 }
 
+/** How one run ended, before it is recorded. */
+interface Ran {
+  status: FireStatus;
+  error?: string;
+  returnPreview?: string;
+  /** The script's answer, for the trigger's caller. */
+  data?: unknown;
+}
+
 /** What an instance's scripts on disk ask for: armable schedules and refused ones. */
 interface Want {
   ref: ScriptRef;
@@ -121,6 +132,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const lastFires = new Map<string, FireRecord>();
   const running = new Set<Promise<unknown>>();
   const headers = createHeaderCache();
+  const counts = { fires: 0, errors: 0 };
   let stopped = false;
 
   // ---- arming ----
@@ -257,7 +269,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     const run = (async () => {
       const started = performance.now();
-      let outcome: { status: FireStatus; error?: string; returnPreview?: string; data?: unknown };
+      let outcome: Ran;
       try {
         outcome = await runOnce(entry, runId);
       } catch (error) {
@@ -277,10 +289,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return run;
   }
 
-  async function runOnce(
-    entry: Armed,
-    runId: string,
-  ): Promise<{ status: FireStatus; error?: string; returnPreview?: string; data?: unknown }> {
+  async function runOnce(entry: Armed, runId: string): Promise<Ran> {
     const instance = options.instances.get(entry.ref.execId);
     let script: Script;
     try {
@@ -315,15 +324,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function record(
     entry: Armed,
-    fired: {
-      runId: string;
-      ts: number;
-      durationMs: number;
-      status: FireStatus;
-      error?: string;
-      returnPreview?: string;
-      data?: unknown;
-    },
+    fired: Ran & { runId: string; ts: number; durationMs: number },
     extra: { triggered: boolean; error?: string },
   ): Promise<TriggerResult> {
     const path = scriptPathOf(entry.ref);
@@ -340,6 +341,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     };
     entry.last = line;
     lastFires.set(path, line);
+    counts.fires += 1;
+    if (FAILED.has(line.status)) counts.errors += 1;
     await history.append(line);
     return {
       triggered: extra.triggered,
@@ -446,6 +449,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await start();
       return await history.read(filter);
     },
+    stats: () => ({ ...counts, active: armed.size, wrapperActive: running.size }),
     async stop() {
       stopped = true;
       for (const entry of armed.values()) entry.cancel();
@@ -454,6 +458,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
   };
 }
+
+/** The statuses `cron.errors` counts. */
+const FAILED = new Set<FireStatus>(["error", "timeout", "load_error"]);
 
 /** A fire's answer for the trigger's caller: JSON as a value, anything else as its text. */
 function answerOf(response: Response, text: string): unknown {

@@ -111,6 +111,8 @@ describe("a schedule fires through the pipeline", () => {
       run: newest.runId,
       executionId: newest.runId,
     });
+    const stats = await call(server, "GET", "/monitor/stats");
+    assert.deepEqual(stats.cron, { fires: 2, errors: 0, active: 1, wrapperActive: 0 });
     const [after] = await list(server);
     assert.equal(after!.nextFire, "2026-01-01T00:03:00.000Z");
     assert.equal(after!.lastFireStatus, "ok");
@@ -148,6 +150,8 @@ describe("a schedule fires through the pipeline", () => {
     assert.equal(byScript["1/off.ts"]!.status, "disabled");
     assert.match(byScript["1/off.ts"]!.error, /disabled/);
     assert.equal(byScript["1/slow.ts"]!.status, "timeout");
+    const stats = await call(server, "GET", "/monitor/stats");
+    assert.deepEqual(stats.cron, { fires: 2, errors: 1, active: 2, wrapperActive: 0 });
     assert.match(byScript["1/slow.ts"]!.error, /^504: /);
   });
 
