@@ -9,6 +9,7 @@ import type { Monitor } from "./monitor/monitor.ts";
 import type { Installer } from "./packages/installer.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 import type { InstanceRegistry } from "./server/instances.ts";
+import type { Scheduler } from "./schedule/scheduler.ts";
 import type { ActiveRequest } from "./server/request-info.ts";
 import type { SharedStore } from "./server/shared-state.ts";
 import type { TypeChecker } from "./typecheck/typecheck.ts";
@@ -43,6 +44,8 @@ export interface ServerControl {
   workerModeCount(): number;
   /** Request statistics per script, queues, host processes, WebSocket counts (monitor/*). */
   monitor: Monitor;
+  /** `@schedule` scripts: armed schedules, their history, reload and trigger (docs/schedules.md). */
+  schedules: Scheduler;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
   /** Script versions kept per script and bytes over all (`--versions-keep`, `--versions-max-bytes`). */

@@ -27,6 +27,9 @@ import { combineHooks } from "./server/combine-hooks.ts";
 import { createLogWriter } from "./logs/writer.ts";
 import { createConsoleSink } from "./logs/console-sink.ts";
 import { createAccessLog } from "./logs/access.ts";
+import { realClock, type ScheduleClock } from "./schedule/clock.ts";
+import { createFireHistory } from "./schedule/history.ts";
+import { createScheduler } from "./schedule/scheduler.ts";
 
 /**
  * How long a serverless request may wait for a Worker before it is shed with 503 + Retry-After.
@@ -53,6 +56,8 @@ export interface ServeParts {
   /** Called with every response the front gives (`hoody-exec dev` logs a line per request). */
   hooks?: PipelineHooks;
   log?: Logger;
+  /** The scheduler's clock (docs/schedules.md); tests pass one they move by hand. */
+  scheduleClock?: ScheduleClock;
 }
 
 const NO_MANAGEMENT: ManagementApp = {
@@ -96,7 +101,26 @@ export async function serve(
     log,
     ensurePackagesWith(installer),
   );
-  const unwatch = adapter.watch(config.root, (relative) => instances.changed(relative));
+  // `@schedule` scripts, armed from disk now and re-armed on every change the watcher reports.
+  const scheduler = createScheduler({
+    root: config.root,
+    instances,
+    fetch: (request) => pipeline.fetch(request, "127.0.0.1"),
+    origin: () => origin,
+    clock: parts.scheduleClock ?? realClock,
+    history: createFireHistory({
+      dir: join(config.root, "_hoody", "schedules"),
+      maxFileBytes: 1024 * 1024,
+      keep: 4,
+      warn: (line) => log.warn(line),
+    }),
+    log,
+  });
+  void scheduler.start();
+  const unwatch = adapter.watch(config.root, (relative) => {
+    instances.changed(relative);
+    scheduler.changed(relative);
+  });
   const socketLimits = {
     maxConnections: config.wsMaxConnections,
     maxMessageBytes: config.wsMaxMessageBytes,
@@ -187,6 +211,7 @@ export async function serve(
     recycleWorkers: (instance) => pool.recycle(instance),
     workerModeCount: () => pool.workerModeCount,
     monitor,
+    schedules: scheduler,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
       monitor.restarted();
@@ -224,8 +249,11 @@ export async function serve(
     websocketMetrics: () => websockets.metrics.read(),
     async stop() {
       unwatch();
+      // No fire starts from now; the running ones end with the pool and are recorded.
+      const scheduled = scheduler.stop();
       await server.stop();
       await pool.close();
+      await scheduled;
       await shared.close();
       await logs.close();
       compiler.close();

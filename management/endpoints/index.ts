@@ -18,6 +18,7 @@ import { TEMPLATE_ENDPOINTS } from "./templates.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
 import { VERSION_ENDPOINTS } from "./versions.ts";
 import { USER_OPENAPI_ENDPOINTS } from "./user-openapi.ts";
+import { SCHEDULE_ENDPOINTS } from "./schedules.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -35,4 +36,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...VERSION_ENDPOINTS,
   ...USER_OPENAPI_ENDPOINTS,
   ...SDK_ENDPOINTS,
+  ...SCHEDULE_ENDPOINTS,
 ].map(withSubdomain);

@@ -48,7 +48,7 @@ function stats(context: ManagementContext) {
       ...registry.rates.read(now),
     },
     websocket: { ...ws, active: sockets.total.active },
-    cron: { fires: 0, errors: 0, active: 0, wrapperActive: 0 },
+    cron: context.schedules.stats(),
     droppedScripts: registry.droppedScripts,
     sinceMs: monitor.since,
     restarts: monitor.restarts,

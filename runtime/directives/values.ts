@@ -1,5 +1,6 @@
 /** The value parsers directives share: zod schemas from plain strings (table/*.ts use them). */
 import { z } from "zod";
+import { isValidCron } from "../schedule/cron.ts";
 import { type Cors, hasControlCharacter, MAX_CONCURRENT } from "./spec.ts";
 
 /** Wraps a plain parser (`undefined` = not accepted) so every directive exposes a zod schema. */
@@ -80,7 +81,9 @@ export function toSchedule(raw: string): string | undefined {
   const nickname = expression.toLowerCase();
   if (CRON_NICKNAMES.includes(nickname)) return nickname;
   const fields = expression.split(" ");
-  return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f)) ? expression : undefined;
+  const shaped = fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+  // Beyond the shape, croner (the scheduler's parser) must accept it: `99 * * * *` is refused here.
+  return shaped && isValidCron(expression) ? expression : undefined;
 }
 
 export const BOOLEAN_ACCEPTS = '"true" or "false"';

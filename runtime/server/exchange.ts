@@ -40,6 +40,8 @@ export interface Exchange {
   logLevel: LogLevel | null;
   headerNames: string[] | null;
   requestBody: Bytes | null;
+  /** A schedule's fire: its runId (docs/schedules.md); null for every other request. */
+  scheduleRun: string | null;
 }
 
 /**
@@ -83,6 +85,7 @@ export function newExchange(request: Request, upgrade: Upgrade | undefined): Exc
     logLevel: null,
     headerNames: null,
     requestBody: null,
+    scheduleRun: null,
   };
 }
 

@@ -24,6 +24,7 @@ import {
   publicView,
 } from "./request-info.ts";
 import { createUnits } from "./units.ts";
+import { scheduleRunOf } from "../schedule/run-marker.ts";
 import { isWebSocketUpgrade, type WebSockets } from "./websockets.ts";
 import {
   type Exchange,
@@ -153,7 +154,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (isPreflight(request)) return preflightResponse(d, request);
       exchange.cors = corsHeaders(d, request.headers.get("origin"));
     }
-    if (d.token !== null && !tokenMatches(d.token, presentedToken(request, at.target.search))) {
+    // A schedule's fire is the server itself (docs/schedules.md): @token guards clients.
+    if (
+      d.token !== null && exchange.scheduleRun === null &&
+      !tokenMatches(d.token, presentedToken(request, at.target.search))
+    ) {
       throw new ServerError(
         "UNAUTHORIZED",
         "This script needs a token: send Authorization: Bearer <token>, X-Token or ?token=",
@@ -184,7 +189,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const pending = unitFor(instance, routes, match, script);
       const unit = pending instanceof Promise ? await pending : pending;
       const info: RequestInfo = {
-        executionId: nextExecutionId(),
+        executionId: exchange.scheduleRun ?? nextExecutionId(),
         method: request.method,
         url: request.url,
         headers: headerPairs(request.headers),
@@ -240,6 +245,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
       exchange.execId = at.execId;
       exchange.clientIp = at.clientIp;
+      exchange.scheduleRun = scheduleRunOf(request);
       if (draining) {
         throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
           headers: { "retry-after": "1" },

@@ -15,6 +15,10 @@ import { createInstaller } from "../../runtime/packages/installer.ts";
 import { createInstanceRegistry } from "../../runtime/server/instances.ts";
 import { createSharedStore } from "../../runtime/server/shared-state.ts";
 import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
+import { ServerError, toErrorResponse } from "../../runtime/errors.ts";
+import { realClock } from "../../runtime/schedule/clock.ts";
+import { createFireHistory } from "../../runtime/schedule/history.ts";
+import { createScheduler } from "../../runtime/schedule/scheduler.ts";
 import { type Body, callWith, json } from "./management-calls.ts";
 
 export interface ManagementAppOptions {
@@ -75,6 +79,24 @@ export function createInProcessManagement(
     workerModeCount: () => 0,
     monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),
+    // Armed from disk on the first schedules call; a fire answers 503 (no Worker side here).
+    schedules: createScheduler({
+      root,
+      instances,
+      fetch: () =>
+        Promise.resolve(
+          toErrorResponse(new ServerError("UNAVAILABLE", "no Worker side in-process")),
+        ),
+      origin: () => "http://127.0.0.1",
+      clock: realClock,
+      history: createFireHistory({
+        dir: join(root, "_hoody", "schedules"),
+        maxFileBytes: 1024 * 1024,
+        keep: 4,
+        warn: () => {},
+      }),
+      log: createLogger(true),
+    }),
   };
   const app = createManagementApp(control);
   const env = { clientIp: options.clientIp ?? "127.0.0.1" };
@@ -86,6 +108,9 @@ export function createInProcessManagement(
       const response = await callWith(fetch, method, path, body, headers);
       return { status: response.status, body: await json(response) };
     },
-    [Symbol.dispose]: () => compiler.close(),
+    [Symbol.dispose]: () => {
+      void control.schedules.stop();
+      compiler.close();
+    },
   };
 }

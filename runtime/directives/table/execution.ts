@@ -131,10 +131,12 @@ export const EXECUTION_DIRECTIVES: {
     directive: "@schedule",
     category: "execution",
     type: "string",
-    description: "A cron schedule (UTC); reserved: parsed and validated, no effect yet.",
+    description:
+      "A cron schedule (UTC): the server fires the script's route at each time, as a request would (docs/schedules.md).",
     defaults: { when_omitted: null, runtime: "not scheduled" },
     examples: ["// @schedule '0 * * * *'", "// @schedule @daily"],
-    notes: "Only the shape is checked: no scheduler runs scripts yet.",
+    notes:
+      "One per file, on a route without [params]; armed when the file appears or changes. No overlapping fires; @enabled false records `disabled`; missed fires are not replayed.",
     accepts: `a 5-field cron expression (minute hour day month weekday) or one of ${
       CRON_NICKNAMES.join(", ")
     }`,
