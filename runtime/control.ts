@@ -12,6 +12,7 @@ import type { InstanceRegistry } from "./server/instances.ts";
 import type { ActiveRequest } from "./server/request-info.ts";
 import type { SharedStore } from "./server/shared-state.ts";
 import type { TypeChecker } from "./typecheck/typecheck.ts";
+import type { ProxyControl } from "./proxy/proxy.ts";
 
 export interface ServerControl {
   root: string;
@@ -43,6 +44,8 @@ export interface ServerControl {
   workerModeCount(): number;
   /** Request statistics per script, queues, host processes, WebSocket counts (monitor/*). */
   monitor: Monitor;
+  /** The proxied services (`--upstream`) and their hooks' store (docs/proxy-hooks.md). */
+  proxy: ProxyControl;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
 }

@@ -25,6 +25,12 @@ export const STATUS = {
   QUEUE_TIMEOUT: 503,
   UNAVAILABLE: 503,
   SCRIPT_TIMEOUT: 504,
+  PRECONDITION_FAILED: 412,
+  PRECONDITION_REQUIRED: 428,
+  NOT_IMPLEMENTED: 501,
+  HOOK_FAILED: 502,
+  UPSTREAM_UNREACHABLE: 502,
+  HOOK_TIMEOUT: 504,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

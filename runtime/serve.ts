@@ -26,6 +26,7 @@ import { combineHooks } from "./server/combine-hooks.ts";
 import { createLogWriter } from "./logs/writer.ts";
 import { createConsoleSink } from "./logs/console-sink.ts";
 import { createAccessLog } from "./logs/access.ts";
+import { createProxy } from "./proxy/proxy.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
@@ -146,6 +147,8 @@ export async function serve(
     sockets: () => websockets.metrics.read(),
   });
   let origin = "";
+  // Proxied services and their hooks (docs/proxy-hooks.md): null without --upstream.
+  const proxy = createProxy({ config, instances, pool, selfOrigin: () => origin });
   const pipeline = createPipeline({
     config,
     instances,
@@ -155,6 +158,7 @@ export async function serve(
     hooks: combineHooks({ onRequest: accessLog }, { onRequest: monitor.record }, parts.hooks),
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
+    proxy: proxy.front,
   });
   const clearCompiled = () => {
     compiler.clear();
@@ -178,6 +182,7 @@ export async function serve(
     recycleWorkers: (instance) => pool.recycle(instance),
     workerModeCount: () => pool.workerModeCount,
     monitor,
+    proxy: proxy.control,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
       monitor.restarted();

@@ -14,6 +14,7 @@ import { SCRIPT_ENDPOINTS } from "./scripts.ts";
 import { SHARED_STATE_ENDPOINTS } from "./shared-state.ts";
 import { SYSTEM_ENDPOINTS } from "./system.ts";
 import { VALIDATE_ENDPOINTS } from "./validate.ts";
+import { PROXY_HOOK_ENDPOINTS } from "./proxy-hooks.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -27,4 +28,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...PACKAGE_ENDPOINTS,
   ...VALIDATE_ENDPOINTS,
   ...LOG_ENDPOINTS,
+  ...PROXY_HOOK_ENDPOINTS,
 ].map(withSubdomain);

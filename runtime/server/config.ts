@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { isValidInstanceId } from "../../routing/instance.ts";
 import { FLAGS } from "./flags.mjs";
+import { parseUpstreams } from "../proxy/upstreams.ts";
 
 export interface ServeConfig {
   /** Folder holding one sub-folder per instance. @default "./scripts" */
@@ -45,6 +46,8 @@ export interface ServeConfig {
   logMaxFileBytes?: number;
   /** An instance's log files together stay under this: the oldest go. @default 100 MiB */
   logMaxTotalBytes?: number;
+  /** Services to proxy, `name=http://host:port` (docs/proxy-hooks.md). @default [] */
+  upstreams?: string[];
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -87,6 +90,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     installTimeoutMs: input.installTimeoutMs ?? 120_000,
     logMaxFileBytes: input.logMaxFileBytes ?? 10 * 1024 * 1024,
     logMaxTotalBytes: input.logMaxTotalBytes ?? 100 * 1024 * 1024,
+    upstreams: input.upstreams ?? [],
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -111,6 +115,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
       `--default-instance must match [A-Za-z0-9_]+, not start with _ nor be node_modules (got "${config.defaultInstance}")`,
     );
   }
+  parseUpstreams(config.upstreams);
   if (!config.adminToken && !isLoopback(config.host)) {
     throw new Error(
       `--host ${config.host} exposes the management API beyond this machine: set --admin-token or HOODY_EXEC_ADMIN_TOKEN`,

@@ -16,6 +16,7 @@ import { createInstanceRegistry } from "../../runtime/server/instances.ts";
 import { createSharedStore } from "../../runtime/server/shared-state.ts";
 import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
 import { type Body, callWith, json } from "./management-calls.ts";
+import { createHookStore } from "../../runtime/proxy/store.ts";
 
 export interface ManagementAppOptions {
   adminToken?: string | null;
@@ -73,6 +74,7 @@ export function createInProcessManagement(
     },
     recycleWorkers: () => 0,
     workerModeCount: () => 0,
+    proxy: { upstreams: [], hooks: createHookStore(root) },
     monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),
   };
