@@ -108,7 +108,7 @@ function checkIfMatch(ifMatch: string | undefined, version: number, etag: string
   if (ifMatch === undefined || ifMatch.trim() === "") {
     throw new ServerError(
       "PRECONDITION_REQUIRED",
-      `Send If-Match: ${etag} (the version you read, from GET /proxy/hooks) with every hook change`,
+      `Send If-Match: ${etag} (the version you read, from GET /proxy/hooks; --if-match in the CLI) with every hook change`,
       { details: { etag } },
     );
   }

@@ -87,6 +87,11 @@ return { answered: metadata.hook.id, url: metadata.url, clientIp: metadata.clien
   "1/_hooks/pass.ts": "return hook.forward();",
   "1/_hooks/throws.ts": "throw new Error('hook refused');",
   "1/_hooks/slow.ts": "await new Promise(() => {});",
+  "1/_hooks/short.ts": "// @timeout 200\nawait new Promise(() => {});",
+  "1/_hooks/worker.ts": `// @mode worker
+const answer = await hook.forward();
+return new Response(answer.body, { status: answer.status, headers: { "x-mode": metadata.mode } });
+`,
 };
 
 describe("proxy hooks: requests to a proxied service", () => {
@@ -119,6 +124,8 @@ describe("proxy hooks: requests to a proxied service", () => {
     });
     await addHook({ match: { path: "/throws" }, script: { path: "_hooks/throws.ts" } });
     await addHook({ match: { path: "/slow" }, script: { path: "_hooks/slow.ts" }, timeout: 300 });
+    await addHook({ match: { path: "/short" }, script: { path: "_hooks/short.ts" } });
+    await addHook({ match: { path: "/worker/*" }, script: { path: "_hooks/worker.ts" } });
   });
   after(async () => {
     await server.stop();
@@ -136,6 +143,24 @@ describe("proxy hooks: requests to a proxied service", () => {
     assert.equal(sent.url, "/binary?x=1&y=%20");
     assert.equal(sent.headers["x-forwarded-host"], HOST);
     assert.equal(sent.headers["x-forwarded-for"], "127.0.0.1");
+  });
+
+  test("other hosts still reach the scripts; an unknown service answers 404", async () => {
+    assert.equal(await (await request(server, "/hello")).text(), "scripts still answer");
+    const upgrade = await request(server, "/socket", {
+      host: HOST,
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+      },
+    });
+    assert.equal(upgrade.status, 501);
+    assert.equal((await upgrade.json() as Body).code, "NOT_IMPLEMENTED");
+    const unknown = await request(server, "/x", { host: "nope.proxy.localhost" });
+    assert.equal(unknown.status, 404);
+    assert.match(String((await unknown.json() as Record<string, unknown>).error), /--upstream/);
   });
 
   test("a request body reaches the upstream as sent, with its method and headers", async () => {
@@ -183,6 +208,13 @@ describe("proxy hooks: requests to a proxied service", () => {
       outgoing.end();
     });
     assert.equal(first, "first\nsecond\n");
+  });
+
+  test("a worker-mode hook streams the upstream's body into its own response", async () => {
+    const response = await request(server, "/worker/x?y=1", { host: HOST });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-mode"), "worker");
+    assert.equal((await response.json() as Body).url, "/worker/x?y=1");
   });
 
   test("a hook logs and rewrites the request, then rewrites the upstream's answer", async () => {
@@ -254,14 +286,11 @@ describe("proxy hooks: requests to a proxied service", () => {
     const slow = await request(server, "/slow", { host: HOST });
     assert.equal(slow.status, 504);
     assert.equal((await slow.json() as Body).code, "HOOK_TIMEOUT");
+    // The script's own @timeout, when shorter than the hook's, is the one that applies.
+    const short = await request(server, "/short", { host: HOST });
+    assert.equal(short.status, 504);
+    assert.match((await short.json() as Body).error, /within 200 ms/);
     assert.equal(upstream.seen.length, before);
-  });
-
-  test("other hosts still reach the scripts; an unknown service answers 404", async () => {
-    assert.equal(await (await request(server, "/hello")).text(), "scripts still answer");
-    const unknown = await request(server, "/x", { host: "nope.proxy.localhost" });
-    assert.equal(unknown.status, 404);
-    assert.match(String((await unknown.json() as Record<string, unknown>).error), /--upstream/);
   });
 });
 
