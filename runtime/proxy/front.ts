@@ -20,6 +20,7 @@ import { isWebSocketUpgrade } from "../server/websockets.ts";
 import type { Hook } from "./hook-record.ts";
 import { passThrough } from "./pass-through.ts";
 import type { HookStore } from "./store.ts";
+import { passWebSocket } from "./websocket.ts";
 import { type Upstream, upstreamOfHost } from "./upstreams.ts";
 
 export interface ProxyFrontOptions {
@@ -116,10 +117,10 @@ export function createProxyFront(options: ProxyFrontOptions): ProxyFront {
         );
       }
       if (isWebSocketUpgrade(request)) {
-        throw new ServerError(
-          "NOT_IMPLEMENTED",
-          `WebSocket upgrades are not passed through to ${upstream.name} yet: connect to ${upstream.origin} directly`,
-        );
+        if (!exchange.upgrade) {
+          throw new ServerError("BAD_REQUEST", "This server cannot take WebSocket upgrades");
+        }
+        return passWebSocket(request, exchange.upgrade, upstream, at.clientIp, at.host ?? "");
       }
       const hook = store.find(upstream.name, request.method, at.target.path, request.headers);
       if (!hook) return await passThrough(request, upstream, at.clientIp, at.host ?? "");
