@@ -1,8 +1,9 @@
 /**
  * The proxy front (docs/proxy-hooks.md): a request whose Host is `{name}.proxy.…` goes to the
- * upstream `name`, never to the scripts. Its service's first matching hook runs its script (the
- * pool's usual path, with `metadata.hook`); no hook matches -> the request passes through, streamed
- * both ways. The pipeline calls `answer` once, right after its front step.
+ * upstream `name`, never to the scripts. A WebSocket upgrade is joined to the upstream's; otherwise
+ * the service's first matching hook runs its script (the pool's usual path, with `metadata.hook`),
+ * and with no match the request passes through, streamed both ways. The pipeline calls the front
+ * once per request, right after its own front step.
  */
 import { dirname } from "node:path";
 import { ServerError } from "../errors.ts";
