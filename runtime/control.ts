@@ -13,6 +13,7 @@ import type { Scheduler } from "./schedule/scheduler.ts";
 import type { ActiveRequest } from "./server/request-info.ts";
 import type { SharedStore } from "./server/shared-state.ts";
 import type { TypeChecker } from "./typecheck/typecheck.ts";
+import type { ProxyControl } from "./proxy/proxy.ts";
 
 export interface ServerControl {
   root: string;
@@ -46,6 +47,8 @@ export interface ServerControl {
   monitor: Monitor;
   /** `@schedule` scripts: armed schedules, their history, reload and trigger (docs/schedules.md). */
   schedules: Scheduler;
+  /** The proxied services (`--upstream`) and their hooks' store (docs/proxy-hooks.md). */
+  proxy: ProxyControl;
   /** Graceful restart: stop taking requests (503), drain up to `drainTimeoutMs`, restart every Worker host, reload every script. */
   restart(options: { drainTimeoutMs: number; reason: string }): Promise<void>;
   /** Script versions kept per script and bytes over all (`--versions-keep`, `--versions-max-bytes`). */

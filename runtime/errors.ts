@@ -28,6 +28,10 @@ export const STATUS = {
   SCRIPT_TIMEOUT: 504,
   TEMPLATE_VARIABLES: 400,
   SOURCE_FETCH_FAILED: 502,
+  PRECONDITION_REQUIRED: 428,
+  HOOK_FAILED: 502,
+  UPSTREAM_UNREACHABLE: 502,
+  HOOK_TIMEOUT: 504,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

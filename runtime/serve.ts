@@ -30,6 +30,7 @@ import { createAccessLog } from "./logs/access.ts";
 import { realClock, type ScheduleClock } from "./schedule/clock.ts";
 import { createFireHistory } from "./schedule/history.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
+import { createProxy } from "./proxy/proxy.ts";
 
 /**
  * How long a serverless request may wait for a Worker before it is shed with 503 + Retry-After.
@@ -179,6 +180,8 @@ export async function serve(
     sockets: () => websockets.metrics.read(),
   });
   let origin = "";
+  // Proxied services and their hooks (docs/proxy-hooks.md): null without --upstream.
+  const proxy = createProxy({ config, instances, pool, selfOrigin: () => origin });
   const pipeline = createPipeline({
     config,
     instances,
@@ -188,6 +191,7 @@ export async function serve(
     hooks: combineHooks({ onRequest: accessLog }, { onRequest: monitor.record }, parts.hooks),
     management: async (request, clientIp) => (await management()).fetch(request, { clientIp }),
     selfOrigin: () => origin,
+    proxy: proxy.front,
   });
   const clearCompiled = () => {
     compiler.clear();
@@ -212,6 +216,7 @@ export async function serve(
     workerModeCount: () => pool.workerModeCount,
     monitor,
     schedules: scheduler,
+    proxy: proxy.control,
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
       monitor.restarted();

@@ -38,6 +38,11 @@ declare const mainResult: unknown;
  * `metadata.request`); undefined where none is (a module's top level, run once when it loads).
  */
 declare const request: Request;
+/**
+ * In a proxy hook's script (docs/proxy-hooks.md), the same object as `metadata.hook`: the upstream,
+ * and `forward()`. Declared non-null for the scripts that use it: undefined in any other run.
+ */
+declare const hook: import("./script.d.ts").HoodyHook;
 /** Packages from the scripts root's `node_modules` (installed on first use), built-ins, relative files. */
 // deno-lint-ignore no-explicit-any
 declare function require(id: string): any;

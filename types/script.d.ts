@@ -70,6 +70,25 @@ export interface HoodyMetadata {
   startedAt: number;
   /** The web-standard request (built on first read). */
   readonly request: Request;
+  /** Only when the script runs as a proxy hook (docs/proxy-hooks.md); also the global `hook`. */
+  hook?: HoodyHook;
+}
+
+/** What `hook.forward()` sends: the original request (nothing), a Request, or changes to the original. */
+export type HoodyHookForward = Request | (RequestInit & { path?: string });
+
+/** A proxy hook's view of the service it sits in front of (docs/proxy-hooks.md). */
+export interface HoodyHook {
+  /** The hook record's id. */
+  id: string;
+  /** The upstream's name, as `--upstream name=URL` gave it. */
+  service: string;
+  upstream: { name: string; host: string; port: number };
+  /**
+   * Sends the request to the upstream and resolves to its response, streamed and unencoded:
+   * return it as is, or read and rewrite it. Nothing reaches the upstream unless this is called.
+   */
+  forward(request?: HoodyHookForward): Promise<Response>;
 }
 
 /** What a WebSocket sends: text or bytes. */

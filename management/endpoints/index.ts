@@ -19,6 +19,7 @@ import { VALIDATE_ENDPOINTS } from "./validate.ts";
 import { VERSION_ENDPOINTS } from "./versions.ts";
 import { USER_OPENAPI_ENDPOINTS } from "./user-openapi.ts";
 import { SCHEDULE_ENDPOINTS } from "./schedules.ts";
+import { PROXY_HOOK_ENDPOINTS } from "./proxy-hooks.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...SYSTEM_ENDPOINTS,
@@ -37,4 +38,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...USER_OPENAPI_ENDPOINTS,
   ...SDK_ENDPOINTS,
   ...SCHEDULE_ENDPOINTS,
+  ...PROXY_HOOK_ENDPOINTS,
 ].map(withSubdomain);

@@ -2,6 +2,7 @@
  * Every message that crosses a boundary: server <-> host process (frames over a unix socket) and
  * host <-> Worker (postMessage). Plain data only; a request or response body travels beside it.
  */
+import type { HookInfo } from "./forwarding.ts";
 export type Mode = "worker" | "serverless";
 export type ScriptShape = "return" | "commonjs" | "esm" | "edge";
 
@@ -51,6 +52,8 @@ export interface RequestInfo {
   scriptPath: string;
   parameters: Record<string, string | string[]>;
   startedAt: number;
+  /** A proxy hook's run (runtime/proxy/): the hook and the service it sits in front of. */
+  hook?: HookInfo;
 }
 
 export type ConsoleLevel = "debug" | "log" | "info" | "warn" | "error";

@@ -78,6 +78,11 @@ export async function installGlobals(
     configurable: true,
     get: () => execution.current()?.metadata?.request,
   });
+  // `hook` (as `metadata.hook`): set while a proxy hook's script runs (docs/proxy-hooks.md).
+  Object.defineProperty(globalThis, "hook", {
+    configurable: true,
+    get: () => execution.current()?.metadata?.hook,
+  });
 
   const modules = [unit.main, unit.pre, unit.post];
   if (modules.some((ref) => ref?.usesRequire)) {

@@ -1,5 +1,6 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
-import type { HoodyMetadata, HoodyRequest } from "../../types/script.d.ts";
+import type { HoodyHook, HoodyMetadata, HoodyRequest } from "../../types/script.d.ts";
+import { createHook } from "./hook.ts";
 import { splitUrl } from "../protocol/url-parts.ts";
 
 /** `req` (docs/scripts.md, `req`): the name the sandbox's call arguments (invoke.ts) use for it. */
@@ -24,6 +25,8 @@ export class ScriptMetadata implements HoodyMetadata {
   scriptPath: string;
   mode: "worker" | "serverless";
   startedAt: number;
+  /** Only in a proxy hook's run (docs/proxy-hooks.md). */
+  hook?: HoodyHook;
   #info: RequestInfo;
   #body: Bytes | null;
   #request: Request | null = null;
@@ -53,6 +56,7 @@ export class ScriptMetadata implements HoodyMetadata {
     this.startedAt = info.startedAt;
     this.#info = info;
     this.#body = body;
+    if (info.hook) this.hook = createHook(info.hook, this);
   }
 
   get request(): Request {

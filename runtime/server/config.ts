@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { isValidInstanceId } from "../../routing/instance.ts";
 import { FLAGS } from "./flags.mjs";
+import { parseUpstreams } from "../proxy/upstreams.ts";
 
 export interface ServeConfig {
   /** Folder holding one sub-folder per instance. @default "./scripts" */
@@ -51,6 +52,8 @@ export interface ServeConfig {
   versionsMaxBytes?: number;
   /** Where `shared` lives: memory only, or also a KV database under DIR/_hoody/kv (docs/state.md). @default "memory" */
   state?: "memory" | "kv";
+  /** Services to proxy, `name=http://host:port` (docs/proxy-hooks.md). @default [] */
+  upstreams?: string[];
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -98,6 +101,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     versionsKeep: input.versionsKeep ?? 50,
     versionsMaxBytes: input.versionsMaxBytes ?? 128 * 1024 * 1024,
     state: input.state ?? "memory",
+    upstreams: input.upstreams ?? [],
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -125,6 +129,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
   if (config.state !== "memory" && config.state !== "kv") {
     throw new Error(`--state must be memory or kv (got "${config.state}")`);
   }
+  parseUpstreams(config.upstreams);
   if (!config.adminToken && !isLoopback(config.host)) {
     throw new Error(
       `--host ${config.host} exposes the management API beyond this machine: set --admin-token or HOODY_EXEC_ADMIN_TOKEN`,

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
  * @property {string} [env]      the environment variable read when the flag is absent
  * @property {string} [value]    what the usage text calls the value
  * @property {string} doc        one line for the usage text, defaults included
+ * @property {true} [repeat]     may be given several times (a list; its variable is comma-separated)
  */
 
 /** @type {readonly Flag[]} */
@@ -195,6 +196,15 @@ export const FLAGS = [
   },
   { flag: "debug", key: "debug", type: "boolean", doc: "stack traces in error responses" },
   { flag: "quiet", key: "quiet", type: "boolean", doc: "no info lines in the log" },
+  {
+    flag: "upstream",
+    key: "upstreams",
+    type: "string",
+    repeat: true,
+    env: "HOODY_EXEC_UPSTREAMS",
+    value: "NAME=URL",
+    doc: "a service to proxy at NAME.proxy.* with hooks (repeatable; docs/proxy-hooks.md)",
+  },
 ];
 
 /** Serve flags that take a value: the word after one is that value, never a command. */
@@ -226,7 +236,7 @@ ${
 /**
  * @typedef {object} ServeCommand
  * @property {string} command                   `serve`, `dev`, `help` or what was typed
- * @property {Record<string, string | number | boolean>} config   ServeConfig fields given by a flag or its environment variable
+ * @property {Record<string, string | number | boolean | string[]>} config   ServeConfig fields given by a flag or its environment variable
  */
 
 /**
@@ -237,15 +247,26 @@ ${
  * @returns {ServeCommand}
  */
 export function readServeCommand(argv, env) {
-  /** @type {Record<string, { type: "string" | "boolean", short?: string }>} */
+  /** @type {Record<string, { type: "string" | "boolean", short?: string, multiple?: boolean }>} */
   const options = { help: { type: "boolean", short: "h" } };
-  for (const f of FLAGS) options[f.flag] = { type: f.type === "boolean" ? "boolean" : "string" };
+  for (const f of FLAGS) {
+    options[f.flag] = {
+      type: f.type === "boolean" ? "boolean" : "string",
+      multiple: f.repeat === true,
+    };
+  }
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
-  /** @type {Record<string, string | number | boolean>} */
+  /** @type {Record<string, string | number | boolean | string[]>} */
   const config = {};
   for (const f of FLAGS) {
     if (f.launcher) continue;
-    const given = values[f.flag];
+    if (f.repeat) {
+      const list = /** @type {string[] | undefined} */ (values[f.flag]) ??
+        (f.env ? env[f.env]?.split(",").map((v) => v.trim()).filter((v) => v !== "") : undefined);
+      if (list && list.length > 0) config[f.key] = list;
+      continue;
+    }
+    const given = /** @type {string | boolean | undefined} */ (values[f.flag]);
     const raw = given ?? (f.env ? env[f.env] : undefined);
     if (raw === undefined || raw === "") continue;
     const source = given === undefined ? f.env : `--${f.flag}`;

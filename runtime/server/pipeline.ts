@@ -25,6 +25,7 @@ import {
 } from "./request-info.ts";
 import { createUnits } from "./units.ts";
 import { scheduleRunOf } from "../schedule/run-marker.ts";
+import type { ProxyFront } from "../proxy/front.ts";
 import { isWebSocketUpgrade, type WebSockets } from "./websockets.ts";
 import {
   type Exchange,
@@ -70,6 +71,8 @@ export interface PipelineOptions {
   management(request: Request, clientIp: string): Response | Promise<Response>;
   /** Where a script's relative fetch("/x") goes: this server. */
   selfOrigin(): string;
+  /** Requests for a proxied service (`{name}.proxy.…`, runtime/proxy/): their answer, else null. */
+  proxy?: ProxyFront;
 }
 
 /** How long a request may wait at a `@concurrent` gate when the script has no timeout. */
@@ -241,6 +244,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     try {
       const at = front(request, socketIp);
       exchange.path = at.target.path;
+      const proxied = options.proxy?.(request, at, exchange);
+      if (proxied) return await proxied;
       // 2. The management API and its OpenAPI document always win over scripts.
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
       exchange.execId = at.execId;

@@ -20,6 +20,7 @@ import { realClock } from "../../runtime/schedule/clock.ts";
 import { createFireHistory } from "../../runtime/schedule/history.ts";
 import { createScheduler } from "../../runtime/schedule/scheduler.ts";
 import { type Body, callWith, json } from "./management-calls.ts";
+import { createHookStore } from "../../runtime/proxy/store.ts";
 
 export interface ManagementAppOptions {
   adminToken?: string | null;
@@ -77,6 +78,7 @@ export function createInProcessManagement(
     },
     recycleWorkers: () => 0,
     workerModeCount: () => 0,
+    proxy: { upstreams: [], hooks: createHookStore(root) },
     monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),
     // Armed from disk on the first schedules call; a fire answers 503 (no Worker side here).
