@@ -120,9 +120,11 @@ for (const mode of ["worker", "serverless"] as const) {
         { role: "user", content: `[gate] hello from ${mode}` },
       ]);
       assert.ok(
-        await eventually(async () =>
-          executionLogs().includes(
-            `llm-proxy: model=gpt-test stream=true prompt=[gate] hello from ${mode}`,
+        await eventually(() =>
+          Promise.resolve(
+            executionLogs().includes(
+              `llm-proxy: model=gpt-test stream=true prompt=[gate] hello from ${mode}`,
+            ),
           )
         ),
       );
