@@ -15,7 +15,7 @@ const SERVER_KEY = "sk-server-secret-1234";
 const SCRIPT_KEY = "sk-script-secret-5678";
 const ZOD = join(import.meta.dirname!, "..", "..", "node_modules", "zod");
 
-function scripts(): Record<string, string> {
+function scripts(gateway: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const mode of MODES) {
     const at = (name: string, code: string) => (files[`1/${mode}/${name}`] = code);
@@ -52,6 +52,11 @@ return { text: r.text, streamed: await s.text, object: o.object, model: model.mo
       "slow.ts",
       `${ai}// @timeout 3000\nif (req.query.warm) return { warm: true };\nreturn await ai.generate("[slow] please");`,
     );
+    at(
+      "other.ts",
+      `${ai}const other = openai({ baseURL: ${JSON.stringify(`${gateway}/other`)} });
+return await ai.generate({ model: other("other/model"), prompt: "elsewhere" });`,
+    );
     at("meta.ts", `${ai}// @ai-key ${SCRIPT_KEY}\nreturn { metadata: JSON.stringify(metadata) };`);
     at(
       "plain.ts",
@@ -65,7 +70,7 @@ let fake: FakeOpenAi;
 let server: TestServer;
 before(async () => {
   fake = await startFakeOpenAi({ slowMs: 5_000 });
-  server = await withServer(scripts(), {
+  server = await withServer(scripts(fake.baseUrl), {
     aiBaseUrl: fake.baseUrl,
     aiKey: SERVER_KEY,
     aiModel: "server/default-model",
@@ -200,6 +205,24 @@ for (const mode of MODES) {
       assert.equal(response.status, 504);
       assert.equal((await response.json()).code, "SCRIPT_TIMEOUT");
       assert.match(fake.last("/chat/completions").body.messages.at(-1).content, /\[slow\]/);
+    });
+
+    test("a reply that does not match the schema is the script's error", async () => {
+      fake.object = { name: 42 };
+      try {
+        const response = await request(server, `/${mode}/object`);
+        assert.equal(response.status, 500);
+        assert.match((await response.json()).error, /No object generated/);
+      } finally {
+        fake.object = { name: "Ada", age: 36 };
+      }
+    });
+
+    test("openai({ baseURL }) reaches another endpoint, without the server's key", async () => {
+      assert.equal((await getJson(`/${mode}/other`)).text, "echo: elsewhere");
+      const sent = fake.last("/other/chat/completions");
+      assert.equal(sent.body.model, "other/model");
+      assert.equal(sent.headers.authorization, undefined);
     });
 
     test("metadata holds no AI key", async () => {
