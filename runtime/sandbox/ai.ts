@@ -91,7 +91,30 @@ export async function installAi(settings: AiSettings, scriptSource: string): Pro
   }
 
   const generateText = (options: Options) => sdk.generateText(withDefaults(options) as never);
-  const streamText = (options: Options) => sdk.streamText(withDefaults(options) as never);
+  /**
+   * The SDK's streamText hands an error to `onError` (by default a console line) and ends the text
+   * stream as if the answer were empty. Unless the caller passes its own `onError`, the error is
+   * raised by `textStream` instead, so a returned stream fails like any script error (500 before
+   * the first chunk) and a script reading it can catch it.
+   */
+  const streamText = (options: Options) => {
+    if (options.onError !== undefined) return sdk.streamText(withDefaults(options) as never);
+    let failure: { error: unknown } | null = null;
+    const result = sdk.streamText({
+      ...withDefaults(options),
+      onError: ({ error }: { error: unknown }) => void (failure = { error }),
+    } as never);
+    // Each read of `textStream` is a new stream, as the SDK's own getter gives.
+    const raising = () =>
+      new TransformStream<string, string>({
+        flush(controller) {
+          if (failure) controller.error(failure.error);
+        },
+      });
+    return Object.create(result, {
+      textStream: { get: () => result.textStream.pipeThrough(raising()) },
+    }) as typeof result;
+  };
   const generateObject = (options: Options) => sdk.generateObject(withDefaults(options) as never);
 
   const ai: HoodyAi = {

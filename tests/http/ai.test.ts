@@ -31,6 +31,10 @@ function scripts(gateway: string): Record<string, string> {
       `${ai}return await ai.generate({ messages: [{ role: "system", content: "mine" }, { role: "user", content: "hello" }], temperature: 1.5, maxTokens: 9 });`,
     );
     at("stream.ts", `${ai}return ai.stream("[gate] hi there from the stream");`);
+    at(
+      "stream-error.ts",
+      `${ai}// @ai-key ${SCRIPT_KEY}\nreturn ai.stream("[error] while streaming");`,
+    );
     at("stream-sse.ts", `${ai}return sse(ai.stream("as events").textStream);`);
     at(
       "object.ts",
@@ -197,6 +201,19 @@ for (const mode of MODES) {
       assert.match(warnings, /upstream refused/);
       assert.ok(!warnings.includes(SCRIPT_KEY), "the key is in the server's log");
       assert.ok(!allLogs().includes(SCRIPT_KEY), "the key is in a log file");
+    });
+
+    test("a stream whose upstream fails breaks off (not an empty answer), and the key stays out", async () => {
+      server.log.expectError(/upstream refused/);
+      await assert.rejects(
+        request(server, `/${mode}/stream-error`).then((response) => response.text()),
+      );
+      const warnings = server.log.warnings.join("\n");
+      assert.match(
+        warnings,
+        /stream-error\.ts: its stream broke off: upstream refused the request \(authorization: Bearer \[redacted\]\)/,
+      );
+      assert.ok(!warnings.includes(SCRIPT_KEY));
     });
 
     test("a slow upstream meets @timeout: 504", async () => {
