@@ -33,12 +33,10 @@ export async function installAi(settings: AiSettings, scriptSource: string): Pro
       includeUsage: true,
       supportsStructuredOutputs: true,
     });
-  const needGateway = (): string => {
-    if (gateway) return gateway;
-    throw new Error(
+  const noGateway = () =>
+    new Error(
       "AI helpers: no gateway configured: start the server with HOODY_EXEC_AI_BASE_URL (or --ai-base-url)",
     );
-  };
   const configured = gateway
     ? providerFor({ baseURL: gateway, apiKey: settings.key ?? undefined })
     : null;
@@ -50,12 +48,14 @@ export async function installAi(settings: AiSettings, scriptSource: string): Pro
    */
   function openai(arg: string | HoodyAiProviderOptions) {
     if (typeof arg === "string") {
-      return providerFor({ baseURL: needGateway(), apiKey: settings.key ?? undefined })(arg);
+      if (!configured) throw noGateway();
+      return configured(arg);
     }
     if (arg.baseURL === undefined || arg.baseURL === gateway) {
+      if (!gateway) throw noGateway();
       return providerFor({
         ...arg,
-        baseURL: needGateway(),
+        baseURL: gateway,
         apiKey: arg.apiKey ?? settings.key ?? undefined,
       });
     }
@@ -68,7 +68,7 @@ export async function installAi(settings: AiSettings, scriptSource: string): Pro
   function withDefaults(options: Options): Options {
     const model = options.model ?? defaultModel;
     if (model === undefined) {
-      needGateway();
+      if (!gateway) throw noGateway();
       throw new Error(
         "AI helpers: no model: add // @ai-model provider/model, start the server with HOODY_EXEC_AI_MODEL, or pass { model }",
       );

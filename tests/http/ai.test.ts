@@ -263,3 +263,21 @@ for (const mode of MODES) {
     });
   });
 }
+
+test("without a gateway the helpers exist and say which setting is missing", async () => {
+  await using bare = await withServer({
+    "1/ask.ts": `// @ai true\nreturn await ai.generate("x");`,
+    "1/model.ts": `// @ai true\nreturn { model: typeof model, ai: typeof ai };`,
+  });
+  bare.log.expectError(/no gateway configured/);
+  const response = await request(bare, "/ask");
+  assert.equal(response.status, 500);
+  assert.match(
+    (await response.json()).error,
+    /no gateway configured: start the server with HOODY_EXEC_AI_BASE_URL \(or --ai-base-url\)/,
+  );
+  assert.deepEqual(await (await request(bare, "/model")).json(), {
+    model: "undefined",
+    ai: "object",
+  });
+});
