@@ -5,7 +5,7 @@
  * which logs, rewrites or refuses the prompt.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -80,6 +80,7 @@ const clientOf = (path: string) =>
 /** Every console line the server wrote to the execution logs, as one text. */
 function executionLogs(): string {
   const dir = join(server.dir.root, "_hoody", "logs");
+  if (!existsSync(dir)) return "";
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))

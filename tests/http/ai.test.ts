@@ -4,7 +4,7 @@
  * system prompt reach the upstream, and the key never comes back out.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type FakeOpenAi, startFakeOpenAi } from "../lib/fake-openai.ts";
@@ -97,6 +97,7 @@ async function getJson(path: string) {
 /** Every file the server wrote under _hoody/logs, as one text. */
 function allLogs(): string {
   const dir = join(server.dir.root, "_hoody", "logs");
+  if (!existsSync(dir)) return "";
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
