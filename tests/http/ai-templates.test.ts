@@ -126,8 +126,7 @@ for (const mode of ["worker", "serverless"] as const) {
             executionLogs().includes(
               `llm-proxy: model=gpt-test stream=true prompt=[gate] hello from ${mode}`,
             ),
-          )
-        ),
+          ), 10_000),
       );
     });
 
