@@ -12,6 +12,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { generateText, streamText } from "ai";
 import { type FakeOpenAi, startFakeOpenAi } from "../lib/fake-openai.ts";
 import { eventually, type TestServer, withServer } from "../lib/server.ts";
+import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
 
 const BUILTIN = join(import.meta.dirname!, "..", "..", "management", "templates", "builtin");
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -206,6 +207,17 @@ for (const mode of ["worker", "serverless"] as const) {
     });
   });
 }
+
+test("each template, filled with its defaults, type-checks against the script globals", async () => {
+  try {
+    for (const name of ["llm-proxy-openai", "llm-proxy-anthropic", "llm-handler-openai"]) {
+      const filename = join(server.dir.root, "1", "typecheck", `${name}.ts`);
+      assert.deepEqual(await typeChecker.check(fromTemplate(name, {}), filename), [], name);
+    }
+  } finally {
+    typeChecker.close();
+  }
+});
 
 describe("llm-handler-openai", () => {
   test("worker: an OpenAI client gets SSE chunks from the AI helpers, with the script's system prompt", async () => {
