@@ -50,3 +50,15 @@ declare function require(id: string): any;
 declare const module: { exports: any };
 // deno-lint-ignore no-explicit-any
 declare const exports: any;
+/** `// @ai true` (docs/ai.md): generate, stream or fill an object with the configured model. */
+declare const ai: import("./ai.d.ts").HoodyAi;
+/** `// @ai true`: the configured model (`@ai-model`, else HOODY_EXEC_AI_MODEL). */
+declare const model: import("./ai.d.ts").HoodyAiModel;
+/** `// @ai true`: a model on the gateway by id, or a provider for another endpoint. */
+declare const openai: import("./ai.d.ts").HoodyOpenAi;
+/** `// @ai true`: the AI SDK's generateText, with the script's settings as defaults. */
+declare const generateText: import("./ai.d.ts").HoodyGenerateText;
+/** `// @ai true`: the AI SDK's streamText, with the script's settings as defaults. */
+declare const streamText: import("./ai.d.ts").HoodyStreamText;
+/** `// @ai true`: the AI SDK's generateObject, with the script's settings as defaults. */
+declare const generateObject: import("./ai.d.ts").HoodyGenerateObject;

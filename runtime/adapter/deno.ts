@@ -76,7 +76,8 @@ export const denoAdapter: Adapter = {
       net: true,
       run: false,
       ffi: false,
-      sys: false,
+      // The host name only: the AI SDK (`@ai true`) reads it when it loads, for a user agent.
+      sys: ["hostname"],
     };
     return { type: "module", deno: { permissions } } as WorkerOptions;
   },

@@ -38,6 +38,19 @@ export interface Unit {
   logLevel: "none" | "minimal" | "standard" | "verbose" | "debug";
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
   selfOrigin: string;
+  /** `@ai true`: the AI helpers' settings (the Worker then loads them); null otherwise. */
+  ai: AiSettings | null;
+}
+
+/** What a `// @ai true` script's helpers call: the server's gateway with the script's settings. */
+export interface AiSettings {
+  baseUrl: string | null;
+  /** `@ai-key`, else the server's key: sent to the gateway only, redacted from what leaves the Worker. */
+  key: string | null;
+  /** `@ai-model`, else the server's model. */
+  model: string | null;
+  temperature: number | null;
+  maxTokens: number | null;
 }
 
 /** The request as a script sees it; the body travels beside the message. */

@@ -72,7 +72,20 @@ export function toReply(value: unknown, state: ResponseState): Promise<Reply> | 
     const reply = fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), null);
     return { ...reply, source: toByteSource(value as ReadableStream | AsyncIterable<unknown>) };
   }
+  // `ai.stream(…)` / `streamText(…)`: the text as it comes (docs/ai.md).
+  const textStream = textStreamOf(value);
+  if (textStream) {
+    const reply = fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), null);
+    return { ...reply, source: toByteSource(textStream) };
+  }
   return asJson();
+}
+
+/** The `textStream` of an AI SDK stream result, or null. */
+function textStreamOf(value: unknown): ReadableStream | null {
+  if (typeof value !== "object" || value === null || !("textStream" in value)) return null;
+  const stream = (value as { textStream: unknown }).textStream;
+  return stream instanceof ReadableStream ? stream : null;
 }
 
 /** An object literal or an array (not an async iterable): it can only be answered as JSON. */

@@ -14,7 +14,7 @@ import type {
 } from "../protocol/messages.ts";
 import { NULL_BODY_STATUSES } from "../protocol/bytes.ts";
 import { type Channel, openChannel } from "./channel.ts";
-import { type ConsoleOutbox, createConsoleOutbox, secretsOf } from "./console.ts";
+import { type ConsoleOutbox, createConsoleOutbox, redact, secretsOf } from "./console.ts";
 import { limitEnv } from "./env.ts";
 import { toErrorInfo } from "./error-info.ts";
 import {
@@ -56,6 +56,8 @@ let relayCount = 0;
 /** Responses streaming now, by request id (acknowledgements and cancels find them here). */
 const streams = new Map<number, Outbound>();
 let sockets: Sockets | null = null;
+/** The AI key of a `@ai true` script: redacted from its console lines and errors. */
+let aiSecrets: string[] = [];
 const send = (message: FromWorker, body: Bytes | null = null) => channel.post(message, body);
 
 scope.onmessage = async ({ data: boot }) => {
@@ -156,6 +158,10 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
     );
   });
   (globalThis as Record<string, unknown>).upgradeWebSocket = upgrade;
+  if (unit.ai) {
+    aiSecrets = unit.ai.key ? [unit.ai.key] : [];
+    await (await import("./ai.ts")).installAi(unit.ai, unit.main.source);
+  }
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
   const [main, pre, post] = await Promise.all([
     loadScript(unit.main),
@@ -171,7 +177,12 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
   };
 }
 
-const toError = (error: unknown) => toErrorInfo(error, unitModules);
+const toError = async (error: unknown) => {
+  const info = await toErrorInfo(error, unitModules);
+  if (aiSecrets.length === 0) return info;
+  const stack = info.stack === undefined ? {} : { stack: redact(info.stack, aiSecrets) };
+  return { ...info, message: redact(info.message, aiSecrets), ...stack };
+};
 
 function openStream(id: number): Outbound {
   const out = createOutbound(id, send, () => streams.delete(id));
@@ -193,7 +204,9 @@ async function handle(
       scriptPath: request.scriptPath,
       host,
       metadata: null,
-      secrets: secretsOf(request.headers, request.url),
+      secrets: aiSecrets.length === 0
+        ? secretsOf(request.headers, request.url)
+        : [...secretsOf(request.headers, request.url), ...aiSecrets],
     };
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
     let reply = await ready.execution.run(

@@ -54,6 +54,12 @@ export interface ServeConfig {
   state?: "memory" | "kv";
   /** Services to proxy, `name=http://host:port` (docs/proxy-hooks.md). @default [] */
   upstreams?: string[];
+  /** OpenAI-compatible gateway the AI helpers call (docs/ai.md). @default null */
+  aiBaseUrl?: string | null;
+  /** The gateway's key, unless a script's `@ai-key` gives one; never logged. @default null */
+  aiKey?: string | null;
+  /** Model for scripts without `@ai-model`. @default null */
+  aiModel?: string | null;
 }
 
 export type ResolvedConfig = Required<ServeConfig>;
@@ -102,6 +108,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     versionsMaxBytes: input.versionsMaxBytes ?? 128 * 1024 * 1024,
     state: input.state ?? "memory",
     upstreams: input.upstreams ?? [],
+    aiBaseUrl: input.aiBaseUrl ?? null,
+    aiKey: input.aiKey ?? null,
+    aiModel: input.aiModel ?? null,
   };
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535 (got ${config.port})`);
@@ -134,6 +143,9 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     throw new Error(
       `--host ${config.host} exposes the management API beyond this machine: set --admin-token or HOODY_EXEC_ADMIN_TOKEN`,
     );
+  }
+  if (config.aiBaseUrl !== null && !/^https?:\/\/[^/]/.test(config.aiBaseUrl)) {
+    throw new Error(`--ai-base-url must be an http(s) URL (got "${config.aiBaseUrl}")`);
   }
   return config;
 }

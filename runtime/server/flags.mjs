@@ -205,6 +205,30 @@ export const FLAGS = [
     value: "NAME=URL",
     doc: "a service to proxy at NAME.proxy.* with hooks (repeatable; docs/proxy-hooks.md)",
   },
+  {
+    flag: "ai-base-url",
+    key: "aiBaseUrl",
+    type: "string",
+    env: "HOODY_EXEC_AI_BASE_URL",
+    value: "URL",
+    doc: "OpenAI-compatible gateway for `// @ai true` scripts (docs/ai.md; default none)",
+  },
+  {
+    flag: "ai-key",
+    key: "aiKey",
+    type: "string",
+    env: "HOODY_EXEC_AI_KEY",
+    value: "KEY",
+    doc: "the gateway's key; a script's @ai-key replaces it (default none)",
+  },
+  {
+    flag: "ai-model",
+    key: "aiModel",
+    type: "string",
+    env: "HOODY_EXEC_AI_MODEL",
+    value: "ID",
+    doc: "model when a script names none with @ai-model (default none)",
+  },
 ];
 
 /** Serve flags that take a value: the word after one is that value, never a command. */

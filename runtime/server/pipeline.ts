@@ -90,6 +90,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const unitFor = createUnits({
     root: config.root,
     selfOrigin: options.selfOrigin,
+    ai: config,
   });
   const active = new Map<string, RequestInfo>();
   const nextExecutionId = createExecutionIds();

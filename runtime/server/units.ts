@@ -1,4 +1,5 @@
 import type { RouteMatch } from "../../routing/table.ts";
+import { type AiGateway, aiSettings } from "../ai/settings.ts";
 import type { ModuleRef, Unit } from "../protocol/messages.ts";
 import type { Instance, Routes } from "./instances.ts";
 import type { Script } from "./scripts.ts";
@@ -8,6 +9,8 @@ export interface UnitContext {
   root: string;
   /** Where a script's relative fetch("/x") goes: this server. */
   selfOrigin(): string;
+  /** The server's AI gateway, for `// @ai true` scripts. */
+  ai: AiGateway;
 }
 
 /**
@@ -62,6 +65,7 @@ export function createUnits(context: UnitContext): UnitFor {
       scriptsRoot: context.root,
       logLevel: script.directives.logLevel,
       selfOrigin: context.selfOrigin(),
+      ai: aiSettings(context.ai, script.directives),
     };
     units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
     return unit;

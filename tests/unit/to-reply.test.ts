@@ -102,6 +102,27 @@ describe("toReply: what a script returns -> status, content type and body", () =
         yield "x";
         yield "y";
       })(), { status: 200, type: TEXT, body: "xy", streams: true }],
+    ["an AI stream result (an object with a textStream) streams its text", () => {
+      class StreamResult {
+        get textStream() {
+          return new ReadableStream<string>({
+            start(controller) {
+              controller.enqueue("to");
+              controller.enqueue("kens");
+              controller.close();
+            },
+          });
+        }
+      }
+      return new StreamResult();
+    }, { status: 200, type: TEXT, body: "tokens", streams: true }],
+    [
+      "an object whose textStream is not a stream is JSON",
+      () => ({ textStream: "no" }),
+      json(
+        '{"textStream":"no"}',
+      ),
+    ],
     ["res.write without a return sends what was written", (res) => {
       res.write("a");
       res.write("b");
