@@ -35,7 +35,10 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    // A finished command ends by itself once stdout has taken all it was given: a pipe takes
+    // ~64 KiB at a time, and `process.exit` right after a large write (`openapi get -o json | jq`)
+    // cut the output short on Bun. Nothing of a finished command keeps the process alive.
+    if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
     createLogger().error(error instanceof Error ? error.message : String(error));
