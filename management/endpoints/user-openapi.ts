@@ -30,6 +30,12 @@ const patterns = z.array(z.string().min(1).max(512)).max(64).optional();
 const text = (max: number) => z.string().max(max).optional();
 
 const SCRIPT_FILE = "Script below the instance, e.g. api/users/[id].ts";
+/** The script a call is about: `file`, or its alias `path` (as the original client sends it). */
+const scriptInput = z.object({
+  execId,
+  file: z.string().min(1).max(4096).optional().describe(SCRIPT_FILE),
+  path: z.string().min(1).max(4096).optional().describe("Alias of file"),
+});
 
 /** The script a schema/validate call names, read with its companions. */
 async function scriptOf(
@@ -213,11 +219,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
     path: "/user-openapi/schema",
     cli: { group: "openapi", verb: "serve-schema", positional: "file" },
     summary: "A script's schema file as written (.schema.json, else .openapi.json)",
-    input: z.object({
-      execId,
-      file: z.string().min(1).max(4096).optional().describe(SCRIPT_FILE),
-      path: z.string().min(1).max(4096).optional().describe("Alias of file"),
-    }),
+    input: scriptInput,
     async handler(input, { context }) {
       const script = await scriptOf(getInstance(context, input.execId), input);
       const base = script.file.replace(/\.[^./]+$/, "");
@@ -244,11 +246,7 @@ export const USER_OPENAPI_ENDPOINTS: readonly Endpoint[] = [
     path: "/user-openapi/validate",
     cli: { group: "validate", verb: "user-schema", positional: "file" },
     summary: "Checks a script's .openapi.json (else .schema.json) as the operation it documents",
-    input: z.object({
-      execId,
-      file: z.string().min(1).max(4096).optional().describe(SCRIPT_FILE),
-      path: z.string().min(1).max(4096).optional().describe("Alias of file"),
-    }),
+    input: scriptInput,
     async handler(input, { context }) {
       const script = await scriptOf(getInstance(context, input.execId), input);
       if (!hasSchema(script)) throw noSchema(script);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ServerError } from "../../runtime/errors.ts";
 import { sha256Hex } from "../../runtime/hex.ts";
 import { activateFile } from "../activate.ts";
-import { getInstance } from "../context.ts";
+import { getInstance, type ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 import { statOrNull } from "../listing.ts";
 import { locate, parseRelativePath } from "../paths.ts";
@@ -17,6 +17,17 @@ import { toEtag } from "../versions/if-match.ts";
 import { listVersions, readVersion } from "../versions/store.ts";
 
 const version = z.number().int().min(1).describe("The version number scripts/versions lists");
+
+/** The file a call names, and its kept version `version`. */
+async function keptVersion(
+  context: ManagementContext,
+  input: { execId?: string; path: string; version: number },
+) {
+  const instance = getInstance(context, input.execId);
+  const where = await locate(instance, parseRelativePath(input.path, "path"), "path");
+  const kept = await readVersion(context.root, instance.id, where.file, input.version);
+  return { instance, where, ...kept };
+}
 
 export const VERSION_ENDPOINTS: readonly Endpoint[] = [
   defineEndpoint({
@@ -53,14 +64,7 @@ export const VERSION_ENDPOINTS: readonly Endpoint[] = [
     summary: "One kept version of a file: its record and content",
     input: z.object({ execId, path: path("File below the instance (it may be deleted)"), version }),
     async handler(input, { context }) {
-      const instance = getInstance(context, input.execId);
-      const where = await locate(instance, parseRelativePath(input.path, "path"), "path");
-      const { record, content } = await readVersion(
-        context.root,
-        instance.id,
-        where.file,
-        input.version,
-      );
+      const { where, record, content } = await keptVersion(context, input);
       return {
         path: where.file,
         resolvedPath: where.shown,
@@ -86,14 +90,7 @@ export const VERSION_ENDPOINTS: readonly Endpoint[] = [
       ),
     }),
     async handler(input, { context, c }) {
-      const instance = getInstance(context, input.execId);
-      const where = await locate(instance, parseRelativePath(input.path, "path"), "path");
-      const { record, content } = await readVersion(
-        context.root,
-        instance.id,
-        where.file,
-        input.version,
-      );
+      const { instance, where, record, content } = await keptVersion(context, input);
       const written = await activateFile(context, {
         execId: instance.id,
         path: where.file,
