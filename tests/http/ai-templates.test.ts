@@ -5,7 +5,7 @@
  * which logs, rewrites or refuses the prompt.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -13,6 +13,7 @@ import { generateText, streamText } from "ai";
 import { type FakeOpenAi, startFakeOpenAi } from "../lib/fake-openai.ts";
 import { eventually, type TestServer, withServer } from "../lib/server.ts";
 import { typeChecker } from "../../runtime/typecheck/typecheck.ts";
+import { allLogText } from "../lib/log-files.ts";
 
 const BUILTIN = join(import.meta.dirname!, "..", "..", "management", "templates", "builtin");
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
@@ -78,15 +79,7 @@ after(async () => {
 const clientOf = (path: string) =>
   createOpenAICompatible({ name: "client", baseURL: `${server.url}${path}`, apiKey: CLIENT_KEY });
 
-/** Every console line the server wrote to the execution logs, as one text. */
-function executionLogs(): string {
-  const dir = join(server.dir.root, "_hoody", "logs");
-  if (!existsSync(dir)) return "";
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
-    .join("\n");
-}
+const executionLogs = () => allLogText(server.dir.root);
 
 /** The text of an SSE body's `data:` lines, parsed as JSON (but `[DONE]`). */
 function sseData(text: string): unknown[] {

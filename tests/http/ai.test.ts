@@ -4,11 +4,12 @@
  * system prompt reach the upstream, and the key never comes back out.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type FakeOpenAi, startFakeOpenAi } from "../lib/fake-openai.ts";
 import { request, type TestServer, withServer } from "../lib/server.ts";
+import { allLogText } from "../lib/log-files.ts";
 
 const MODES = ["worker", "serverless"] as const;
 const SERVER_KEY = "sk-server-secret-1234";
@@ -94,15 +95,7 @@ async function getJson(path: string) {
   return JSON.parse(text);
 }
 
-/** Every file the server wrote under _hoody/logs, as one text. */
-function allLogs(): string {
-  const dir = join(server.dir.root, "_hoody", "logs");
-  if (!existsSync(dir)) return "";
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
-    .join("\n");
-}
+const allLogs = () => allLogText(server.dir.root);
 
 for (const mode of MODES) {
   describe(`@ai true in ${mode} mode`, () => {

@@ -1,5 +1,12 @@
 /** Log files written the way the writer does (runtime/logs/files.ts), for the log API's tests. */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { logFolder } from "../../runtime/logs/files.ts";
 
@@ -28,4 +35,14 @@ export function logFolderOf(root: string, execId = "1"): LogFolder {
       writeFileSync(join(folder, name), lines.map((line) => `${line}\n`).join("")),
     append: (name, text) => appendFileSync(join(folder, name), text),
   };
+}
+
+/** Every file a server wrote under `<root>/_hoody/logs`, as one text ("" before the first). */
+export function allLogText(root: string): string {
+  const dir = join(root, "_hoody", "logs");
+  if (!existsSync(dir)) return "";
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
+    .join("\n");
 }
