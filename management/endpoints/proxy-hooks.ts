@@ -91,6 +91,22 @@ function findHook(file: HookFile, name: string, id: string): { list: Hook[]; ind
   return { list, index };
 }
 
+/** The record a create or an update makes from its input: id and position are the caller's. */
+function hookOf(
+  id: string,
+  position: number,
+  input: Pick<Hook, "match" | "script" | "applies_to"> & { timeout?: number | undefined },
+): Hook {
+  return {
+    id,
+    position,
+    match: input.match,
+    script: input.script,
+    timeout: input.timeout ?? DEFAULT_HOOK_TIMEOUT_MS,
+    ...(input.applies_to ? { applies_to: input.applies_to } : {}),
+  };
+}
+
 function checkPosition(at: number, length: number): void {
   if (at > length) {
     throw validationError("position", `position must be from 0 to ${length} (got ${at})`);
@@ -150,14 +166,7 @@ export const PROXY_HOOK_ENDPOINTS: readonly Endpoint[] = [
       const { context } = scope;
       checkService(context, input.service);
       checkScript(context, input.script);
-      const hook: Hook = {
-        id: createUlid(),
-        position: 0,
-        match: input.match,
-        script: input.script,
-        timeout: input.timeout ?? DEFAULT_HOOK_TIMEOUT_MS,
-        ...(input.applies_to ? { applies_to: input.applies_to } : {}),
-      };
+      const hook = hookOf(createUlid(), 0, input);
       const created = await context.proxy.hooks.change(ifMatchOf(scope, input), (file) => {
         const list = file.hooks[input.service] ??= [];
         const at = input.position ?? list.length;
@@ -180,14 +189,7 @@ export const PROXY_HOOK_ENDPOINTS: readonly Endpoint[] = [
       checkScript(context, input.script);
       const updated = await context.proxy.hooks.change(ifMatchOf(scope, input), (file) => {
         const { list, index } = findHook(file, input.service, input.hookId);
-        const hook: Hook = {
-          id: input.hookId,
-          position: index,
-          match: input.match,
-          script: input.script,
-          timeout: input.timeout ?? DEFAULT_HOOK_TIMEOUT_MS,
-          ...(input.applies_to ? { applies_to: input.applies_to } : {}),
-        };
+        const hook = hookOf(input.hookId, index, input);
         list[index] = hook;
         return hook;
       });
