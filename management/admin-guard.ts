@@ -4,6 +4,7 @@ import { isLoopback } from "../runtime/server/config.ts";
 import { ServerError, toErrorResponse } from "../runtime/errors.ts";
 import { safeEqual } from "../runtime/safe-equal.ts";
 import type { ManagementEnv } from "./env.ts";
+import { isDashboardFile } from "./dashboard/pages.ts";
 
 /**
  * The management API is root-equivalent (writing a script runs code): a token when one is set,
@@ -17,7 +18,8 @@ export function adminGuard(adminToken: string | null): MiddlewareHandler<Managem
         new ServerError("FORBIDDEN", "The management API does not accept calls from other origins"),
       );
     }
-    if (c.req.path === `${API_PREFIX}/health`) return await next();
+    // The dashboard's page, script and stylesheet hold no data: the page asks for the token.
+    if (c.req.path === `${API_PREFIX}/health` || isDashboardFile(c.req.path)) return await next();
     if (adminToken === null) {
       if (!isLoopback(c.env.clientIp)) {
         return toErrorResponse(

@@ -8,6 +8,7 @@ import type { ManagementEnv } from "./env.ts";
 import { API_DOCUMENTS, API_PREFIX } from "../runtime/server/management-path.ts";
 import { createOpenApiDocument, toYaml } from "./openapi.ts";
 import { createDocsPages } from "./docs-pages.ts";
+import { createDashboardPages } from "./dashboard/pages.ts";
 
 /** The hono app behind /api/v1/exec/* (and /openapi.json|yaml). */
 export function createManagementApp(context: ManagementContext): Hono<ManagementEnv> {
@@ -27,6 +28,7 @@ export function createManagementApp(context: ManagementContext): Hono<Management
   }
   app.route(API_PREFIX, mountEndpoints(ENDPOINTS, context));
   app.route(API_PREFIX, createDocsPages(context));
+  app.route(API_PREFIX, createDashboardPages(context));
   app.notFound((c) =>
     toErrorResponse(
       new ServerError("NOT_FOUND", `No management endpoint ${c.req.method} ${c.req.path}`),

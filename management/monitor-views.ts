@@ -74,6 +74,7 @@ export function scriptView(context: ManagementContext, stats: ScriptStats, live:
     recentErrors: stats.recentErrors.map(errorView),
     firstSeenAt: iso(stats.firstSeenAt),
     lastActivityAt: iso(stats.lastActivityAt),
+    lastStatusCode: stats.lastStatus,
   };
 }
 

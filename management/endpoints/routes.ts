@@ -2,12 +2,14 @@
  * Route debugging (docs/management.md, Routes), answered by the same route table that serves
  * requests.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseInstanceId } from "../../routing/instance.ts";
 import { ServerError, validationError } from "../../runtime/errors.ts";
 import { checkPath } from "../../runtime/server/path-check.ts";
+import { parseDirectives } from "../../runtime/directives/parse.ts";
+import { redactPresent } from "../comment-changes.ts";
 import { getInstance, type ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 import { locate, parseRelativePath } from "../paths.ts";
@@ -87,7 +89,9 @@ export const ROUTE_ENDPOINTS: readonly Endpoint[] = [
     input: z.object({
       execId,
       baseDir: z.string().max(4096).default(""),
-      includeMetadata: z.boolean().default(false),
+      includeMetadata: z.boolean().default(false).describe(
+        "Add each file's size, modified time and magic comments (secrets redacted)",
+      ),
     }),
     async handler(input, { context }) {
       const instance = getInstance(context, input.execId);
@@ -107,8 +111,11 @@ export const ROUTE_ENDPOINTS: readonly Endpoint[] = [
           params: route.params,
         };
         if (input.includeMetadata) {
-          const s = await stat(join(instance.dir, route.file)).catch(() => null);
+          const file = join(instance.dir, route.file);
+          const s = await stat(file).catch(() => null);
           if (s) Object.assign(item, { size: s.size, modified: s.mtime.toISOString() });
+          const source = await readFile(file, "utf8").catch(() => null);
+          if (source !== null) item.comments = redactPresent(parseDirectives(source).present);
         }
         routes.push(item);
       }

@@ -39,6 +39,8 @@ export interface ScriptStats {
   recentErrors: RecentError[];
   firstSeenAt: number;
   lastActivityAt: number;
+  /** The status of the last answered request. */
+  lastStatus: number;
 }
 
 export interface Totals {
@@ -139,6 +141,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
       if (ms > stats.maxMs) stats.maxMs = ms;
       addToSample(stats.sample, ms, sampleSize);
       stats.lastActivityAt = now;
+      stats.lastStatus = status;
       rates.add(now);
     },
     scripts: () => [...byInstance.values()].flatMap((scripts) => [...scripts.values()]),
@@ -167,5 +170,6 @@ function newStats(instance: string, script: string, now: number): ScriptStats {
     recentErrors: [],
     firstSeenAt: now,
     lastActivityAt: now,
+    lastStatus: 0,
   };
 }

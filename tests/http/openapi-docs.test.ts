@@ -5,32 +5,14 @@
  * (and no way to install it) the browser parts skip.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { parse } from "yaml";
 import { ENDPOINTS } from "../../management/endpoints/index.ts";
 import { validateDocument } from "../../management/user-openapi/validate.ts";
+import { chromiumMissing, launchBrowser, watchPage } from "../lib/browser.ts";
 import { runCli } from "../lib/processes.ts";
 import { managementCall, request, suiteServer, type TestServer } from "../lib/server.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const has = (tool: string) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
-
-/** Debian's chromium, installed when missing and running as root. */
-function chromiumMissing(): string | null {
-  if (has(CHROMIUM)) return null;
-  if (process.getuid?.() === 0) {
-    spawnSync("apt-get", ["install", "-y", "chromium"], {
-      stdio: "ignore",
-      timeout: 300_000,
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    if (has(CHROMIUM)) return null;
-  }
-  return "chromium not found (Debian package `chromium`; apt-get install -y chromium)";
-}
-const missing = chromiumMissing();
 
 const HELLO =
   "// @description Says hello to someone\n// @tags greetings\nreturn `hi ${req.query.name}`;\n";
@@ -43,17 +25,7 @@ const HELLO_SCHEMA = {
 /** What a page did: its text once `expected` shows, CSP complaints, and any request off the server. */
 async function openPage(browser: Browser, server: TestServer, path: string, expected: string) {
   const page = await browser.newPage();
-  const complaints: string[] = [];
-  const foreign: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/i.test(message.text())) complaints.push(message.text());
-  });
-  page.on("request", (req) => {
-    const url = new URL(req.url());
-    if (url.protocol !== "data:" && url.protocol !== "blob:" && url.origin !== server.url) {
-      foreign.push(req.url());
-    }
-  });
+  const { complaints, foreign } = watchPage(page, server.url);
   const response = await page.goto(`${server.url}${path}`);
   assert.equal(response?.status(), 200);
   await page.getByText(expected).first().waitFor({ timeout: 30_000 });
@@ -131,13 +103,10 @@ describe("user OpenAPI and the API reference pages on a real server", () => {
     assert.match(failed.stderr, /No schema file found for this script/);
   });
 
-  describe("in headless Chromium", { skip: missing ?? false }, () => {
+  describe("in headless Chromium", { skip: chromiumMissing ?? false }, () => {
     let browser: Browser;
     before(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-      });
+      browser = await launchBrowser();
     });
     after(async () => await browser?.close());
 

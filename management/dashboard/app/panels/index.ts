@@ -1,0 +1,7 @@
+/** The dashboard's tabs, in order. */
+import type { Panel } from "../panel.ts";
+import { routesPanel } from "./routes.ts";
+
+export const PANELS: readonly Panel[] = [
+  routesPanel,
+];
