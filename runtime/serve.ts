@@ -31,6 +31,7 @@ import { realClock, type ScheduleClock } from "./schedule/clock.ts";
 import { createFireHistory } from "./schedule/history.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { createProxy } from "./proxy/proxy.ts";
+import { DASHBOARD_PATH } from "./server/management-path.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
@@ -245,6 +246,7 @@ export async function serve(
   const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`;
   log.info(`hoody-exec on ${adapter.name}: serving ${config.root} at ${origin}`);
+  if (parts.management) log.info(`dashboard: ${origin}${DASHBOARD_PATH}`);
 
   return {
     port: server.port,

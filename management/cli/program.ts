@@ -10,6 +10,7 @@ import { ENDPOINTS } from "../endpoints/index.ts";
 import { callEndpoint, CliError } from "./client.ts";
 import { askTemplate, describeInit, initFromTemplate, initScripts } from "./init.ts";
 import { streamEndpoint } from "./stream.ts";
+import { dashboardUrl, openInBrowser } from "./open.ts";
 import { formatBody, OUTPUT_FORMATS, type OutputFormat } from "./output.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:8080";
@@ -183,6 +184,16 @@ export function createProgram(): Command {
         ? initScripts(dir)
         : await initFromTemplate(dir, { template, vars: init.var, path: init.path });
       if (!options.quiet) process.stdout.write(describeInit(dir, result));
+    });
+  program
+    .command("open")
+    .description("Print the dashboard's address on the server (and open it on a desktop)")
+    .option("--no-browser", "only print the address")
+    .action(async (open: { browser: boolean }, cmd: Command) => {
+      const options = cmd.optsWithGlobals() as GlobalOptions;
+      const url = await dashboardUrl(options);
+      process.stdout.write(`${url}\n`);
+      if (open.browser && process.stdout.isTTY) openInBrowser(url);
     });
   const groups = new Map<string, Command>([["", program]]);
   /** The command group at a path of names ("packages json"), made on first use. */

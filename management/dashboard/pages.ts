@@ -8,12 +8,9 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
-import { API_PREFIX } from "../../runtime/server/management-path.ts";
+import { API_PREFIX, DASHBOARD_PATH } from "../../runtime/server/management-path.ts";
 import type { ManagementContext } from "../context.ts";
 import type { ManagementEnv } from "../env.ts";
-
-/** The dashboard's address below the server's origin. */
-export const DASHBOARD_PATH = `${API_PREFIX}/ui/`;
 
 const APP = fileURLToPath(new URL("./app/", import.meta.url));
 const BUNDLER = fileURLToPath(new URL("../../runtime/compile/bundle.ts", import.meta.url));

@@ -6,6 +6,9 @@
 /** Every management endpoint is below this path. */
 export const API_PREFIX = "/api/v1/exec";
 
+/** The web dashboard's page (docs/dashboard.md). */
+export const DASHBOARD_PATH = `${API_PREFIX}/ui/`;
+
 /** The API's OpenAPI document, also served at the root. */
 export const API_DOCUMENTS = ["/openapi.json", "/openapi.yaml"] as const;
 

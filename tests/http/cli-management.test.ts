@@ -31,6 +31,16 @@ describe(`hoody-exec CLI against a running server (${RUNTIME})`, () => {
     await dir[Symbol.asyncDispose]();
   });
 
+  test("open prints the dashboard's address, and refuses a server that does not answer", async () => {
+    const open = await api("open");
+    assert.equal(open.code, 0, open.stderr);
+    assert.equal(open.stdout, `${server.url}/api/v1/exec/ui/\n`);
+    assert.equal((await request(server, "/api/v1/exec/ui/")).status, 200);
+    const nobody = await cli(["--url", "http://127.0.0.1:9", "open"]);
+    assert.equal(nobody.code, 1);
+    assert.match(nobody.stderr, /cannot reach hoody-exec at http:\/\/127\.0\.0\.1:9/);
+  });
+
   test("init made a first endpoint that answers", async () => {
     assert.ok(existsSync(join(dir.root, "1/hello.ts")));
     const response = await request(server, "/hello?name=you");

@@ -9,8 +9,14 @@ test(`hoody-exec serve --runtime ${RUNTIME} serves a script from the scripts roo
       `return { hello: "from the CLI", runtime: "Bun" in globalThis ? "bun" : "deno" };`,
   });
   await using cli = runCli(["serve", "--root", dir.root, "--port", "0"]);
-  const response = await fetch(`${await cli.address()}/hello`);
+  const address = await cli.address();
+  const response = await fetch(`${address}/hello`);
   assert.deepEqual(await response.json(), { hello: "from the CLI", runtime: RUNTIME });
+  // The start lines name the dashboard too.
+  for (let i = 0; i < 100 && !cli.stderr.includes("dashboard:"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.match(cli.stderr, new RegExp(`dashboard: ${address}/api/v1/exec/ui/`));
 });
 
 test("hoody-exec serve refuses a non-loopback --host without an admin token, naming the flag", async () => {
