@@ -152,7 +152,6 @@ export async function serve(
     onPatch: (patch) => applyShared(patch),
     onConsole: createConsoleSink({
       writer: logs,
-      quiet: config.quiet,
       tokenOf: (unit) =>
         instances.get(unit.instance)?.scripts.peek(unit.main.file)?.directives.token ?? null,
     }),

@@ -1,7 +1,7 @@
 import type { Adapter, ServerSocket } from "../adapter/types.ts";
 import type {
   Bytes,
-  ConsoleLine,
+  ConsoleText,
   FetchInfo,
   Mode,
   RequestInfo,
@@ -32,7 +32,7 @@ export interface PoolOptions {
   waitMs: number;
   onPatch(patch: SharedPatch): void;
   /** A script's console lines (`unit`: its Worker's). */
-  onConsole(unit: Unit, lines: ConsoleLine[]): void;
+  onConsole(unit: Unit, text: ConsoleText): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
   onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;

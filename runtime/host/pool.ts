@@ -39,7 +39,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     },
     onReady: () => serverless.booted(),
     onPatch: options.onPatch,
-    onConsole: (worker, lines) => worker.unit && options.onConsole(worker.unit, lines),
+    onConsole: (worker, text) => worker.unit && options.onConsole(worker.unit, text),
     onFetch: options.onFetch,
     log: options.log,
   });

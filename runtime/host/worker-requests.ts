@@ -2,7 +2,7 @@ import type { ServerSocket } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type {
   Bytes,
-  ConsoleLine,
+  ConsoleText,
   ErrorInfo,
   FetchInfo,
   FromWorker,
@@ -36,7 +36,7 @@ export interface WorkerRequestsOptions {
   /** A serverless Worker has booted. */
   onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
-  onConsole(worker: WorkerRecord, lines: ConsoleLine[]): void;
+  onConsole(worker: WorkerRecord, text: ConsoleText): void;
   onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
   log(line: string): void;
 }
@@ -124,7 +124,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       case "shared-patch":
         return options.onPatch(message.patch);
       case "console":
-        return options.onConsole(worker, message.lines);
+        return options.onConsole(worker, message.text);
       case "fetch":
         void options.onFetch(message.request, body).then((outcome) =>
           deliver(

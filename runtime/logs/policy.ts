@@ -8,21 +8,10 @@
  * | standard | every request                  | log, info, warn, error      |
  * | verbose  | every request + header names   | log, info, warn, error      |
  * | debug    | every request + header names   | all, debug too              |
+ *
+ * The console column is applied in the Worker, where the line is made (protocol/log-line.ts).
  */
 import type { LogLevel } from "../directives/spec.ts";
-import type { ConsoleLevel } from "../protocol/messages.ts";
-
-const CONSOLE: Record<LogLevel, ReadonlySet<ConsoleLevel>> = {
-  none: new Set(),
-  minimal: new Set(["warn", "error"]),
-  standard: new Set(["log", "info", "warn", "error"]),
-  verbose: new Set(["log", "info", "warn", "error"]),
-  debug: new Set(["log", "info", "warn", "error", "debug"]),
-};
-
-export function consoleLogged(level: LogLevel, line: ConsoleLevel): boolean {
-  return CONSOLE[level].has(line);
-}
 
 /** `level` null: no script matched (a 404): logged as `standard`. */
 export function accessLogged(level: LogLevel | null, status: number): boolean {

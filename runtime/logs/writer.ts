@@ -25,8 +25,8 @@ export interface LogWriterOptions {
 }
 
 export interface LogWriter {
-  /** `line` ends in `\n` and holds no other newline (format.ts). */
-  append(instance: string, kind: LogType, line: string): void;
+  /** `lines`: one or more lines, each ending in `\n` (format.ts, protocol/log-line.ts). */
+  append(instance: string, kind: LogType, lines: string): void;
   /** Writes everything pending; resolves once it is on disk. */
   flush(): Promise<void>;
   /** Lines dropped because too many were pending. */
@@ -76,11 +76,11 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  function append(instance: string, kind: LogType, line: string): void {
+  function append(instance: string, kind: LogType, lines: string): void {
     if (closed) return;
-    const bytes = line.length; // UTF-16 units: close enough for the cap
+    const bytes = lines.length; // UTF-16 units: close enough for the cap
     if (pendingBytes + bytes > maxPending) {
-      dropped += 1;
+      dropped += lines.split("\n").length - 1;
       return;
     }
     let log = instances.get(instance);
@@ -93,7 +93,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       };
       instances.set(instance, log);
     }
-    log.pending[kind].push(line);
+    log.pending[kind].push(lines);
     pendingBytes += bytes;
     schedule(pendingBytes > SOON_BYTES);
   }
@@ -169,7 +169,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       chunk = "";
       chunkBytes = 0;
     };
-    for (const line of lines) {
+    for (const line of lines.flatMap((block) => block.split(/(?<=\n)/))) {
       const bytes = utf8Length(line);
       if (
         current.size + chunkBytes + bytes > options.maxFileBytes && current.size + chunkBytes > 0

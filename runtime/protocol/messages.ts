@@ -36,6 +36,8 @@ export interface Unit {
   scriptsRoot: string;
   /** `@log-level`: which of its console lines and access lines reach the log files. */
   logLevel: "none" | "minimal" | "standard" | "verbose" | "debug";
+  /** Console lines are also printed on the server's own stdout/stderr (false under `--quiet`). */
+  echo: boolean;
   /** Origin a relative `fetch("/x")` goes to: the server itself. */
   selfOrigin: string;
   /** `@ai true`: the AI helpers' settings (the Worker then loads them); null otherwise. */
@@ -71,15 +73,16 @@ export interface RequestInfo {
 
 export type ConsoleLevel = "debug" | "log" | "info" | "warn" | "error";
 
-/** One `console.*` call of a script, formatted in the Worker. */
-export interface ConsoleLine {
-  /** Epoch ms. */
-  at: number;
-  level: ConsoleLevel;
-  /** Null when printed outside any request (module top level, a stray timer). */
-  executionId: string | null;
-  script: string;
-  text: string;
+/**
+ * The `console.*` lines of one Worker turn, made in the Worker (protocol/log-line.ts): the server
+ * only appends them, and parses no line's fields.
+ */
+export interface ConsoleText {
+  /** The lines the script's `@log-level` keeps, as the execution log stores them. */
+  file: string;
+  /** The server's human log (only when the unit echoes): the lines for stdout, and for stderr. */
+  out: string;
+  err: string;
 }
 
 /** A script's relative `fetch("/path")`, sent to the server to run through its own pipeline. */
@@ -183,7 +186,7 @@ export type FromWorker =
   /** A serverless Worker has booted: it no longer counts against its host's boots at once. */
   | { t: "ready" }
   /** `console`: the lines of this turn not sent yet, carried here rather than as a message of their own. */
-  | { t: "result"; id: number; response: ResponseInfo; console?: ConsoleLine[] }
+  | { t: "result"; id: number; response: ResponseInfo; console?: ConsoleText }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
@@ -199,7 +202,7 @@ export type FromWorker =
   | { t: "ws-send"; conns: string[]; text: boolean }
   | { t: "ws-close"; conn: string; code: number; reason: string }
   /** The console lines of one turn, sent before the Worker's next other message. */
-  | { t: "console"; lines: ConsoleLine[] };
+  | { t: "console"; text: ConsoleText };
 
 /** A message and the body bytes beside it, as Worker and host pass them by postMessage. */
 export interface Envelope<T> {

@@ -29,7 +29,12 @@ export function createProxy(options: ProxyOptions): { front?: ProxyFront; contro
   const hooks = createHookStore(config.root);
   const control = { upstreams, hooks };
   if (upstreams.length === 0) return { control };
-  const units = createUnits({ root: config.root, selfOrigin: options.selfOrigin, ai: config });
+  const units = createUnits({
+    root: config.root,
+    selfOrigin: options.selfOrigin,
+    ai: config,
+    echo: !config.quiet,
+  });
   return {
     front: createProxyFront({ config, upstreams, store: hooks, instances, pool, units }),
     control,

@@ -1,10 +1,10 @@
 /**
- * A script's `console`: each call becomes a `ConsoleLine` for the server (which prints it and
- * writes the log files), never a write of the Worker's own. Lines wait in an outbox and leave as one
+ * A script's `console`: each call becomes text for the server (which appends it to the log file
+ * and prints it), never a write of the Worker's own. Lines wait in an outbox and leave as one
  * `console` message per turn, always before the Worker's next other message (so a reply never
  * overtakes the lines its request printed).
  */
-import type { Bytes, ConsoleLevel, ConsoleLine, FromWorker } from "../protocol/messages.ts";
+import type { Bytes, ConsoleLevel, ConsoleText, FromWorker } from "../protocol/messages.ts";
 import type { Channel } from "./channel.ts";
 
 type Inspect = (value: unknown, options?: Record<string, unknown>) => string;
@@ -83,25 +83,27 @@ export function formatArgs(args: readonly unknown[]): string {
 export interface ConsoleOutbox {
   /** The channel every other message goes through: it sends pending lines first. */
   channel: Channel;
-  push(line: ConsoleLine): void;
+  /** One line: its log file line (null when `@log-level` drops it), its human log line (null when not echoed). */
+  push(file: string | null, human: string | null, level: ConsoleLevel): void;
 }
 
 export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
-  let lines: ConsoleLine[] = [];
+  let text: ConsoleText | null = null;
+  const take = () => {
+    const taken = text;
+    text = null;
+    return taken;
+  };
   const flush = () => {
-    if (lines.length === 0) return;
-    const batch = lines;
-    lines = [];
-    inner.post({ t: "console", lines: batch });
+    const taken = take();
+    if (taken) inner.post({ t: "console", text: taken });
   };
   return {
     channel: {
       post(message: FromWorker, body?: Bytes | null) {
         // A reply takes the turn's lines along (one message less for both ends to frame).
-        if (message.t === "result" && lines.length > 0) {
-          message.console = lines;
-          lines = [];
-        } else flush();
+        if (message.t === "result" && text) message.console = take()!;
+        else flush();
         inner.post(message, body);
       },
       drain(then) {
@@ -109,10 +111,18 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
         inner.drain(then);
       },
     },
-    push(line) {
-      // A microtask, not a timer: a request's reply usually follows in the same turn and takes the
-      // lines with it; a line printed outside any reply still leaves at the end of its turn.
-      if (lines.push(line) === 1) queueMicrotask(flush);
+    push(file, human, level) {
+      if (file === null && human === null) return;
+      if (!text) {
+        text = { file: "", out: "", err: "" };
+        // A microtask, not a timer: a request's reply usually follows in the same turn and takes
+        // the lines with it; a line printed outside any reply still leaves at the end of its turn.
+        queueMicrotask(flush);
+      }
+      if (file !== null) text.file += file;
+      if (human === null) return;
+      if (level === "warn" || level === "error") text.err += human;
+      else text.out += human;
     },
   };
 }

@@ -1,5 +1,6 @@
-import type { Bytes, ConsoleLine, FetchInfo, Unit } from "../protocol/messages.ts";
-import { CONSOLE_LEVELS, formatArgs, redact } from "./console.ts";
+import type { Bytes, FetchInfo, Unit } from "../protocol/messages.ts";
+import { consoleLogged, execLine, humanLine } from "../protocol/log-line.ts";
+import { CONSOLE_LEVELS, type ConsoleOutbox, formatArgs, redact } from "./console.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { sse } from "./sse.ts";
 
@@ -46,7 +47,7 @@ export async function createExecution(mode: "worker" | "serverless"): Promise<Ex
 
 /**
  * Replaces the Worker's globals once: `console` sends each line to the server with its script and
- * executionId (`print`),
+ * executionId (`print`), as far as the script's `@log-level` and the server's echo want it,
  * `require` resolves packages from the scripts root only, and `fetch("/path")` calls this
  * instance through the server's own pipeline.
  */
@@ -54,19 +55,25 @@ export async function installGlobals(
   unit: Unit,
   execution: Execution,
   relay: FetchRelay,
-  print: (line: ConsoleLine) => void,
+  print: ConsoleOutbox["push"],
 ): Promise<void> {
   const captured = Object.create(globalThis.console) as Console;
   for (const level of CONSOLE_LEVELS) {
+    const kept = consoleLogged(unit.logLevel, level);
+    if (!kept && !unit.echo) {
+      captured[level] = () => {};
+      continue;
+    }
     captured[level] = (...args: unknown[]) => {
       const context = execution.current();
-      print({
-        at: Date.now(),
+      const executionId = context?.executionId ?? null;
+      const script = context?.scriptPath ?? unit.main.file;
+      const text = redact(formatArgs(args), context?.secrets);
+      print(
+        kept ? execLine(Date.now(), level, script, executionId, text) : null,
+        unit.echo ? humanLine(script, executionId, text) : null,
         level,
-        executionId: context?.executionId ?? null,
-        script: context?.scriptPath ?? unit.main.file,
-        text: redact(formatArgs(args), context?.secrets),
-      });
+      );
     };
   }
   globalThis.console = captured;

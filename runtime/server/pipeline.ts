@@ -91,6 +91,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     root: config.root,
     selfOrigin: options.selfOrigin,
     ai: config,
+    echo: !config.quiet,
   });
   const active = new Map<string, RequestInfo>();
   const nextExecutionId = createExecutionIds();

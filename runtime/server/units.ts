@@ -11,6 +11,8 @@ export interface UnitContext {
   selfOrigin(): string;
   /** The server's AI gateway, for `// @ai true` scripts. */
   ai: AiGateway;
+  /** Scripts' console lines are printed on the server's stdout/stderr too (not under `--quiet`). */
+  echo: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export function createUnits(context: UnitContext): UnitFor {
       websocket: mode === "worker" && script.directives.websocket,
       scriptsRoot: context.root,
       logLevel: script.directives.logLevel,
+      echo: context.echo,
       selfOrigin: context.selfOrigin(),
       ai: aiSettings(context.ai, script.directives),
     };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { accessLine, escapeLogText, execLine } from "../../runtime/logs/format.ts";
+import { accessLine } from "../../runtime/logs/format.ts";
+import { escapeLogText, execLine } from "../../runtime/protocol/log-line.ts";
 import { utf8Length } from "../../runtime/logs/format.ts";
 import { formatArgs } from "../../runtime/sandbox/console.ts";
 
