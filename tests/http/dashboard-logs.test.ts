@@ -158,11 +158,21 @@ describe("the dashboard's Logs tab", { skip: chromiumMissing ?? false }, () => {
     assert.deepEqual(rows.map((r) => r.cells[4]), ["from the other instance"]);
     assert.ok(await eventually(() => Promise.resolve(activeFollowers() === 1), 10_000));
 
-    // Another tab shown: the stream ends on the server; shown again, it follows again.
+    // Clear view empties it; new lines still come.
+    await page.getByRole("button", { name: "Clear view" }).click();
+    assert.equal((await liveRows(page)).length, 0);
+    const again = await call("/other", "exec-2.localhost");
+    const againRow = page.locator(`#panel-logs .log-scroll tr[data-execution-id="${again}"]`);
+    await againRow.waitFor();
+    assert.deepEqual((await liveRows(page)).map((r) => r.id), [again]);
+
+    // Another tab shown: the stream ends on the server. Shown again, it follows again from the
+    // file's start, without the lines cleared before (they come first, so they would be there).
     await page.getByRole("tab", { name: "Routes" }).click();
     assert.ok(await eventually(() => Promise.resolve(activeFollowers() === 0), 10_000));
     await page.getByRole("tab", { name: "Logs" }).click();
-    await page.locator(`#panel-logs .log-scroll tr[data-execution-id="${other}"]`).waitFor();
+    await againRow.waitFor();
+    assert.deepEqual((await liveRows(page)).map((r) => r.id), [again]);
     assert.ok(await eventually(() => Promise.resolve(activeFollowers() === 1), 10_000));
 
     assert.deepEqual(seen.complaints, []);

@@ -144,13 +144,13 @@ export const logsPanel: Panel = {
         return;
       }
       pending.push(line);
+      if (pending.length > 2 * MAX_ROWS) pending.splice(0, pending.length - MAX_ROWS);
       flushTimer ??= setTimeout(flush, 0);
     }
 
     function setState(next: State): void {
       state = next;
       pause.textContent = next === "following" ? "Pause" : "Resume";
-      pause.setAttribute("aria-pressed", String(next !== "following"));
       report();
     }
 
@@ -266,8 +266,9 @@ export const logsPanel: Panel = {
     return {
       element,
       show(detail?: PanelDetail) {
+        // Shown again while it still follows (another panel opening a request): keep the stream.
+        if (!visible || state === "stopped") start();
         visible = true;
-        start();
         if (detail?.executionId) void side.showRequest(shell.execId(), detail.executionId);
       },
       hide() {
