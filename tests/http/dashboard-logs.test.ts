@@ -40,14 +40,15 @@ async function liveRows(page: Page) {
 
 describe("the dashboard's Logs tab", { skip: chromiumMissing ?? false }, () => {
   const server = suiteServer(FILES);
+  const guarded = suiteServer(FILES, { adminToken: "logs-token" });
   let browser: Browser;
   before(async () => {
     browser = await launchBrowser();
   });
   after(async () => await browser?.close());
 
-  const call = async (path: string, host?: string) => {
-    const response = await request(server, path, host ? { host } : {});
+  const call = async (path: string, host?: string, to = server) => {
+    const response = await request(to, path, host ? { host } : {});
     assert.equal(response.status, 200);
     return ((await response.json()) as { id: string }).id;
   };
@@ -180,5 +181,28 @@ describe("the dashboard's Logs tab", { skip: chromiumMissing ?? false }, () => {
     assert.deepEqual(seen.foreign, []);
     await page.close();
     assert.ok(await eventually(() => Promise.resolve(activeFollowers() === 0), 10_000));
+  });
+
+  test("with --admin-token the stream carries the token, not in a URL", {
+    timeout: 90_000,
+  }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const seen = watchPage(page, guarded.url);
+    const urls: string[] = [];
+    page.on("request", (req) => urls.push(req.url()));
+    await page.goto(guarded.url + DASHBOARD_PATH + "#logs");
+    await page.getByLabel("Admin token").fill("logs-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#panel-logs > .status", {
+      hasText: "Following the execution log of instance 1",
+    }).waitFor({ timeout: 30_000 });
+    const id = await call("/talk?who=dee", undefined, guarded);
+    await page.locator(`#panel-logs .log-scroll tr[data-execution-id="${id}"]`).nth(2).waitFor();
+    assert.ok(urls.some((url) => url.includes("/logs/stream")));
+    assert.ok(urls.every((url) => !url.includes("logs-token")));
+    assert.deepEqual(seen.complaints, []);
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.foreign, []);
+    await page.close();
   });
 });

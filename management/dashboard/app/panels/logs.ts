@@ -13,7 +13,11 @@ import { LiveView, MAX_ROWS } from "./logs/view.ts";
 
 type State = "following" | "paused" | "stopped";
 
-const TYPE_NAMES: Record<LogType, string> = { execution: "execution", access: "access" };
+/** The two kinds of log file, as the Log select names them. */
+const TYPES: readonly [LogType, string][] = [
+  ["execution", "Execution (console lines)"],
+  ["access", "Access (one line per request)"],
+];
 
 /** The level select's choices: levels for console lines, status classes for requests. */
 function levelOptions(type: LogType): HTMLOptionElement[] {
@@ -55,14 +59,11 @@ export const logsPanel: Panel = {
         onchange: () => {
           levelLabel.textContent = typeOf() === "access" ? "Status" : "Level";
           level.replaceChildren(...levelOptions(typeOf()));
-          clearedUpTo = "";
+          newest = clearedUpTo = "";
           if (visible) start();
         },
       },
-      h("option", { value: "execution" }, "Execution (console lines)"),
-      h("option", {
-        value: "access",
-      }, "Access (one line per request)"),
+      TYPES.map(([value, name]) => h("option", { value }, name)),
     );
     const typeOf = () => type.value as LogType;
     const script = field("logs-script", "Script", "hello.ts", () => refilter());
@@ -108,7 +109,7 @@ export const logsPanel: Panel = {
     /** The status line for the state the stream is in (a stopped stream keeps its reason). */
     function sayState(): void {
       if (state === "following") {
-        say(status, `Following the ${TYPE_NAMES[typeOf()]} log of instance ${shell.execId()}`);
+        say(status, `Following the ${typeOf()} log of instance ${shell.execId()}`);
       } else if (state === "paused") say(status, "Paused: new lines are held until Resume");
     }
 
@@ -259,8 +260,7 @@ export const logsPanel: Panel = {
 
     shell.onInstanceChange(() => {
       side.close();
-      clearedUpTo = "";
-      newest = "";
+      newest = clearedUpTo = "";
       if (visible) start();
     });
     return {
