@@ -28,6 +28,8 @@ for (let i = 0; i < 1200 && !fs.existsSync(${
   }); i++) await new Promise((r) => setTimeout(r, 25));
 res.end("last chunk\\n");
 `,
+  "1/bytes.ts":
+    "res.setHeader('content-type', 'image/png');\nreturn new Uint8Array([0x89, 0x50, 0x4e, 0x47]);\n",
   "1/boom.ts": "throw new Error('kaboom from boom.ts');\n",
   "1/ws-echo.ts":
     "// @mode worker\n// @websocket true\nws.message = (conn, text) => conn.send(`echo: ${text}`);\nreturn 'connect with a WebSocket';\n",
@@ -87,7 +89,14 @@ describe("the request panel in headless Chromium", { skip: chromiumMissing ?? fa
       JSON.stringify({ method: "POST", got: { name: "ann", n: [1, 2] } }, null, 2),
     );
 
-    // A stream: its first chunk shows while the script still waits to send the last.
+    // A stream: Stop ends it after its first chunk.
+    await send(page, "GET", "/stream");
+    await body(page).getByText("first chunk").waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByText("Stopped", { exact: true }).waitFor();
+    assert.match(await page.getByLabel("Timing", { exact: true }).innerText(), /stopped after/);
+
+    // Its first chunk shows while the script still waits to send the last.
     await send(page, "GET", "/stream");
     await body(page).getByText("first chunk").waitFor();
     assert.doesNotMatch(await body(page).innerText(), /last chunk/);
@@ -104,6 +113,11 @@ describe("the request panel in headless Chromium", { skip: chromiumMissing ?? fa
     const error = JSON.parse(await body(page).innerText());
     assert.equal(error.code, "SCRIPT_ERROR");
     assert.equal(error.error, "kaboom from boom.ts");
+
+    // A binary body: its size and type, not its bytes.
+    await send(page, "GET", "/bytes");
+    await page.getByText("Done:").waitFor();
+    assert.equal(await body(page).innerText(), "4 B of image/png (binary: not shown)");
 
     // A @websocket script: the console appears; connect, send, see the echo, close.
     await page.getByLabel("Path", { exact: true }).fill("/ws-echo");
