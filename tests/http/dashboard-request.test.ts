@@ -114,6 +114,11 @@ describe("the request panel in headless Chromium", { skip: chromiumMissing ?? fa
     assert.equal(error.code, "SCRIPT_ERROR");
     assert.equal(error.error, "kaboom from boom.ts");
 
+    // The management API is not a script: refused in the panel, the typed path kept.
+    await send(page, "GET", "/api/v1/exec/list");
+    await page.getByText("Scripts are never served under /api/v1/exec").waitFor();
+    assert.equal(await page.getByLabel("Path", { exact: true }).inputValue(), "/api/v1/exec/list");
+
     // A binary body: its size and type, not its bytes.
     await send(page, "GET", "/bytes");
     await page.getByText("Done:").waitFor();

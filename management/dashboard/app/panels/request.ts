@@ -5,7 +5,7 @@
  * run again. The Host header picks the instance and a browser cannot set it: when the switcher
  * shows another instance than this page's host reaches, it links to the dashboard on that host.
  */
-import { call } from "../api.ts";
+import { API_PREFIX, call } from "../api.ts";
 import { fill, h, say, statusLine } from "../dom.ts";
 import type { Panel, PanelDetail, Shell } from "../panel.ts";
 import { loadHistory, remember, type Sent } from "./request/history.ts";
@@ -234,6 +234,16 @@ export const requestPanel: Panel = {
       }
       if (withBody) init.body = sent.body;
       const url = requestUrl(sent.path, sent.query);
+      if (
+        url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`)
+      ) {
+        say(
+          status,
+          `Scripts are never served under ${API_PREFIX}: that is the management API`,
+          "error",
+        );
+        return;
+      }
       say(status, "");
       sent.outcome = await response.run((signal) => fetch(url, { ...init, signal }));
       history = remember(history, sent);

@@ -25,13 +25,14 @@ const ms = (from: number) => `${Math.round(performance.now() - from)} ms`;
 export function responseView(onRunning: (running: boolean) => void): ResponseView {
   let controller: AbortController | null = null;
   const status = statusLine();
-  const code = h("p", { class: "request-code", "aria-label": "Response status" });
-  const timing = h("p", { class: "request-timing", "aria-label": "Timing" });
+  const code = h("output", { class: "request-code", "aria-label": "Response status" });
+  const timing = h("output", { class: "request-timing", "aria-label": "Timing" });
   const headers = h("tbody");
   const headerCount = h("span", {});
   const body = h("pre", {
     class: "output request-body",
     tabindex: "0",
+    role: "region",
     "aria-label": "Response body",
   });
   const stopButton = h("button", {
@@ -50,6 +51,7 @@ export function responseView(onRunning: (running: boolean) => void): ResponseVie
     code.textContent = `${response.status} ${response.statusText}`.trim();
     code.className = `request-code ${response.status >= 400 ? "bad" : "good"}`;
     timing.textContent = `headers in ${ms(started)}`;
+    if (response.redirected) timing.textContent += ` · redirected to ${response.url}`;
     const pairs = [...response.headers];
     headerCount.textContent = String(pairs.length);
     fill(
