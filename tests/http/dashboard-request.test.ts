@@ -164,6 +164,7 @@ describe("the request panel in headless Chromium", { skip: chromiumMissing ?? fa
     const link = `http://exec-2.localhost:${server.port}${DASHBOARD_PATH}#request`;
     await page.getByRole("link", { name: link }).waitFor();
     assert.equal(await page.getByRole("button", { name: "Send", exact: true }).isDisabled(), true);
+    await screenshot(page, "dashboard-request-other-instance");
     await page.getByLabel("Path", { exact: true }).fill("/other");
     await page.getByLabel("Path", { exact: true }).press("Control+Enter");
     assert.equal(await body(page).innerText(), "");

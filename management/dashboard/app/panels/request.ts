@@ -180,6 +180,7 @@ export const requestPanel: Panel = {
             `choose the instance (the Host header does). To call instance ${wanted}'s scripts, `,
             "open the dashboard on its host: ",
             h("a", { href: url }, url),
+            `, or pick instance ${reached} above to call its scripts from here.`,
           ),
         );
       }

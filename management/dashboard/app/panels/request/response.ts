@@ -28,7 +28,7 @@ export function responseView(onRunning: (running: boolean) => void): ResponseVie
   const code = h("output", { class: "request-code", "aria-label": "Response status" });
   const timing = h("output", { class: "request-timing", "aria-label": "Timing" });
   const headers = h("tbody");
-  const headerCount = h("span", {});
+  const headerCount = h("span", {}, "0");
   const body = h("pre", {
     class: "output request-body",
     tabindex: "0",
@@ -53,6 +53,7 @@ export function responseView(onRunning: (running: boolean) => void): ResponseVie
     timing.textContent = `headers in ${ms(started)}`;
     if (response.redirected) timing.textContent += ` · redirected to ${response.url}`;
     const pairs = [...response.headers];
+    headerBox.hidden = false;
     headerCount.textContent = String(pairs.length);
     fill(
       headers,
@@ -104,7 +105,7 @@ export function responseView(onRunning: (running: boolean) => void): ResponseVie
     code.textContent = "";
     timing.textContent = "";
     fill(headers);
-    headerCount.textContent = "0";
+    headerBox.hidden = true;
     say(status, "Sending…");
     let outcome = "";
     try {
@@ -127,18 +128,20 @@ export function responseView(onRunning: (running: boolean) => void): ResponseVie
     return outcome;
   };
 
+  const headerBox = h(
+    "details",
+    { class: "request-headers", hidden: true },
+    h("summary", {}, "Headers (", headerCount, ")"),
+    h("table", {}, headers),
+  );
+  say(status, "Nothing sent yet: the answer shows here");
   const element = h(
     "section",
     { class: "request-response", "aria-label": "Response" },
     h("h3", {}, "Response"),
     h("div", { class: "request-head" }, code, timing),
     status,
-    h(
-      "details",
-      { class: "request-headers" },
-      h("summary", {}, "Headers (", headerCount, ")"),
-      h("table", {}, headers),
-    ),
+    headerBox,
     body,
   );
   return {
