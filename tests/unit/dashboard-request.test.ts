@@ -117,6 +117,8 @@ describe("route patterns, URLs and bodies", () => {
     assert.equal(requestUrl(" /hello ", [["name", "ann lee"]]), "/hello?name=ann+lee");
     assert.equal(requestUrl("/hello?a=1", [["b", "2"], ["", "skipped"]]), "/hello?a=1&b=2");
     assert.equal(requestUrl("/x", [["tag", "a"], ["tag", "b"]]), "/x?tag=a&tag=b");
+    assert.equal(requestUrl("//evil.example/x", []), "/evil.example/x");
+    assert.equal(requestUrl("/a b", []), "/a%20b");
   });
 
   test("bodies: JSON pretty-printed, text as it comes, binary only counted", () => {

@@ -40,11 +40,12 @@ export function fillPattern(pattern: string, values: Record<string, string>): st
 }
 
 /**
- * The same-origin URL a request goes to: `path` (a leading "/" added; its own query kept) with
+ * The same-origin URL a request goes to: `path` (one leading "/"; its own query kept) with
  * the named `query` rows appended. Scripts are served at their bare path, never under the API.
  */
 export function requestUrl(path: string, query: readonly (readonly [string, string])[]): string {
-  const url = new URL(path.trim().replace(/^(?!\/)/, "/"), "http://page.invalid");
+  // One leading slash: `//host/x` must stay a path here, never become another origin.
+  const url = new URL("http://page.invalid" + path.trim().replace(/^\/*/, "/"));
   for (const [name, value] of query) {
     if (name.trim() !== "") url.searchParams.append(name.trim(), value);
   }
