@@ -1,9 +1,11 @@
 /** The dashboard's tabs, in order. */
 import type { Panel } from "../panel.ts";
-import { routesPanel } from "./routes.ts";
 import { logsPanel } from "./logs.ts";
+import { requestPanel } from "./request.ts";
+import { routesPanel } from "./routes.ts";
 
 export const PANELS: readonly Panel[] = [
   routesPanel,
+  requestPanel,
   logsPanel,
 ];
