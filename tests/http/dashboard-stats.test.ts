@@ -84,6 +84,17 @@ describe("the dashboard's Stats panel", { skip: chromiumMissing ?? false }, () =
     );
     await page.getByLabel("Chart hello.ts").check();
     await requests.locator("figcaption", { hasText: "hello.ts" }).waitFor();
+    // The table is redrawn on every poll: the keyboard focus stays on its checkbox.
+    const shown = await page.getByText(/updated /).innerText();
+    await page.getByLabel("Chart hello.ts").focus();
+    await page.waitForFunction(
+      (before) => !document.querySelector(".stats .toolbar")!.textContent!.includes(before),
+      shown,
+    );
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
+      "Chart hello.ts",
+    );
     await screenshot(page, "dashboard-stats");
 
     // Another instance shows only its own scripts.
@@ -196,6 +207,13 @@ describe("the dashboard's Stats panel", { skip: chromiumMissing ?? false }, () =
     await page.getByRole("button", { name: "Delete key…" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
     await status.getByText("Deleted count").waitFor();
+    assert.deepEqual(await (await request(server, "/counter")).json(), { count: 1 });
+
+    await page.getByRole("button", { name: "Clear all…" }).click();
+    assert.match(await page.getByRole("dialog").innerText(), /whole shared state of instance 1/);
+    await page.getByRole("dialog").getByRole("button", { name: "Clear" }).click();
+    await status.getByText("Cleared the shared state").waitFor();
+    await page.waitForFunction(() => document.querySelector(".stats-shared")?.textContent === "{}");
     assert.deepEqual(await (await request(server, "/counter")).json(), { count: 1 });
     assertClean(seen);
     await page.close();

@@ -6,7 +6,7 @@
  * and the shared-state editor (stats/shared.ts).
  */
 import { call } from "../api.ts";
-import { fill, h, say, statusLine } from "../dom.ts";
+import { fill, h, messageOf, say, statusLine } from "../dom.ts";
 import type { Panel, Shell } from "../panel.ts";
 import { Chart, COLOURS } from "./stats/charts.ts";
 import { History } from "./stats/history.ts";
@@ -128,7 +128,10 @@ export const statsPanel: Panel = {
         if (status.dataset.kind === "error") say(status, "");
         render();
       } catch (error) {
-        if (run === generation) say(status, error, "error");
+        // The last figures stay; the next poll tries again.
+        if (run === generation) {
+          say(status, `Could not read the monitor: ${messageOf(error)}`, "error");
+        }
       }
       if (run === generation) await shared.refresh();
       if (run === generation && shown) timer = setTimeout(() => void poll(run), POLL_MS);
