@@ -119,6 +119,17 @@ describe("the dashboard's Stats panel", { skip: chromiumMissing ?? false }, () =
     assert.equal(polls, before);
     await page.getByRole("tab", { name: "Stats" }).click();
     await page.waitForRequest((req) => req.url().includes("/monitor/stats"));
+
+    // The network drops: the panel says so, keeps its figures, and recovers on its own.
+    const status = page.locator(".stats > [role=status]");
+    await page.route("**/monitor/stats", (route) => route.abort());
+    await status.getByText(/Could not read the monitor/).waitFor();
+    assert.equal(await status.getAttribute("data-kind"), "error");
+    assert.match(await page.locator(".stats-summary").innerText(), /Uptime/);
+    await page.unroute("**/monitor/stats");
+    await page.waitForFunction(() =>
+      document.querySelector(".stats > [role=status]")?.getAttribute("data-kind") !== "error"
+    );
     assertClean(seen);
     await page.close();
   });
