@@ -70,11 +70,10 @@ export const statsPanel: Panel = {
     const status = statusLine();
     const updated = h("span", { class: "muted" });
     const summary = h("div");
-    const charts = [
-      new Chart("requests", "Requests", "/s"),
-      new Chart("errors", "5xx errors", "/s"),
-      new Chart("p95", "p95 duration", " ms"),
-    ];
+    const requestsChart = new Chart("requests", "Requests", "/s");
+    const errorsChart = new Chart("errors", "5xx errors", "/s");
+    const p95Chart = new Chart("p95", "p95 duration", " ms");
+    const charts = [requestsChart, errorsChart, p95Chart];
     const scriptsBox = h("div", { class: "stats-scroll" });
     const errorsBox = h("div", { class: "stats-scroll" });
     const sideBox = h("div", { class: "stats-side" });
@@ -85,11 +84,10 @@ export const statsPanel: Panel = {
     const drawCharts = () => {
       const scripts = charted();
       const names = scripts.map(scriptName);
-      const [requests, errors, p95] = charts;
-      requests!.update(["all", ...names], history.series("requests", [null, ...scripts]));
-      errors!.update(["all", ...names], history.series("errors", [null, ...scripts]));
+      requestsChart.update(["all", ...names], history.series("requests", [null, ...scripts]));
+      errorsChart.update(["all", ...names], history.series("errors", [null, ...scripts]));
       // p95 has no instance-wide line: each script keeps its colour from the rate charts.
-      p95!.update(names, history.series("p95", scripts), 1);
+      p95Chart.update(names, history.series("p95", scripts), 1);
     };
 
     const chartScript = (script: string, on: boolean) => {
@@ -116,6 +114,7 @@ export const statsPanel: Panel = {
         queuesTable(stats.queues),
       );
       drawCharts();
+      automatic.disabled = picked === null;
       updated.textContent = `updated ${new Date(last.at).toLocaleTimeString()}, every 2 s`;
     };
 
