@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { DASHBOARD_PATH } from "../../management/dashboard/pages.ts";
+import { DASHBOARD_PATH } from "../../runtime/server/management-path.ts";
 import { activeFollowers } from "../../runtime/logs/follow.ts";
 import { chromiumMissing, launchBrowser, screenshot, watchPage } from "../lib/browser.ts";
 import { eventually, request, suiteServer } from "../lib/server.ts";

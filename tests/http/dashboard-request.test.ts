@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { DASHBOARD_PATH } from "../../management/dashboard/pages.ts";
+import { DASHBOARD_PATH } from "../../runtime/server/management-path.ts";
 import { chromiumMissing, launchBrowser, screenshot, watchPage } from "../lib/browser.ts";
 import { managementCall, request, suiteServer } from "../lib/server.ts";
 
