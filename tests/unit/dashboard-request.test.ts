@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseInstanceId } from "../../routing/instance.ts";
-import { dashboardFor, hostInstance } from "../../management/dashboard/app/panels/request/host.ts";
+import { dashboardFor, hostInstance } from "../../management/dashboard/app/host.ts";
 import {
   bodyKind,
   fillPattern,

@@ -4,6 +4,7 @@
  */
 import { adminToken, ApiError, call, onUnauthorized, setAdminToken } from "./api.ts";
 import { fill, h, say, statusLine } from "./dom.ts";
+import { hostInstance } from "./host.ts";
 import type { PanelDetail, PanelView, Shell } from "./panel.ts";
 import { PANELS } from "./panels/index.ts";
 
@@ -65,8 +66,9 @@ async function instances(): Promise<InstanceList> {
 
 function showShell(list: InstanceList): void {
   const ids = list.execIds.map((i) => i.id);
-  const saved = sessionStorage.getItem("hoody-exec.instance");
-  let execId = saved && ids.includes(saved) ? saved : ids[0] ?? "1";
+  // The instance last picked in this tab, else the one this page's host reaches (exec-2.localhost).
+  const wanted = sessionStorage.getItem("hoody-exec.instance") ?? hostInstance(location.host);
+  let execId = wanted && ids.includes(wanted) ? wanted : ids[0] ?? "1";
   const instanceListeners: (() => void)[] = [];
   const views = new Map<string, PanelView>();
   const tabs = new Map<string, HTMLButtonElement>();

@@ -9,7 +9,7 @@ import { API_PREFIX, call } from "../api.ts";
 import { fill, h, say, statusLine } from "../dom.ts";
 import type { Panel, PanelDetail, Shell } from "../panel.ts";
 import { loadHistory, remember, type Sent } from "./request/history.ts";
-import { dashboardFor, hostInstance } from "./request/host.ts";
+import { dashboardFor, hostInstance } from "../host.ts";
 import { responseView } from "./request/response.ts";
 import { type Pair, rowsEditor } from "./request/rows.ts";
 import { fillPattern, patternParams, requestUrl } from "./request/url.ts";
