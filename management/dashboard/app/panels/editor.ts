@@ -183,11 +183,15 @@ function createEditorPanel(shell: Shell) {
       );
       return;
     }
-    const step = error instanceof ApiError &&
-        typeof (error.body as { step?: unknown })?.step === "string"
-      ? ` (step ${(error.body as { step: string }).step}; the old version keeps serving)`
+    const body = (error instanceof ApiError ? error.body : null) as {
+      step?: unknown;
+      reason?: unknown;
+    } | null;
+    const reason = typeof body?.reason === "string" ? ` (${body.reason})` : "";
+    const step = typeof body?.step === "string"
+      ? `; refused at step ${body.step}, the old version keeps serving`
       : "";
-    say(status, `Not saved: ${messageOf(error)}${step}`, "error");
+    say(status, `Not saved: ${messageOf(error)}${reason}${step}`, "error");
     const problems = problemsOfRefusal(text, error);
     if (problems.length > 0) showProblems(problems);
   }
@@ -341,7 +345,8 @@ function createEditorPanel(shell: Shell) {
     show(detail?: PanelDetail) {
       if (!listed || !detail?.path) void files.load(shell.execId());
       listed = true;
-      if (detail?.path) void openFile(detail.path);
+      const same = file?.path === detail?.path && file?.execId === shell.execId();
+      if (detail?.path && !same) void openFile(detail.path);
     },
   };
 }

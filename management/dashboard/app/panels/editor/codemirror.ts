@@ -71,11 +71,15 @@ const magicComments = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-/** Whether CodeMirror's JavaScript/TypeScript language fits a file. */
+/** A script's extension: what the server compiles (and so what its checks are for). */
+export const SCRIPT_FILE = /\.[mc]?[jt]sx?$/i;
+
+/** CodeMirror's JavaScript language for scripts (TypeScript unless .js) and JSON; none else. */
 function languageOf(path: string): Extension {
-  if (/\.(json)$/i.test(path)) return javascript();
-  if (/\.[mc]?jsx?$/i.test(path)) return javascript({ jsx: path.endsWith("x") });
-  return javascript({ typescript: true, jsx: path.endsWith("x") });
+  if (/\.json$/i.test(path)) return javascript();
+  if (!SCRIPT_FILE.test(path)) return [];
+  const jsx = /x$/i.test(path);
+  return /\.[mc]?jsx?$/i.test(path) ? javascript({ jsx }) : javascript({ typescript: true, jsx });
 }
 
 export interface CodeEditor {

@@ -3,7 +3,7 @@
  * and while typing, and the diagnostics a refused `scripts/write` carries.
  */
 import { ApiError, call } from "../../api.ts";
-import type { Problem } from "./codemirror.ts";
+import { type Problem, SCRIPT_FILE } from "./codemirror.ts";
 
 interface Position {
   line?: number;
@@ -92,6 +92,9 @@ export async function checkScript(
   source: string,
 ): Promise<{ problems: Problem[]; message: string }> {
   if (source.trim() === "") return { problems: [], message: "Nothing to check: the file is empty" };
+  if (!SCRIPT_FILE.test(path)) {
+    return { problems: [], message: "Not a script: the server checks this file when it is saved" };
+  }
   const answer = await call<ValidateAnswer>("POST", "/validate/script", {
     execId,
     path,
