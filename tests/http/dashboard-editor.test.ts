@@ -127,6 +127,15 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       await page.getByText("Opened hello.ts").waitFor({ timeout: 30_000 });
       assert.equal(await page.locator("button.editor-file").count(), 1);
 
+      // While typing, the server's checks run by themselves: a bad magic comment shows on its line.
+      await page.getByLabel("Script source").fill("// @mode wrker\nreturn 'bad header';\n");
+      await page.locator(".editor-problems li", { hasText: '@mode must be "worker"' }).waitFor();
+      assert.match(await page.locator(".editor-problems li").first().innerText(), /^1:4/);
+      await page.getByLabel("Script source").press("Control+s");
+      await page.getByText(/Not saved: VALIDATION_ERROR: .*@mode.*step validate/).waitFor();
+      await page.locator("#panel-editor .cm-lintRange-error").first().waitFor();
+      assert.equal(await answer(server, "/hello"), "200 hi");
+
       // Another writer changes the file on disk after the editor read it.
       server.dir.write("1/hello.ts", "return 'from disk';\n");
       assert.ok(await eventually(async () => await answer(server, "/hello") === "200 from disk"));
@@ -161,6 +170,19 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       await page.getByLabel("Find file").fill("");
       await page.locator('button.editor-file[data-path="api/users/[id].ts"]').waitFor();
       assert.equal(await page.locator('button.editor-file[data-path="renamed.ts"]').count(), 0);
+
+      // The deleted file's history stays shown: rolling back its last version brings it back.
+      await page.getByText("renamed.ts is deleted").waitFor();
+      await page.getByRole("button", { name: "Roll back to version 1" }).click();
+      await confirm(page, "Roll back");
+      await page.getByText("Opened renamed.ts").waitFor();
+      assert.equal(await answer(server, "/renamed"), "200 from disk");
+
+      // Another instance: its own files; the open file, unchanged, is closed.
+      await page.getByLabel("Instance").selectOption("2");
+      await page.locator('button.editor-file[data-path="other.ts"]').waitFor();
+      assert.equal(await page.locator("button.editor-file").count(), 1);
+      assert.equal(await page.locator("#editor-path").innerText(), "No file open");
 
       assert.deepEqual(seen.complaints, []);
       assert.deepEqual(seen.errors, []);

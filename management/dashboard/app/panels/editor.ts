@@ -66,10 +66,11 @@ function createEditorPanel(shell: Shell) {
 
   const files = createFileList((path) => void openFile(path));
   const history = createHistory(
-    () => file && { ...file, dirty: dirty() },
-    async () => {
-      if (file) await openFile(file.path, { execId: file.execId, force: true });
-    },
+    (target) =>
+      file && file.path === target.path && file.execId === target.execId
+        ? { ...file, dirty: dirty() }
+        : target,
+    async (target) => await openFile(target.path, { execId: target.execId, force: true }),
   );
 
   const button = (label: string, onclick: () => void, kind = "") =>
@@ -255,6 +256,7 @@ function createEditorPanel(shell: Shell) {
     if (!deleted) return;
     close();
     say(status, `Deleted ${target.path}`);
+    void history.load({ execId: target.execId, path: target.path, hash: "", dirty: false });
     await files.load(shell.execId());
     update();
   }

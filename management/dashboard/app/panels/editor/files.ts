@@ -67,7 +67,7 @@ export function createFileList(onOpen: (path: string) => void): FileList {
 
   const element = h(
     "section",
-    { class: "editor-files", "aria-label": "Files of the instance" },
+    { class: "editor-files", "aria-label": "Script files" },
     h("label", { for: "editor-filter" }, "Find file"),
     filter,
     status,

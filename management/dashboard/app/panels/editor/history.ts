@@ -15,7 +15,7 @@ interface Version {
   hash: string;
 }
 
-/** The file the history is of, and what the editor holds of it. */
+/** The file the history is of, and what the editor holds of it (no hash: not open, or deleted). */
 export interface HistoryTarget {
   execId: string;
   path: string;
@@ -34,8 +34,9 @@ function when(iso: string): string {
 }
 
 export function createHistory(
-  target: () => HistoryTarget | null,
-  onRolledBack: () => Promise<void>,
+  /** The latest the editor knows of the file (its hash after a save, whether it has edits). */
+  freshen: (file: HistoryTarget) => HistoryTarget,
+  onRolledBack: (file: HistoryTarget) => Promise<void>,
 ): History {
   const status = statusLine();
   const list = h("ol", { class: "editor-versions", reversed: true });
@@ -75,7 +76,7 @@ export function createHistory(
         ifMatch: file.hash || undefined,
       });
       say(status, `Rolled back to version ${version.version}`);
-      await onRolledBack();
+      await onRolledBack(file);
     } catch (error) {
       say(status, error, "error");
     }
@@ -100,7 +101,7 @@ export function createHistory(
         h("button", {
           type: "button",
           "aria-label": `Roll back to version ${version.version}`,
-          onclick: () => void rollback(target() ?? file, version),
+          onclick: () => void rollback(freshen(file), version),
         }, "Roll back"),
       ]),
     );
@@ -113,16 +114,22 @@ export function createHistory(
       return;
     }
     try {
-      const answer = await call<{ versions: Version[] }>("GET", "/scripts/versions", {
-        execId: file.execId,
-        path: file.path,
-      });
+      const answer = await call<{ versions: Version[]; current: unknown }>(
+        "GET",
+        "/scripts/versions",
+        {
+          execId: file.execId,
+          path: file.path,
+        },
+      );
       fill(list, answer.versions.map((version) => row(file, version)));
       say(
         status,
-        answer.versions.length === 0
+        answer.current === null
+          ? `${file.path} is deleted: Roll back brings a version back`
+          : answer.versions.length === 0
           ? "No versions yet: each save keeps the content it replaces"
-          : `${answer.versions.length} earlier version(s)`,
+          : `${answer.versions.length} earlier version(s) of ${file.path}`,
       );
     } catch (error) {
       fill(list);
