@@ -58,13 +58,16 @@ export async function newFileDialog(execId: string): Promise<string | null> {
   const { templates } = await call<{ templates: Template[] }>("GET", "/templates/list");
   const path = h("input", { id: "editor-new-path", required: true, placeholder: "hello.ts" });
   const params = h("fieldset", { class: "editor-params", hidden: true });
+  const about = h("small", { id: "editor-new-about" }, "A file with nothing in it yet");
   let suggested = "";
   const template = h(
     "select",
     {
       id: "editor-new-template",
+      "aria-describedby": "editor-new-about",
       onchange: () => {
         const chosen = templates.find((t) => t.name === template.value);
+        about.textContent = chosen?.metadata.description ?? "A file with nothing in it yet";
         const details = chosen?.metadata.paramDetails ?? [];
         fill(params, h("legend", {}, "Template parameters"), details.map(paramField));
         params.hidden = details.length === 0;
@@ -74,7 +77,7 @@ export async function newFileDialog(execId: string): Promise<string | null> {
       },
     },
     h("option", { value: EMPTY }, "Empty file"),
-    templates.map((t) => h("option", { value: t.name }, `${t.name}: ${t.metadata.description}`)),
+    templates.map((t) => h("option", { value: t.name }, t.name)),
   );
   const run = async () => {
     const target = path.value.trim();
@@ -99,6 +102,7 @@ export async function newFileDialog(execId: string): Promise<string | null> {
         { class: "editor-field" },
         h("label", { for: "editor-new-template" }, "Template"),
         template,
+        about,
       ),
       h("div", { class: "editor-field" }, h("label", { for: "editor-new-path" }, "Path"), path),
       params,
