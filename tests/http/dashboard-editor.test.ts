@@ -72,6 +72,15 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       assert.match(await answer(server, "/greet"), /^200 .*"message":"Hello there"/);
       assert.match(await editorText(page), /message: "Hello there"/);
 
+      // A path that is taken: the dialog says so and keeps what was typed.
+      await page.getByRole("button", { name: "New file" }).click();
+      await dialog.getByLabel("Path").fill("greet.ts");
+      await dialog.getByRole("button", { name: "Create" }).click();
+      await dialog.getByText(/CONFLICT: greet\.ts exists/).waitFor();
+      assert.equal(await dialog.getByLabel("Path").inputValue(), "greet.ts");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
+
       // Edit and save: the server answers the new text.
       await page.getByLabel("Script source").fill("return 'edited once';\n");
       await button(page, "Save").click();

@@ -77,6 +77,7 @@ export function createFileList(onOpen: (path: string) => void): FileList {
     element,
     load,
     mark(path) {
+      if (path === open) return;
       open = path;
       render();
     },
