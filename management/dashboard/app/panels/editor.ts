@@ -4,15 +4,16 @@
  * check), saved with `scripts/write` + `ifMatch` (Ctrl/Cmd+S), new from a template, renamed,
  * deleted, and its version history. Nothing typed is dropped on a refused save.
  */
-import { ApiError, call } from "../api.ts";
-import { fill, h, messageOf, say, statusLine } from "../dom.ts";
+import { call } from "../api.ts";
+import { fill, h, say, statusLine } from "../dom.ts";
 import type { Panel, PanelDetail, Shell } from "../panel.ts";
 import { createCodeEditor, type Problem } from "./editor/codemirror.ts";
-import { confirmDialog, openDialog } from "./editor/dialog.ts";
+import { confirmDialog } from "./editor/dialog.ts";
+import { deleteDialog, renameDialog } from "./editor/file-actions.ts";
 import { createFileList } from "./editor/files.ts";
 import { createHistory } from "./editor/history.ts";
 import { newFileDialog } from "./editor/new-file.ts";
-import { checkScript, problemsOfRefusal } from "./editor/problems.ts";
+import { checkScript, problemsOfRefusal, refusalText } from "./editor/problems.ts";
 
 /** The file in the editor: where it lives, the hash it had when read or saved, and that text. */
 interface OpenFile {
@@ -175,24 +176,7 @@ function createEditorPanel(shell: Shell) {
 
   /** A refused save: the API's code and message, its diagnostics; the text stays as typed. */
   function refused(error: unknown, text: string): void {
-    if (error instanceof ApiError && error.status === 412) {
-      say(
-        status,
-        `${messageOf(error)}. Your text is kept here: copy what you need, then Reload ` +
-          "to get the file as it is now, and apply your changes again.",
-        "error",
-      );
-      return;
-    }
-    const body = (error instanceof ApiError ? error.body : null) as {
-      step?: unknown;
-      reason?: unknown;
-    } | null;
-    const reason = typeof body?.reason === "string" ? ` (${body.reason})` : "";
-    const step = typeof body?.step === "string"
-      ? `; refused at step ${body.step}, the old version keeps serving`
-      : "";
-    say(status, `Not saved: ${messageOf(error)}${reason}${step}`, "error");
+    say(status, refusalText(error), "error");
     const problems = problemsOfRefusal(text, error);
     if (problems.length > 0) showProblems(problems);
   }
@@ -206,29 +190,10 @@ function createEditorPanel(shell: Shell) {
   async function rename(): Promise<void> {
     if (!file) return;
     const target = file;
-    const to = h("input", { id: "editor-rename-to", required: true, value: target.path });
-    const moved = await openDialog({
-      title: `Rename ${target.path}`,
-      body: [
-        h(
-          "div",
-          { class: "editor-field" },
-          h("label", { for: "editor-rename-to" }, "New path"),
-          to,
-        ),
-      ],
-      action: "Rename",
-      run: async () => {
-        await call("POST", "/scripts/move", {
-          execId: target.execId,
-          from: target.path,
-          to: to.value.trim(),
-        });
-      },
-    });
-    if (!moved) return;
-    target.path = to.value.trim();
-    say(status, `Renamed to ${target.path}`);
+    const to = await renameDialog(target);
+    if (to === null) return;
+    target.path = to;
+    say(status, `Renamed to ${to}`);
     update();
     await Promise.all([files.load(target.execId), history.load({ ...target, dirty: dirty() })]);
     update();
@@ -237,23 +202,7 @@ function createEditorPanel(shell: Shell) {
   async function remove(): Promise<void> {
     if (!file) return;
     const target = file;
-    const question = `Delete ${target.path} from instance ${target.execId}? ` +
-      "It stops serving at once; its versions are kept (History can bring it back)." +
-      (dirty() ? " Your unsaved changes are lost." : "");
-    const deleted = await openDialog({
-      title: "Delete file",
-      body: [h("p", {}, question)],
-      action: "Delete",
-      danger: true,
-      run: async () => {
-        await call("DELETE", "/scripts/delete", {
-          execId: target.execId,
-          path: target.path,
-          confirm: true,
-        });
-      },
-    });
-    if (!deleted) return;
+    if (!await deleteDialog(target, dirty())) return;
     close();
     say(status, `Deleted ${target.path}`);
     void history.load({ execId: target.execId, path: target.path, hash: "", dirty: false });

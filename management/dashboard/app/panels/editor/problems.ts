@@ -3,6 +3,7 @@
  * and while typing, and the diagnostics a refused `scripts/write` carries.
  */
 import { ApiError, call } from "../../api.ts";
+import { messageOf } from "../../dom.ts";
 import { type Problem, SCRIPT_FILE } from "./codemirror.ts";
 
 interface Position {
@@ -126,4 +127,24 @@ export function problemsOfRefusal(source: string, error: unknown): Problem[] {
     ];
   }
   return [];
+}
+
+/**
+ * What a refused save says: the API's code and message, its reason and step; for a stale save
+ * (412), that the typed text is kept and Reload gets the file as it is now.
+ */
+export function refusalText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 412) {
+    return `${messageOf(error)}. Your text is kept here: copy what you need, then Reload ` +
+      "to get the file as it is now, and apply your changes again.";
+  }
+  const body = (error instanceof ApiError ? error.body : null) as {
+    step?: unknown;
+    reason?: unknown;
+  } | null;
+  const reason = typeof body?.reason === "string" ? ` (${body.reason})` : "";
+  const step = typeof body?.step === "string"
+    ? `; refused at step ${body.step}, the old version keeps serving`
+    : "";
+  return `Not saved: ${messageOf(error)}${reason}${step}`;
 }
