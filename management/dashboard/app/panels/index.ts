@@ -1,5 +1,6 @@
 /** The dashboard's tabs, in order. */
 import type { Panel } from "../panel.ts";
+import { editorPanel } from "./editor.ts";
 import { logsPanel } from "./logs.ts";
 import { requestPanel } from "./request.ts";
 import { routesPanel } from "./routes.ts";
@@ -7,6 +8,7 @@ import { statsPanel } from "./stats.ts";
 
 export const PANELS: readonly Panel[] = [
   routesPanel,
+  editorPanel,
   requestPanel,
   logsPanel,
   statsPanel,
