@@ -47,9 +47,11 @@ function options(
       // At least two minutes wide, so that the first polls do not stretch across the chart.
       x: {
         time: true,
-        range: (_u, min, max) => {
-          const end = max ?? Date.now() / 1000;
-          return [Math.min(min ?? end, end - MIN_SPAN_S), end];
+        // From the data itself: with one point uPlot widens the span it passes here to ~3 years.
+        range: (u) => {
+          const xs = u.data[0] ?? [];
+          const end = xs.length > 0 ? xs[xs.length - 1]! : Date.now() / 1000;
+          return [Math.min(xs[0] ?? end, end - MIN_SPAN_S), end];
         },
       },
       y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.15 : 1] },
