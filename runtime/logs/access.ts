@@ -12,14 +12,7 @@ export function createAccessLog(writer: LogWriter): (record: RequestRecord) => v
     const body = record.requestBody
       ? decoder.decode(record.requestBody.subarray(0, BODY_LIMIT * 3)).slice(0, BODY_LIMIT)
       : null;
-    writer.append(
-      record.instance,
-      "access",
-      accessLine({
-        ...record,
-        headerNames: headerNamesLogged(record.logLevel) ? record.headerNames : null,
-        body,
-      }),
-    );
+    const headerNames = headerNamesLogged(record.logLevel) ? record.headerNames : null;
+    writer.append(record.instance, "access", accessLine(record, headerNames, body));
   };
 }

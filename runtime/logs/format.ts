@@ -18,24 +18,26 @@ export interface AccessFields {
   status: number;
   durationMs: number;
   clientIp: string;
-  /** `@log-level verbose|debug`: the request's header names (never their values). */
-  headerNames?: readonly string[] | null;
-  /** `@log-request-body true`: the body as text, truncated here. */
-  body?: string | null;
 }
 
-export function accessLine(f: AccessFields): string {
+/**
+ * `headerNames`: with `@log-level verbose|debug`, the request's header names (never their values);
+ * `body`: with `@log-request-body true`, the body as text, truncated here.
+ */
+export function accessLine(
+  f: AccessFields,
+  headerNames: readonly string[] | null = null,
+  body: string | null = null,
+): string {
   let line = `${isoTime(f.startedAt)} [ACCESS] [${escapeLogText(f.script ?? "-")} ${
     f.executionId ?? "-"
   }] ${escapeLogText(f.method)} ${escapeLogText(f.path)} ${f.status} ${f.durationMs.toFixed(1)}ms ${
     escapeLogText(f.clientIp || "-")
   }`;
-  if (f.headerNames && f.headerNames.length > 0) {
-    line += ` headers=${escapeLogText(f.headerNames.join(","))}`;
+  if (headerNames && headerNames.length > 0) {
+    line += ` headers=${escapeLogText(headerNames.join(","))}`;
   }
-  if (f.body !== null && f.body !== undefined) {
-    line += ` body=${escapeLogText(f.body.slice(0, BODY_LIMIT))}`;
-  }
+  if (body !== null) line += ` body=${escapeLogText(body.slice(0, BODY_LIMIT))}`;
   return line + "\n";
 }
 

@@ -42,7 +42,8 @@ interface Current {
 
 interface InstanceLog {
   dir: string;
-  pending: Record<LogType, string[]>;
+  /** The text waiting, per kind (appended to as one string, no array to join later). */
+  pending: Record<LogType, string>;
   current: Partial<Record<LogType, Current>>;
   /** All its files' bytes, once listed. */
   total: number | null;
@@ -87,13 +88,13 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (!log) {
       log = {
         dir: logFolder(options.root, instance),
-        pending: { execution: [], access: [] },
+        pending: { execution: "", access: "" },
         current: {},
         total: null,
       };
       instances.set(instance, log);
     }
-    log.pending[kind].push(lines);
+    log.pending[kind] += lines;
     pendingBytes += bytes;
     schedule(pendingBytes > SOON_BYTES);
   }
@@ -114,8 +115,8 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       for (const kind of ["execution", "access"] as const) {
         const lines = log.pending[kind];
         if (lines.length === 0) continue;
-        log.pending[kind] = [];
-        for (const line of lines) pendingBytes -= line.length;
+        log.pending[kind] = "";
+        pendingBytes -= lines.length;
         try {
           await writeLines(log, kind, lines);
         } catch (error) {
@@ -150,7 +151,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     return found;
   }
 
-  async function writeLines(log: InstanceLog, kind: LogType, lines: string[]): Promise<void> {
+  async function writeLines(log: InstanceLog, kind: LogType, lines: string): Promise<void> {
     const current = await currentOf(log, kind);
     const append = async (bytes: Uint8Array) => {
       await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), bytes);
@@ -158,7 +159,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       log.total = (log.total ?? 0) + bytes.byteLength;
     };
     // The usual case: the whole batch fits the current file, one encode and one append.
-    const whole = encoder.encode(lines.join(""));
+    const whole = encoder.encode(lines);
     if (current.size + whole.byteLength <= options.maxFileBytes) return await append(whole);
     // Near the cap: line by line, starting the next file where one would pass it.
     let chunk = "";
@@ -169,7 +170,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       chunk = "";
       chunkBytes = 0;
     };
-    for (const line of lines.flatMap((block) => block.split(/(?<=\n)/))) {
+    for (const line of lines.split(/(?<=\n)/)) {
       const bytes = utf8Length(line);
       if (
         current.size + chunkBytes + bytes > options.maxFileBytes && current.size + chunkBytes > 0

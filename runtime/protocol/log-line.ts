@@ -38,6 +38,14 @@ export function isoTime(ms: number): string {
   return stamp;
 }
 
+const TAGS: Record<ConsoleLevel, string> = {
+  log: "[LOG]",
+  info: "[INFO]",
+  warn: "[WARN]",
+  error: "[ERROR]",
+  debug: "[DEBUG]",
+};
+
 export function execLine(
   at: number,
   level: ConsoleLevel,
@@ -45,9 +53,9 @@ export function execLine(
   executionId: string | null,
   text: string,
 ): string {
-  return `${isoTime(at)} [${level.toUpperCase()}] [${escapeLogText(script)} ${
-    executionId ?? "-"
-  }] ${escapeLogText(text)}\n`;
+  return `${isoTime(at)} ${TAGS[level]} [${escapeLogText(script)} ${executionId ?? "-"}] ${
+    escapeLogText(text)
+  }\n`;
 }
 
 /** The human log's line: as printed, tagged with its script and request. */

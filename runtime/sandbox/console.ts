@@ -47,33 +47,35 @@ export function formatArgs(args: readonly unknown[]): string {
   let head = "";
   if (typeof first === "string") {
     rest = 1;
-    head = first.replace(/%([sdifjoOc%])/g, (whole, spec: string) => {
-      if (spec === "%") return "%";
-      if (rest >= args.length) return whole;
-      const value = args[rest++];
-      switch (spec) {
-        case "s":
-          return typeof value === "string" ? value : inspect(value);
-        case "d":
-        case "i": {
-          if (typeof value === "bigint") return `${value}n`;
-          const n = Number(value);
-          return String(spec === "i" ? Math.trunc(n) : n);
-        }
-        case "f":
-          return String(parseFloat(String(value)));
-        case "j":
-          try {
-            return JSON.stringify(value) ?? "undefined";
-          } catch {
-            return "[Circular]";
+    head = !first.includes("%")
+      ? first
+      : first.replace(/%([sdifjoOc%])/g, (whole, spec: string) => {
+        if (spec === "%") return "%";
+        if (rest >= args.length) return whole;
+        const value = args[rest++];
+        switch (spec) {
+          case "s":
+            return typeof value === "string" ? value : inspect(value);
+          case "d":
+          case "i": {
+            if (typeof value === "bigint") return `${value}n`;
+            const n = Number(value);
+            return String(spec === "i" ? Math.trunc(n) : n);
           }
-        case "c":
-          return "";
-        default:
-          return inspect(value);
-      }
-    });
+          case "f":
+            return String(parseFloat(String(value)));
+          case "j":
+            try {
+              return JSON.stringify(value) ?? "undefined";
+            } catch {
+              return "[Circular]";
+            }
+          case "c":
+            return "";
+          default:
+            return inspect(value);
+        }
+      });
   }
   const parts = typeof first === "string" ? [head] : [];
   for (let i = rest; i < args.length; i++) parts.push(plain(args[i]));

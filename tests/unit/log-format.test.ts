@@ -42,18 +42,20 @@ test("execLine and accessLine follow the contract", () => {
       "2026-12-03T09:00:00.000Z [ACCESS] [hello.ts abc] GET /hello 200 1.4ms 127.0.0.1\n",
     ],
     [
-      accessLine({
-        startedAt: at,
-        script: null,
-        executionId: null,
-        method: "POST",
-        path: "/x",
-        status: 404,
-        durationMs: 0,
-        clientIp: "::1",
-        headerNames: ["host", "accept"],
-        body: "a\nb".padEnd(5000, "z"),
-      }),
+      accessLine(
+        {
+          startedAt: at,
+          script: null,
+          executionId: null,
+          method: "POST",
+          path: "/x",
+          status: 404,
+          durationMs: 0,
+          clientIp: "::1",
+        },
+        ["host", "accept"],
+        "a\nb".padEnd(5000, "z"),
+      ),
       `2026-12-03T09:00:00.000Z [ACCESS] [- -] POST /x 404 0.0ms ::1 headers=host,accept body=a\\nb${
         "z".repeat(4093)
       }\n`,
