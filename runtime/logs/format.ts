@@ -40,18 +40,3 @@ export function accessLine(
   if (body !== null) line += ` body=${escapeLogText(body.slice(0, BODY_LIMIT))}`;
   return line + "\n";
 }
-
-/** UTF-8 length of a string without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 2; // a pair: 4 bytes for 2 units
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}

@@ -8,7 +8,7 @@
 import { appendFile, mkdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { dayOf, listLogFiles, logFileName, logFolder, type LogType } from "./files.ts";
-import { utf8Length } from "./format.ts";
+import { createPendingBytes, type PendingBytes } from "./pending-bytes.ts";
 
 export interface LogWriterOptions {
   /** The scripts root: each instance's files go to `logFolder(root, instance)` (files.ts). */
@@ -42,15 +42,14 @@ interface Current {
 
 interface InstanceLog {
   dir: string;
-  /** The text waiting, per kind (appended to as one string, no array to join later). */
-  pending: Record<LogType, string>;
+  pending: Record<LogType, PendingBytes>;
   current: Partial<Record<LogType, Current>>;
   /** All its files' bytes, once listed. */
   total: number | null;
 }
 
 const SOON_BYTES = 256 * 1024;
-const encoder = new TextEncoder();
+const NEWLINE = 0x0a;
 
 export function createLogWriter(options: LogWriterOptions): LogWriter {
   const maxPending = options.maxPendingBytes ?? 8 * 1024 * 1024;
@@ -79,8 +78,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   function append(instance: string, kind: LogType, lines: string): void {
     if (closed) return;
-    const bytes = lines.length; // UTF-16 units: close enough for the cap
-    if (pendingBytes + bytes > maxPending) {
+    if (pendingBytes + lines.length > maxPending) {
       dropped += lines.split("\n").length - 1;
       return;
     }
@@ -88,14 +86,16 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (!log) {
       log = {
         dir: logFolder(options.root, instance),
-        pending: { execution: "", access: "" },
+        pending: { execution: createPendingBytes(), access: createPendingBytes() },
         current: {},
         total: null,
       };
       instances.set(instance, log);
     }
-    log.pending[kind] += lines;
-    pendingBytes += bytes;
+    const pending = log.pending[kind];
+    const before = pending.size;
+    pending.add(lines);
+    pendingBytes += pending.size - before;
     schedule(pendingBytes > SOON_BYTES);
   }
 
@@ -113,10 +113,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     }
     for (const log of instances.values()) {
       for (const kind of ["execution", "access"] as const) {
-        const lines = log.pending[kind];
-        if (lines.length === 0) continue;
-        log.pending[kind] = "";
-        pendingBytes -= lines.length;
+        const pending = log.pending[kind];
+        if (pending.size === 0) continue;
+        pendingBytes -= pending.size;
+        const lines = pending.take();
         try {
           await writeLines(log, kind, lines);
         } catch (error) {
@@ -151,38 +151,31 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     return found;
   }
 
-  async function writeLines(log: InstanceLog, kind: LogType, lines: string): Promise<void> {
+  async function writeLines(log: InstanceLog, kind: LogType, lines: Uint8Array): Promise<void> {
     const current = await currentOf(log, kind);
     const append = async (bytes: Uint8Array) => {
       await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), bytes);
       current.size += bytes.byteLength;
       log.total = (log.total ?? 0) + bytes.byteLength;
     };
-    // The usual case: the whole batch fits the current file, one encode and one append.
-    const whole = encoder.encode(lines);
-    if (current.size + whole.byteLength <= options.maxFileBytes) return await append(whole);
-    // Near the cap: line by line, starting the next file where one would pass it.
-    let chunk = "";
-    let chunkBytes = 0;
-    const write = async () => {
-      if (chunkBytes === 0) return;
-      await append(encoder.encode(chunk));
-      chunk = "";
-      chunkBytes = 0;
-    };
-    for (const line of lines.split(/(?<=\n)/)) {
-      const bytes = utf8Length(line);
-      if (
-        current.size + chunkBytes + bytes > options.maxFileBytes && current.size + chunkBytes > 0
-      ) {
-        await write();
+    // Usually the whole batch fits: one append. Near the cap: as many whole lines as fit, then the
+    // next file (a line longer than a whole file gets a file of its own).
+    let rest = lines;
+    while (rest.byteLength > 0) {
+      const room = options.maxFileBytes - current.size;
+      let end = rest.byteLength <= room
+        ? rest.byteLength
+        : room > 0
+        ? rest.lastIndexOf(NEWLINE, room - 1) + 1
+        : 0;
+      if (end === 0 && current.size === 0) end = rest.indexOf(NEWLINE) + 1 || rest.byteLength;
+      if (end > 0) await append(rest.subarray(0, end));
+      rest = rest.subarray(end);
+      if (rest.byteLength > 0) {
         current.number += 1;
         current.size = 0;
       }
-      chunk += line;
-      chunkBytes += bytes;
     }
-    await write();
   }
 
   /** Deletes the instance's oldest files until its total fits (the files being written stay). */

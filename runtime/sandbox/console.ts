@@ -117,9 +117,10 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
       if (file === null && human === null) return;
       if (!text) {
         text = { file: "", out: "", err: "" };
-        // A microtask, not a timer: a request's reply usually follows in the same turn and takes
-        // the lines with it; a line printed outside any reply still leaves at the end of its turn.
-        queueMicrotask(flush);
+        // At the end of the turn, not in a microtask: the request's reply, usually posted later in
+        // the same turn, takes the lines along (one message less for both ends); a line printed
+        // outside any reply still leaves when its turn ends.
+        setImmediate(flush);
       }
       if (file !== null) text.file += file;
       if (human === null) return;

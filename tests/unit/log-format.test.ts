@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { accessLine } from "../../runtime/logs/format.ts";
 import { escapeLogText, execLine } from "../../runtime/protocol/log-line.ts";
-import { utf8Length } from "../../runtime/logs/format.ts";
 import { formatArgs } from "../../runtime/sandbox/console.ts";
 
 test("escapeLogText leaves no character that could end or forge a line", () => {
@@ -77,10 +76,4 @@ test("formatArgs formats like util.format", () => {
   for (const [args, want] of ROWS) assert.equal(formatArgs(args), want, JSON.stringify(args));
   const error = new Error("boom");
   assert.equal(formatArgs([error]), error.stack);
-});
-
-test("utf8Length counts bytes as TextEncoder does", () => {
-  for (const s of ["", "abc", "é", "✓", "😀", "a😀é✓z"]) {
-    assert.equal(utf8Length(s), new TextEncoder().encode(s).byteLength, s);
-  }
 });
