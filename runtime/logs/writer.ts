@@ -8,7 +8,6 @@
 import { appendFile, mkdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { dayOf, listLogFiles, logFileName, logFolder, type LogType } from "./files.ts";
-import { createPendingBytes, type PendingBytes } from "./pending-bytes.ts";
 
 export interface LogWriterOptions {
   /** The scripts root: each instance's files go to `logFolder(root, instance)` (files.ts). */
@@ -42,7 +41,8 @@ interface Current {
 
 interface InstanceLog {
   dir: string;
-  pending: Record<LogType, PendingBytes>;
+  /** The text waiting, per kind: one string appended to (no array of lines to join later). */
+  pending: Record<LogType, string>;
   current: Partial<Record<LogType, Current>>;
   /** All its files' bytes, once listed. */
   total: number | null;
@@ -50,6 +50,7 @@ interface InstanceLog {
 
 const SOON_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;
+const encoder = new TextEncoder();
 
 export function createLogWriter(options: LogWriterOptions): LogWriter {
   const maxPending = options.maxPendingBytes ?? 8 * 1024 * 1024;
@@ -86,16 +87,14 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (!log) {
       log = {
         dir: logFolder(options.root, instance),
-        pending: { execution: createPendingBytes(), access: createPendingBytes() },
+        pending: { execution: "", access: "" },
         current: {},
         total: null,
       };
       instances.set(instance, log);
     }
-    const pending = log.pending[kind];
-    const before = pending.size;
-    pending.add(lines);
-    pendingBytes += pending.size - before;
+    log.pending[kind] += lines;
+    pendingBytes += lines.length; // UTF-16 units: close enough for the cap
     schedule(pendingBytes > SOON_BYTES);
   }
 
@@ -113,10 +112,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     }
     for (const log of instances.values()) {
       for (const kind of ["execution", "access"] as const) {
-        const pending = log.pending[kind];
-        if (pending.size === 0) continue;
-        pendingBytes -= pending.size;
-        const lines = pending.take();
+        const lines = log.pending[kind];
+        if (lines.length === 0) continue;
+        log.pending[kind] = "";
+        pendingBytes -= lines.length;
         try {
           await writeLines(log, kind, lines);
         } catch (error) {
@@ -151,7 +150,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     return found;
   }
 
-  async function writeLines(log: InstanceLog, kind: LogType, lines: Uint8Array): Promise<void> {
+  async function writeLines(log: InstanceLog, kind: LogType, lines: string): Promise<void> {
     const current = await currentOf(log, kind);
     const append = async (bytes: Uint8Array) => {
       await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), bytes);
@@ -160,7 +159,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     };
     // Usually the whole batch fits: one append. Near the cap: as many whole lines as fit, then the
     // next file (a line longer than a whole file gets a file of its own).
-    let rest = lines;
+    let rest = encoder.encode(lines);
     while (rest.byteLength > 0) {
       const room = options.maxFileBytes - current.size;
       let end = rest.byteLength <= room

@@ -124,7 +124,8 @@ describe("execution and access logs", () => {
 
 test("log files rotate at logMaxFileBytes and the oldest go past logMaxTotalBytes", async () => {
   await using server = await withServer({
-    "1/chatty.ts": `console.log("x".repeat(100)); return "ok";`,
+    // Multi-byte text: a file's cap is in bytes, and a split never cuts a character.
+    "1/chatty.ts": `console.log("x".repeat(60) + "é✓".repeat(10)); return "ok";`,
   }, { logMaxFileBytes: 400, logMaxTotalBytes: 1200 });
   const dir = join(server.dir.root, "_hoody", "logs", "1");
   const day = new Date().toISOString().slice(0, 10);
@@ -144,6 +145,10 @@ test("log files rotate at logMaxFileBytes and the oldest go past logMaxTotalByte
     ),
     names().join(" "),
   );
-  for (const n of names()) assert.ok(readFileSync(join(dir, n)).byteLength <= 400, n);
+  for (const n of names()) {
+    const bytes = readFileSync(join(dir, n));
+    assert.ok(bytes.byteLength <= 400, n);
+    assert.ok(new TextDecoder("utf-8", { fatal: true }).decode(bytes).endsWith("\n"), n);
+  }
   assert.ok(size() <= 1200 + 2 * 400, `${size()}`);
 });
