@@ -17,7 +17,6 @@ import { ensurePackagesWith } from "./packages/index.ts";
 import { createInstaller } from "./packages/installer.ts";
 import { typeChecker } from "./typecheck/typecheck.ts";
 import { createSharedStore } from "./server/shared-state.ts";
-import { openDurableSharedStore } from "./state/durable-store.ts";
 import type { SharedPatch } from "./protocol/messages.ts";
 import { createWebSockets } from "./server/websockets.ts";
 import { ServerError, toErrorResponse } from "./errors.ts";
@@ -28,9 +27,6 @@ import { createLogWriter } from "./logs/writer.ts";
 import { createConsoleSink } from "./logs/console-sink.ts";
 import { createAccessLog } from "./logs/access.ts";
 import { realClock, type ScheduleClock } from "./schedule/clock.ts";
-import { createFireHistory } from "./schedule/history.ts";
-import { createScheduler } from "./schedule/scheduler.ts";
-import { createProxy } from "./proxy/proxy.ts";
 import { DASHBOARD_PATH } from "./server/management-path.ts";
 
 /**
@@ -85,50 +81,14 @@ export async function serve(
     exec: process.execPath,
     timeoutMs: config.installTimeoutMs,
   });
-  // With --state kv, every instance's `shared` is loaded from disk before the first request.
+  // With --state kv, every instance's `shared` is loaded from disk before the first request. Its
+  // module (Deno KV's) is loaded only then: ~20 ms of every other server's start.
   const shared = config.state === "kv"
-    ? await openDurableSharedStore({
+    ? await (await import("./state/durable-store.ts")).openDurableSharedStore({
       path: join(config.root, "_hoody", "kv", "state.sqlite3"),
       warn: (line) => log.warn(line),
     })
     : createSharedStore();
-  // Imported here, not at the top: the directive schema it brings (zod) takes ~50 ms to load,
-  // and loading it while the first host process boots takes that off the first response.
-  const { createInstanceRegistry } = await import("./server/instances.ts");
-  // A script's missing packages are installed into <root>/node_modules before it first runs.
-  const instances = createInstanceRegistry(
-    config.root,
-    compiler,
-    log,
-    ensurePackagesWith(installer),
-  );
-  // `@schedule` scripts, armed from disk now and re-armed on every change the watcher reports.
-  const scheduler = createScheduler({
-    root: config.root,
-    instances,
-    fetch: (request) => pipeline.fetch(request, "127.0.0.1"),
-    origin: () => origin,
-    clock: parts.scheduleClock ?? realClock,
-    history: createFireHistory({
-      dir: join(config.root, "_hoody", "schedules"),
-      maxFileBytes: 1024 * 1024,
-      keep: 4,
-      warn: (line) => log.warn(line),
-    }),
-    log,
-  });
-  void scheduler.start();
-  const unwatch = adapter.watch(config.root, (relative) => {
-    instances.changed(relative);
-    scheduler.changed(relative);
-  });
-  const socketLimits = {
-    maxConnections: config.wsMaxConnections,
-    maxMessageBytes: config.wsMaxMessageBytes,
-    idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
-    backpressureBytes: config.wsBackpressureBytes,
-  };
-  const websockets = createWebSockets(socketLimits);
   // Execution and access logs under _hoody/logs/<instance>/ (docs/logs.md).
   const logs = createLogWriter({
     root: config.root,
@@ -173,6 +133,50 @@ export async function serve(
     pool.broadcast(patch);
   };
 
+  // Imported here, not at the top, after the first host process was spawned: the directive
+  // schema these bring (zod), the scheduler and the proxy take ~50 ms to load on Bun (~90 ms on
+  // Deno), and loading them while the host boots takes that off the first response.
+  const [{ createInstanceRegistry }, { createScheduler }, { createFireHistory }, { createProxy }] =
+    await Promise.all([
+      import("./server/instances.ts"),
+      import("./schedule/scheduler.ts"),
+      import("./schedule/history.ts"),
+      import("./proxy/proxy.ts"),
+    ]);
+  // A script's missing packages are installed into <root>/node_modules before it first runs.
+  const instances = createInstanceRegistry(
+    config.root,
+    compiler,
+    log,
+    ensurePackagesWith(installer),
+  );
+  // `@schedule` scripts, armed from disk now and re-armed on every change the watcher reports.
+  const scheduler = createScheduler({
+    root: config.root,
+    instances,
+    fetch: (request) => pipeline.fetch(request, "127.0.0.1"),
+    origin: () => origin,
+    clock: parts.scheduleClock ?? realClock,
+    history: createFireHistory({
+      dir: join(config.root, "_hoody", "schedules"),
+      maxFileBytes: 1024 * 1024,
+      keep: 4,
+      warn: (line) => log.warn(line),
+    }),
+    log,
+  });
+  void scheduler.start();
+  const unwatch = adapter.watch(config.root, (relative) => {
+    instances.changed(relative);
+    scheduler.changed(relative);
+  });
+  const socketLimits = {
+    maxConnections: config.wsMaxConnections,
+    maxMessageBytes: config.wsMaxMessageBytes,
+    idleTimeoutSeconds: config.wsIdleTimeoutSeconds,
+    backpressureBytes: config.wsBackpressureBytes,
+  };
+  const websockets = createWebSockets(socketLimits);
   const monitor = createMonitor({
     queues: () => pipeline.queues(),
     hosts: () => pool.hosts(),

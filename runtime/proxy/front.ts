@@ -19,7 +19,6 @@ import { createExecutionIds, headerPairs } from "../server/request-info.ts";
 import type { UnitFor } from "../server/units.ts";
 import { isWebSocketUpgrade } from "../server/websockets.ts";
 import type { Hook } from "./hook-record.ts";
-import { passThrough } from "./pass-through.ts";
 import type { HookStore } from "./store.ts";
 import { passWebSocket } from "./websocket.ts";
 import { type Upstream, upstreamOfHost } from "./upstreams.ts";
@@ -124,7 +123,11 @@ export function createProxyFront(options: ProxyFrontOptions): ProxyFront {
         return passWebSocket(request, exchange.upgrade, upstream, at.clientIp, at.host ?? "");
       }
       const hook = store.find(upstream.name, request.method, at.target.path, request.headers);
-      if (!hook) return await passThrough(request, upstream, at.clientIp, at.host ?? "");
+      if (!hook) {
+        // node:http and node:https take ~15 ms to load: only a server that passes requests pays.
+        const { passThrough } = await import("./pass-through.ts");
+        return await passThrough(request, upstream, at.clientIp, at.host ?? "");
+      }
       try {
         return await runHook(request, at, exchange, upstream, hook);
       } catch (error) {
