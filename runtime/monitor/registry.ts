@@ -119,7 +119,7 @@ export function createRegistry(options: RegistryOptions = {}): Registry {
         recent.push({
           timestamp: now,
           statusCode: status,
-          message: `HTTP ${status}`,
+          message: record.error ?? `HTTP ${status}`,
           executionId: record.executionId,
         });
       } else if (status >= 400) {

@@ -3,6 +3,7 @@ import type { RouteMatch } from "../../routing/table.ts";
 import type { Upgrade } from "../adapter/types.ts";
 import type { Directives, LogLevel } from "../directives/spec.ts";
 import type { Bytes } from "../protocol/messages.ts";
+import { ServerError } from "../errors.ts";
 import type { UrlParts } from "../protocol/url-parts.ts";
 import type { Instance, Routes } from "./instances.ts";
 import type { Script } from "./scripts.ts";
@@ -42,6 +43,8 @@ export interface Exchange {
   requestBody: Bytes | null;
   /** A schedule's fire: its runId (docs/schedules.md); null for every other request. */
   scheduleRun: string | null;
+  /** What went wrong, when the answer is an error the server made (`CODE: message`). */
+  error: string | null;
 }
 
 /**
@@ -67,6 +70,8 @@ export interface RequestRecord {
   headerNames: string[] | null;
   /** `@log-request-body true`: the request's body. */
   requestBody: Bytes | null;
+  /** `CODE: message` of the error the server answered with (a throwing script, a timeout…). */
+  error: string | null;
 }
 
 const NO_HEADERS: [string, string][] = [];
@@ -86,6 +91,7 @@ export function newExchange(request: Request, upgrade: Upgrade | undefined): Exc
     headerNames: null,
     requestBody: null,
     scheduleRun: null,
+    error: null,
   };
 }
 
@@ -117,5 +123,15 @@ export function recordOf(
     logLevel: exchange.logLevel,
     headerNames: exchange.headerNames,
     requestBody: exchange.requestBody,
+    error: exchange.error,
   };
+}
+
+/** How the monitor names an error answer: `SCRIPT_ERROR: boom`, its first line, at most 200 chars. */
+export function errorSummary(error: unknown): string {
+  const text = error instanceof ServerError
+    ? `${error.code}: ${error.message}`
+    : "INTERNAL_ERROR: an unexpected server error";
+  const line = text.split("\n", 1)[0]!;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }

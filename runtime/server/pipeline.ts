@@ -28,6 +28,7 @@ import { scheduleRunOf } from "../schedule/run-marker.ts";
 import type { ProxyFront } from "../proxy/front.ts";
 import { isWebSocketUpgrade, type WebSockets } from "./websockets.ts";
 import {
+  errorSummary,
   type Exchange,
   type Front,
   newExchange,
@@ -262,6 +263,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const routed = found instanceof Promise ? await found : found;
       return directives(exchange, at, routed) ?? await execute(exchange, at, routed);
     } catch (error) {
+      exchange.error = errorSummary(error);
       return requestErrorResponse(error, {
         cors: exchange.cors,
         debug: config.debug,

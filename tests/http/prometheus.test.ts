@@ -58,12 +58,19 @@ test("real requests move monitor/stats, monitor/scripts and the exposition", asy
   assert.ok(stats.hosts.length >= 1 && stats.hosts.every((h) => h.pid > 0));
   const scripts = (await managementCall(server, "GET", "/monitor/scripts?sort=requests")).body as {
     total: number;
-    scripts: { scriptPath: string; http: { total: number }; recentErrors: unknown[] }[];
+    scripts: {
+      scriptPath: string;
+      http: { total: number };
+      recentErrors: { message: string; executionId: string }[];
+    }[];
   };
   assert.deepEqual(
     scripts.scripts.map((s) => [s.scriptPath, s.http.total]),
     [["", 50], ["hello.ts", 3], ["boom.ts", 1]],
   );
+  // A recent error says what went wrong, not only its status.
+  const [boom] = scripts.scripts.find((s) => s.scriptPath === "boom.ts")!.recentErrors;
+  assert.match(boom!.message, /^SCRIPT_ERROR: .*boom/);
   const text = await (await request(server, METRICS)).text();
   assert.match(
     text,

@@ -18,6 +18,7 @@ const record = (script: string, status: number, durationMs: number, at: number):
   durationMs,
   clientIp: "127.0.0.1",
   startedAt: 1_700_000_000_000 + at,
+  error: status >= 500 ? "SCRIPT_ERROR: boom" : null,
 });
 
 test("monitor/stats, scripts and script-performance answer the client's shapes", async () => {
@@ -88,7 +89,7 @@ test("monitor/stats, scripts and script-performance answer the client's shapes",
   assert.deepEqual(a.recentErrors, [{
     timestamp: new Date(1_700_000_000_000 + 52).toISOString(),
     statusCode: 500,
-    message: "HTTP 500",
+    message: "SCRIPT_ERROR: boom",
     executionId: "x-a.ts-2",
   }]);
   for (const bad of ["limit=0", "limit=501", "sort=nope"]) {

@@ -26,6 +26,7 @@ function record(over: Partial<RequestRecord> = {}): RequestRecord {
     durationMs: 3,
     clientIp: "127.0.0.1",
     startedAt: T0,
+    error: null,
     ...over,
   };
 }
