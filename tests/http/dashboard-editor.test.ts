@@ -9,8 +9,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { DASHBOARD_PATH } from "../../runtime/server/management-path.ts";
-import { chromiumMissing, launchBrowser, screenshot, watchPage } from "../lib/browser.ts";
-import { eventually, request, suiteServer, type TestServer } from "../lib/server.ts";
+import {
+  chromiumMissing,
+  confirmDialog,
+  launchBrowser,
+  screenshot,
+  watchPage,
+} from "../lib/browser.ts";
+import { answer, eventually, request, suiteServer } from "../lib/server.ts";
 
 const FILES = {
   "1/hello.ts": "// @mode worker\n// @timeout 5000\nreturn 'hi';\n",
@@ -18,25 +24,12 @@ const FILES = {
   "2/other.ts": "return 'other instance';\n",
 };
 
-/** What a script answers: its status and text. */
-async function answer(server: TestServer, path: string): Promise<string> {
-  const response = await request(server, path);
-  return `${response.status} ${await response.text()}`;
-}
-
 function editorText(page: Page): Promise<string> {
   return page.locator("#panel-editor .cm-content").innerText();
 }
 
 function button(page: Page, name: string) {
   return page.locator("#panel-editor").getByRole("button", { name, exact: true });
-}
-
-/** Clicks the dialog's confirming button, named `action`, and waits for the dialog to close. */
-async function confirm(page: Page, action: string): Promise<void> {
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("button", { name: action, exact: true }).click();
-  await dialog.waitFor({ state: "detached" });
 }
 
 describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? false }, () => {
@@ -67,7 +60,7 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       await dialog.getByLabel("Template").selectOption("basic");
       await dialog.getByLabel("Path").fill("greet.ts");
       await dialog.getByLabel("message").fill("Hello there");
-      await confirm(page, "Create");
+      await confirmDialog(page, "Create");
       await page.getByText("Opened greet.ts").waitFor();
       assert.match(await answer(server, "/greet"), /^200 .*"message":"Hello there"/);
       assert.match(await editorText(page), /message: "Hello there"/);
@@ -107,7 +100,7 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
 
       // Roll the edit back from the history: the template's text serves again.
       await page.getByRole("button", { name: "Roll back to version 1" }).click();
-      await confirm(page, "Roll back");
+      await confirmDialog(page, "Roll back");
       await page.getByText("Rolled back to version 1").waitFor();
       assert.match(await answer(server, "/greet"), /^200 .*"message":"Hello there"/);
       await page.getByText("Opened greet.ts").waitFor();
@@ -156,14 +149,14 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
 
       // Reload asks before dropping the typed text, then shows the file as it is now.
       await button(page, "Reload").click();
-      await confirm(page, "Discard changes");
+      await confirmDialog(page, "Discard changes");
       await page.getByText("Opened hello.ts").waitFor();
       assert.match(await editorText(page), /from disk/);
 
       // Rename, through a dialog.
       await button(page, "Rename").click();
       await page.getByRole("dialog").getByLabel("New path").fill("renamed.ts");
-      await confirm(page, "Rename");
+      await confirmDialog(page, "Rename");
       await page.getByText("Renamed to renamed.ts").waitFor();
       assert.equal(await answer(server, "/renamed"), "200 from disk");
       assert.equal((await request(server, "/hello")).status, 404);
@@ -173,7 +166,7 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
       assert.equal((await request(server, "/renamed")).status, 200);
       await button(page, "Delete").click();
-      await confirm(page, "Delete");
+      await confirmDialog(page, "Delete");
       await page.getByText("Deleted renamed.ts").waitFor();
       assert.equal((await request(server, "/renamed")).status, 404);
       await page.getByLabel("Find file").fill("");
@@ -183,7 +176,7 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       // The deleted file's history stays shown: rolling back its last version brings it back.
       await page.getByText("renamed.ts is deleted").waitFor();
       await page.getByRole("button", { name: "Roll back to version 1" }).click();
-      await confirm(page, "Roll back");
+      await confirmDialog(page, "Roll back");
       await page.getByText("Opened renamed.ts").waitFor();
       assert.equal(await answer(server, "/renamed"), "200 from disk");
 

@@ -9,26 +9,21 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { DASHBOARD_PATH } from "../../runtime/server/management-path.ts";
-import { chromiumMissing, launchBrowser, screenshot, watchPage } from "../lib/browser.ts";
-import { request, suiteServer, type TestServer } from "../lib/server.ts";
+import {
+  chromiumMissing,
+  confirmDialog,
+  launchBrowser,
+  screenshot,
+  watchPage,
+} from "../lib/browser.ts";
+import { answer, suiteServer } from "../lib/server.ts";
 
 const GREET = 'console.log("greeting", req.query.name ?? "you");\n' +
   'return "hello " + (req.query.name ?? "you");\n';
 
-async function answer(server: TestServer, path: string): Promise<string> {
-  const response = await request(server, path);
-  return `${response.status} ${await response.text()}`;
-}
-
 const tab = (page: Page, name: string) => page.getByRole("tab", { name, exact: true }).click();
 const editorButton = (page: Page, name: string) =>
   page.locator("#panel-editor").getByRole("button", { name, exact: true });
-
-async function confirm(page: Page, action: string): Promise<void> {
-  const dialog = page.getByRole("dialog");
-  await dialog.getByRole("button", { name: action, exact: true }).click();
-  await dialog.waitFor({ state: "detached" });
-}
 
 describe("a new user's first session in the dashboard", { skip: chromiumMissing ?? false }, () => {
   const server = suiteServer({ "1/hello.ts": "return { hello: 'world' };\n" });
@@ -54,7 +49,7 @@ describe("a new user's first session in the dashboard", { skip: chromiumMissing 
       const dialog = page.getByRole("dialog");
       await dialog.getByLabel("Template").selectOption("basic");
       await dialog.getByLabel("Path").fill("greet.ts");
-      await confirm(page, "Create");
+      await confirmDialog(page, "Create");
       await page.getByText("Opened greet.ts").waitFor({ timeout: 30_000 });
       await page.getByLabel("Script source").fill(GREET);
       await editorButton(page, "Save").click();
@@ -111,7 +106,7 @@ describe("a new user's first session in the dashboard", { skip: chromiumMissing 
       await page.getByText("Saved greet.ts").waitFor();
       assert.equal(await answer(server, "/greet"), "200 oops");
       await page.getByRole("button", { name: /^Roll back to version \d+$/ }).first().click();
-      await confirm(page, "Roll back");
+      await confirmDialog(page, "Roll back");
       await page.getByText(/Rolled back to version \d+/).waitFor();
       assert.equal(await answer(server, "/greet"), "200 hello you");
 

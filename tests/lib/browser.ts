@@ -61,3 +61,10 @@ export function watchPage(page: Page, origin: string) {
   });
   return { complaints, errors, foreign };
 }
+
+/** Clicks the open dialog's confirming button, named `action`, and waits for the dialog to close. */
+export async function confirmDialog(page: Page, action: string): Promise<void> {
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: action, exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+}

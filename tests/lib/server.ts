@@ -143,6 +143,12 @@ export function request(
   });
 }
 
+/** What a script answers, as one string to compare: `"200 hello"`. */
+export async function answer(server: { readonly port: number }, path: string): Promise<string> {
+  const response = await request(server, path);
+  return `${response.status} ${await response.text()}`;
+}
+
 /** Polls until `check` passes or `ms` run out: only for what is asynchronous by nature (a file watcher). */
 export async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
   const end = Date.now() + ms;
