@@ -96,7 +96,6 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
   function receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
     switch (message.t) {
       case "result":
-        if (message.console) options.onConsole(worker, message.console);
         return settle(worker, message.id, (p) => p.resolve({ response: message.response, body }));
       case "error":
         return settle(worker, message.id, (p) => fail(p, fromErrorInfo(message.error)));
@@ -124,7 +123,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       case "shared-patch":
         return options.onPatch(message.patch);
       case "console":
-        return options.onConsole(worker, message.text);
+        return options.onConsole(worker, { file: body, out: message.out, err: message.err });
       case "fetch":
         void options.onFetch(message.request, body).then((outcome) =>
           deliver(

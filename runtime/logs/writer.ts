@@ -7,6 +7,7 @@
  */
 import { appendFile, mkdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { concatBytes } from "../protocol/bytes.ts";
 import { dayOf, listLogFiles, logFileName, logFolder, type LogType } from "./files.ts";
 
 export interface LogWriterOptions {
@@ -24,8 +25,11 @@ export interface LogWriterOptions {
 }
 
 export interface LogWriter {
-  /** `lines`: one or more lines, each ending in `\n` (format.ts, protocol/log-line.ts). */
-  append(instance: string, kind: LogType, lines: string): void;
+  /**
+   * `lines`: one or more lines, each ending in `\n` (format.ts, protocol/log-line.ts): text, or
+   * UTF-8 bytes as a Worker sent them (written as they are).
+   */
+  append(instance: string, kind: LogType, lines: string | Uint8Array): void;
   /** Writes everything pending; resolves once it is on disk. */
   flush(): Promise<void>;
   /** Lines dropped because too many were pending. */
@@ -39,10 +43,15 @@ interface Current {
   size: number;
 }
 
+/** What waits for a file: `bytes`, then `text` (one string appended to, encoded once). */
+interface Pending {
+  bytes: Uint8Array[];
+  text: string;
+}
+
 interface InstanceLog {
   dir: string;
-  /** The text waiting, per kind: one string appended to (no array of lines to join later). */
-  pending: Record<LogType, string>;
+  pending: Record<LogType, Pending>;
   current: Partial<Record<LogType, Current>>;
   /** All its files' bytes, once listed. */
   total: number | null;
@@ -77,24 +86,32 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  function append(instance: string, kind: LogType, lines: string): void {
+  function append(instance: string, kind: LogType, lines: string | Uint8Array): void {
     if (closed) return;
-    if (pendingBytes + lines.length > maxPending) {
-      dropped += lines.split("\n").length - 1;
+    const size = typeof lines === "string" ? lines.length : lines.byteLength;
+    if (pendingBytes + size > maxPending) {
+      dropped += countLines(lines);
       return;
     }
     let log = instances.get(instance);
     if (!log) {
       log = {
         dir: logFolder(options.root, instance),
-        pending: { execution: "", access: "" },
+        pending: { execution: { bytes: [], text: "" }, access: { bytes: [], text: "" } },
         current: {},
         total: null,
       };
       instances.set(instance, log);
     }
-    log.pending[kind] += lines;
-    pendingBytes += lines.length; // UTF-16 units: close enough for the cap
+    const pending = log.pending[kind];
+    if (typeof lines === "string") pending.text += lines;
+    else {
+      // Bytes after text: the text goes first, in its own piece, so the order stays.
+      if (pending.text) pending.bytes.push(encoder.encode(pending.text));
+      pending.text = "";
+      pending.bytes.push(lines);
+    }
+    pendingBytes += size; // text in UTF-16 units: close enough for the cap
     schedule(pendingBytes > SOON_BYTES);
   }
 
@@ -112,12 +129,12 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     }
     for (const log of instances.values()) {
       for (const kind of ["execution", "access"] as const) {
-        const lines = log.pending[kind];
-        if (lines.length === 0) continue;
-        log.pending[kind] = "";
-        pendingBytes -= lines.length;
+        const pending = log.pending[kind];
+        if (pending.bytes.length === 0 && pending.text.length === 0) continue;
+        const lines = takeBytes(pending);
+        pendingBytes -= lines.size;
         try {
-          await writeLines(log, kind, lines);
+          await writeLines(log, kind, lines.bytes);
         } catch (error) {
           options.warn(`logs: writing ${log.dir} failed: ${(error as Error).message}`);
         }
@@ -150,7 +167,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     return found;
   }
 
-  async function writeLines(log: InstanceLog, kind: LogType, lines: string): Promise<void> {
+  async function writeLines(log: InstanceLog, kind: LogType, lines: Uint8Array): Promise<void> {
     const current = await currentOf(log, kind);
     const append = async (bytes: Uint8Array) => {
       await appendFile(join(log.dir, logFileName(kind, current.day, current.number)), bytes);
@@ -159,7 +176,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     };
     // Usually the whole batch fits: one append. Near the cap: as many whole lines as fit, then the
     // next file (a line longer than a whole file gets a file of its own).
-    let rest = encoder.encode(lines);
+    let rest = lines;
     while (rest.byteLength > 0) {
       const room = options.maxFileBytes - current.size;
       let end = rest.byteLength <= room
@@ -209,4 +226,24 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       closed = true;
     },
   };
+}
+
+/** Everything waiting in one piece of bytes (emptied); `size`: what it counted against the cap. */
+function takeBytes(pending: Pending): { bytes: Uint8Array; size: number } {
+  const { text } = pending;
+  const parts = pending.bytes;
+  pending.bytes = [];
+  pending.text = "";
+  let size = text.length;
+  for (const part of parts) size += part.byteLength;
+  if (parts.length === 0) return { bytes: encoder.encode(text), size };
+  if (text) parts.push(encoder.encode(text));
+  return { bytes: concatBytes(parts)!, size };
+}
+
+function countLines(lines: string | Uint8Array): number {
+  if (typeof lines === "string") return lines.split("\n").length - 1;
+  let count = 0;
+  for (const byte of lines) if (byte === NEWLINE) count++;
+  return count;
 }

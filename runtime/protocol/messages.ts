@@ -78,8 +78,12 @@ export type ConsoleLevel = "debug" | "log" | "info" | "warn" | "error";
  * only appends them, and parses no line's fields.
  */
 export interface ConsoleText {
-  /** The lines the script's `@log-level` keeps, as the execution log stores them. */
-  file: string;
+  /**
+   * The lines the script's `@log-level` keeps, as the execution log stores them: UTF-8, the
+   * `console` message's body. As bytes they go to the file as they came: never escaped into the
+   * frame's JSON, parsed back and encoded again (on Bun that round trip was 6% of a hello's CPU).
+   */
+  file: Bytes | null;
   /** The server's human log (only when the unit echoes): the lines for stdout, and for stderr. */
   out: string;
   err: string;
@@ -185,8 +189,7 @@ export type FromWorker =
   | { t: "hello"; workerId: string; token: string }
   /** A serverless Worker has booted: it no longer counts against its host's boots at once. */
   | { t: "ready" }
-  /** `console`: the lines of this turn not sent yet, carried here rather than as a message of their own. */
-  | { t: "result"; id: number; response: ResponseInfo; console?: ConsoleText }
+  | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
@@ -201,8 +204,11 @@ export type FromWorker =
   /** One message (the body) to these connections. */
   | { t: "ws-send"; conns: string[]; text: boolean }
   | { t: "ws-close"; conn: string; code: number; reason: string }
-  /** The console lines of one turn, sent before the Worker's next other message. */
-  | { t: "console"; text: ConsoleText };
+  /**
+   * The console lines of one turn, sent before the Worker's next other message: the execution
+   * log's lines are the body (`ConsoleText.file`), the human log's lines ride here.
+   */
+  | { t: "console"; out: string; err: string };
 
 /** A message and the body bytes beside it, as Worker and host pass them by postMessage. */
 export interface Envelope<T> {

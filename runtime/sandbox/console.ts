@@ -1,10 +1,10 @@
 /**
  * A script's `console`: each call becomes text for the server (which appends it to the log file
  * and prints it), never a write of the Worker's own. Lines wait in an outbox and leave as one
- * `console` message per turn, always before the Worker's next other message (so a reply never
- * overtakes the lines its request printed).
+ * `console` message once the code that printed them is done, always before the Worker's next other
+ * message (so a reply never overtakes the lines its request printed).
  */
-import type { Bytes, ConsoleLevel, ConsoleText, FromWorker } from "../protocol/messages.ts";
+import type { Bytes, ConsoleLevel, FromWorker } from "../protocol/messages.ts";
 import type { Channel } from "./channel.ts";
 
 type Inspect = (value: unknown, options?: Record<string, unknown>) => string;
@@ -16,6 +16,7 @@ const runtime = globalThis as unknown as {
 /** The runtime's own inspect (no node:util import, which costs a serverless Worker's boot). */
 const inspectWith: Inspect = runtime.Bun?.inspect ?? runtime.Deno?.inspect ??
   ((value) => String(value));
+const encoder = new TextEncoder();
 const INSPECT_OPTIONS = { colors: false, depth: 4, compact: true, breakLength: Infinity };
 
 function inspect(value: unknown): string {
@@ -86,26 +87,26 @@ export interface ConsoleOutbox {
   /** The channel every other message goes through: it sends pending lines first. */
   channel: Channel;
   /** One line: its log file line (null when `@log-level` drops it), its human log line (null when not echoed). */
-  push(file: string | null, human: string | null, level: ConsoleLevel): void;
+  push(line: string | null, human: string | null, level: ConsoleLevel): void;
 }
 
 export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
-  let text: ConsoleText | null = null;
-  const take = () => {
-    const taken = text;
-    text = null;
-    return taken;
-  };
+  // The lines not sent yet: the execution log's, and the human log's for stdout and stderr.
+  let file = "";
+  let out = "";
+  let err = "";
+  let queued = false;
   const flush = () => {
-    const taken = take();
-    if (taken) inner.post({ t: "console", text: taken });
+    if (!queued) return;
+    queued = false;
+    // The file's lines leave as bytes, the message's body: never escaped into JSON (ConsoleText).
+    inner.post({ t: "console", out, err }, file ? encoder.encode(file) : null);
+    file = out = err = "";
   };
   return {
     channel: {
       post(message: FromWorker, body?: Bytes | null) {
-        // A reply takes the turn's lines along (one message less for both ends to frame).
-        if (message.t === "result" && text) message.console = take()!;
-        else flush();
+        flush();
         inner.post(message, body);
       },
       drain(then) {
@@ -113,19 +114,18 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
         inner.drain(then);
       },
     },
-    push(file, human, level) {
-      if (file === null && human === null) return;
-      if (!text) {
-        text = { file: "", out: "", err: "" };
-        // At the end of the turn, not in a microtask: the request's reply, usually posted later in
-        // the same turn, takes the lines along (one message less for both ends); a line printed
-        // outside any reply still leaves when its turn ends.
-        setImmediate(flush);
+    push(line, human, level) {
+      if (line === null && human === null) return;
+      if (!queued) {
+        // The lines printed in one go leave as one message: before the Worker's next other message
+        // (a reply never overtakes its request's lines), or once this run of code is over.
+        queued = true;
+        queueMicrotask(flush);
       }
-      if (file !== null) text.file += file;
+      if (line !== null) file += line;
       if (human === null) return;
-      if (level === "warn" || level === "error") text.err += human;
-      else text.out += human;
+      if (level === "warn" || level === "error") err += human;
+      else out += human;
     },
   };
 }

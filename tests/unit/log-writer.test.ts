@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { logFolder } from "../../runtime/logs/files.ts";
+import { createLogWriter } from "../../runtime/logs/writer.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** A writer on a fresh root; `files()` gives each file of instance 1 with its text, by name. */
+function writerIn(maxFileBytes = 1024 * 1024) {
+  const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
+  const warnings: string[] = [];
+  const writer = createLogWriter({
+    root,
+    maxFileBytes,
+    maxTotalBytes: 10 * maxFileBytes,
+    warn: (message) => warnings.push(message),
+  });
+  const folder = logFolder(root, "1");
+  const files = () =>
+    Object.fromEntries(
+      readdirSync(folder).sort().map((name) => [name, readFileSync(join(folder, name), "utf8")]),
+    );
+  return { writer, files, warnings, done: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+test("text and a Worker's bytes reach the file in the order they were appended", async () => {
+  const { writer, files, warnings, done } = writerIn();
+  try {
+    writer.append("1", "execution", "one\n");
+    writer.append("1", "execution", bytes("two ✓\nthree\n"));
+    writer.append("1", "execution", "four\n");
+    writer.append("1", "execution", bytes("five\n"));
+    writer.append("1", "access", "GET /\n");
+    await writer.flush();
+    const written = Object.entries(files());
+    assert.equal(written.length, 2);
+    const execution = written.find(([name]) => name.startsWith("exec-"))![1];
+    const access = written.find(([name]) => name.startsWith("access"))![1];
+    assert.equal(execution, "one\ntwo ✓\nthree\nfour\nfive\n");
+    assert.equal(access, "GET /\n");
+    assert.deepEqual(warnings, []);
+  } finally {
+    await writer.close();
+    done();
+  }
+});
+
+test("bytes rotate at a line's end, like text, and no line is split between files", async () => {
+  const { writer, files, done } = writerIn(16);
+  try {
+    // 10 bytes a line: a 16-byte file holds one whole line, so each lands in a file of its own.
+    writer.append("1", "execution", bytes("line-0001\nline-0002\n"));
+    writer.append("1", "execution", "line-0003\n");
+    await writer.flush();
+    assert.deepEqual(Object.values(files()), ["line-0001\n", "line-0002\n", "line-0003\n"]);
+  } finally {
+    await writer.close();
+    done();
+  }
+});
+
+test("past the pending cap, text and bytes alike are dropped and counted by line", async () => {
+  const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
+  const warnings: string[] = [];
+  const writer = createLogWriter({
+    root,
+    maxFileBytes: 1024,
+    maxTotalBytes: 10 * 1024,
+    maxPendingBytes: 8,
+    flushMs: 60_000,
+    warn: (message) => warnings.push(message),
+  });
+  try {
+    writer.append("1", "execution", "fits\n");
+    writer.append("1", "execution", bytes("too\nmany\n"));
+    writer.append("1", "execution", "also too many\n");
+    assert.equal(writer.dropped, 3);
+    await writer.flush();
+    assert.match(warnings.join("\n"), /3 lines dropped/);
+  } finally {
+    await writer.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
