@@ -21,6 +21,17 @@ export interface AccessFields {
 }
 
 /**
+ * A duration to the tenth, written as `toFixed(1)` writes it (`1.4`, `12.0`; a value that falls
+ * just short of a half may round up where `toFixed` rounds down), in integer steps: on Bun,
+ * `toFixed` was a sixth of the access line's cost.
+ */
+export function tenths(ms: number): string {
+  if (!(ms >= 0 && ms < 1e8)) return ms.toFixed(1);
+  const n = Math.round(ms * 10);
+  return `${Math.floor(n / 10)}.${n % 10}`;
+}
+
+/**
  * `headerNames`: with `@log-level verbose|debug`, the request's header names (never their values);
  * `body`: with `@log-request-body true`, the body as text, truncated here.
  */
@@ -31,7 +42,7 @@ export function accessLine(
 ): string {
   let line = `${isoTime(f.startedAt)} [ACCESS] [${escapeLogText(f.script ?? "-")} ${
     f.executionId ?? "-"
-  }] ${escapeLogText(f.method)} ${escapeLogText(f.path)} ${f.status} ${f.durationMs.toFixed(1)}ms ${
+  }] ${escapeLogText(f.method)} ${escapeLogText(f.path)} ${f.status} ${tenths(f.durationMs)}ms ${
     escapeLogText(f.clientIp || "-")
   }`;
   if (headerNames && headerNames.length > 0) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { accessLine } from "../../runtime/logs/format.ts";
+import { accessLine, tenths } from "../../runtime/logs/format.ts";
 import { escapeLogText, execLine } from "../../runtime/protocol/log-line.ts";
 import { formatArgs } from "../../runtime/sandbox/console.ts";
 
@@ -76,4 +76,11 @@ test("formatArgs formats like util.format", () => {
   for (const [args, want] of ROWS) assert.equal(formatArgs(args), want, JSON.stringify(args));
   const error = new Error("boom");
   assert.equal(formatArgs([error]), error.stack);
+});
+
+test("tenths writes a duration to the tenth as toFixed(1) does", () => {
+  for (const ms of [0, 0.04, 0.05, 0.06, 0.94, 0.96, 1, 1.44, 9.96, 12, 123.45, 99999.99]) {
+    assert.equal(tenths(ms), ms.toFixed(1), String(ms));
+  }
+  for (const ms of [-1, NaN, 1e9]) assert.equal(tenths(ms), ms.toFixed(1), String(ms));
 });
