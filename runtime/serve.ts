@@ -165,7 +165,9 @@ export async function serve(
     }),
     log,
   });
-  void scheduler.start();
+  // Armed a second after start (or at the first schedules call, which awaits it): its scan of
+  // every instance's scripts would otherwise compete with the first request (~50 ms on Deno).
+  setTimeout(() => void scheduler.start(), 1000).unref?.();
   const unwatch = adapter.watch(config.root, (relative) => {
     instances.changed(relative);
     scheduler.changed(relative);
