@@ -1,10 +1,7 @@
 /**
  * The scheduler (docs/schedules.md): arms every route script that declares `@schedule`, from disk
- * at start and again whenever the watcher reports a change in its instance; at each fire it sends a
- * Request for the script's route through the server's own pipeline, marked as the fire (so the
- * script runs exactly as a request would: its mode, @timeout, pre/post, logs under the runId),
- * and appends the outcome to the history. One fire of a script at a time; missed fires are not
- * replayed.
+ * at start and again whenever the watcher reports a change in its instance, and fires each at its
+ * times (fire.ts runs and records a fire). Missed fires are not replayed.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,56 +9,13 @@ import { isValidInstanceId } from "../../routing/instance.ts";
 import { scanInstance } from "../../routing/scan.ts";
 import type { Logger } from "../log.ts";
 import type { InstanceRegistry } from "../server/instances.ts";
-import type { Script } from "../server/scripts.ts";
 import type { ScheduleClock } from "./clock.ts";
 import { type CronSchedule, parseCron } from "./cron.ts";
-import type { FireHistory, FireRecord, FireStatus, HistoryFilter } from "./history.ts";
-import { outcomeOf, readPreview } from "./outcome.ts";
+import { type Armed, createFiring } from "./fire.ts";
+import type { ReloadResult, ScheduleView, TriggerResult } from "./answers.ts";
+import type { FireHistory, HistoryFilter } from "./history.ts";
 import { createHeaderCache } from "./header-cache.ts";
 import { firePathOf, scriptPathOf, type ScriptRef } from "./paths.ts";
-import { markScheduleRun, SCHEDULE_RUN_HEADER } from "./run-marker.ts";
-
-/** `schedules/list`: one armed script. */
-export interface ScheduleView {
-  scriptPath: string;
-  scriptRel: string;
-  subdomain: string;
-  execId: string;
-  vmCacheKey: string;
-  expression: string;
-  timeoutMs: number;
-  registeredAt: string;
-  nextFire: string | null;
-  lastFireAt: string | null;
-  lastFireStatus: FireStatus | null;
-  lastFireRunId: string | null;
-}
-
-export interface ReloadResult {
-  dry_run: boolean;
-  /** Newly armed, or re-armed with a changed expression. */
-  added: string[];
-  kept: string[];
-  removed: string[];
-  failed?: { path: string; reason: string }[];
-}
-
-export type TriggerStatus =
-  | FireStatus
-  | "stale_generation"
-  | "unregistered"
-  | "scheduler_not_ready";
-
-export interface TriggerResult {
-  triggered: boolean;
-  scriptPath: string;
-  runId: string;
-  status: TriggerStatus;
-  durationMs: number;
-  error?: string;
-  /** The script's answer: parsed JSON when it is JSON, else its text (the first 1,000 characters). */
-  data?: unknown;
-}
 
 export interface Scheduler {
   /** Arms the scripts on disk (once: later calls return the same promise); every call below starts it. */
@@ -91,27 +45,6 @@ export interface SchedulerOptions {
   log: Logger;
 }
 
-interface Armed {
-  ref: ScriptRef;
-  cron: CronSchedule;
-  urlPath: string;
-  timeoutMs: number;
-  registeredAt: number;
-  nextFire: number | null;
-  cancel: () => void;
-  running: Promise<unknown> | null;
-  last: FireRecord | null;
-}
-
-/** How one run ended, before it is recorded. */
-interface Ran {
-  status: FireStatus;
-  error?: string;
-  returnPreview?: string;
-  /** The script's answer, for the trigger's caller. */
-  data?: unknown;
-}
-
 /** What an instance's scripts on disk ask for: armable schedules and refused ones. */
 interface Want {
   ref: ScriptRef;
@@ -129,10 +62,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const armed = new Map<string, Armed>();
   /** Scripts that declare `@schedule` but cannot be armed, with the reason. */
   const refused = new Map<string, string>();
-  const lastFires = new Map<string, FireRecord>();
-  const running = new Set<Promise<unknown>>();
   const headers = createHeaderCache();
-  const counts = { fires: 0, errors: 0 };
+  const { fire, lastFires, counts, running } = createFiring({
+    instances: options.instances,
+    fetch: options.fetch,
+    origin: options.origin,
+    clock,
+    history,
+    armedAt: (path) => armed.get(path),
+  });
   let stopped = false;
 
   // ---- arming ----
@@ -254,107 +192,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
   }
 
-  // ---- firing ----
-
-  /** Runs the script once through the pipeline and records it. */
-  function fire(entry: Armed): Promise<TriggerResult> {
-    const path = scriptPathOf(entry.ref);
-    const runId = crypto.randomUUID();
-    const ts = clock.now();
-    if (entry.running) {
-      return record(entry, { runId, ts, durationMs: 0, status: "skipped_overload" }, {
-        triggered: false,
-        error: `${path} is still running its previous fire`,
-      });
-    }
-    const run = (async () => {
-      const started = performance.now();
-      let outcome: Ran;
-      try {
-        outcome = await runOnce(entry, runId);
-      } catch (error) {
-        outcome = { status: "error", error: (error as Error).message };
-      }
-      const durationMs = Math.round(performance.now() - started);
-      return await record(entry, { runId, ts, durationMs, ...outcome }, { triggered: true });
-    })();
-    entry.running = run;
-    running.add(run);
-    void run.finally(() => {
-      running.delete(run);
-      for (const holder of [entry, armed.get(path)]) {
-        if (holder?.running === run) holder.running = null;
-      }
-    });
-    return run;
-  }
-
-  async function runOnce(entry: Armed, runId: string): Promise<Ran> {
-    const instance = options.instances.get(entry.ref.execId);
-    let script: Script;
-    try {
-      if (!instance) throw new Error(`the instance folder ${entry.ref.execId}/ is gone`);
-      script = await instance.scripts.get(entry.ref.file);
-    } catch (error) {
-      return { status: "load_error", error: (error as Error).message };
-    }
-    if (!script.directives.enabled) {
-      return { status: "disabled", error: `${entry.ref.file} is disabled (// @enabled false)` };
-    }
-    const request = markScheduleRun(
-      new Request(options.origin() + entry.urlPath, {
-        headers: {
-          host: `exec-${entry.ref.execId}.localhost`,
-          [SCHEDULE_RUN_HEADER]: runId,
-          "user-agent": "hoody-exec-scheduler",
-        },
-      }),
-      runId,
-    );
-    const response = await options.fetch(request);
-    const text = await readPreview(response);
-    const outcome = outcomeOf(response.status, text);
-    const data = outcome.status === "ok" ? answerOf(response, text) : undefined;
-    return {
-      ...outcome,
-      ...(text !== "" && outcome.status === "ok" ? { returnPreview: text } : {}),
-      data,
-    };
-  }
-
-  async function record(
-    entry: Armed,
-    fired: Ran & { runId: string; ts: number; durationMs: number },
-    extra: { triggered: boolean; error?: string },
-  ): Promise<TriggerResult> {
-    const path = scriptPathOf(entry.ref);
-    const error = fired.error ?? extra.error;
-    const line: FireRecord = {
-      ts: new Date(fired.ts).toISOString(),
-      scriptPath: path,
-      expression: entry.cron.expression,
-      runId: fired.runId,
-      status: fired.status,
-      durationMs: fired.durationMs,
-      ...(fired.returnPreview !== undefined ? { returnPreview: fired.returnPreview } : {}),
-      ...(error !== undefined ? { error } : {}),
-    };
-    entry.last = line;
-    lastFires.set(path, line);
-    counts.fires += 1;
-    if (FAILED.has(line.status)) counts.errors += 1;
-    await history.append(line);
-    return {
-      triggered: extra.triggered,
-      scriptPath: path,
-      runId: fired.runId,
-      status: fired.status,
-      durationMs: fired.durationMs,
-      ...(error !== undefined ? { error } : {}),
-      ...(fired.data !== undefined ? { data: fired.data } : {}),
-    };
-  }
-
   // ---- the watcher, start and stop ----
 
   const dirty = new Set<string>();
@@ -457,20 +294,4 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await history.flush();
     },
   };
-}
-
-/** The statuses `cron.errors` counts. */
-const FAILED = new Set<FireStatus>(["error", "timeout", "load_error"]);
-
-/** A fire's answer for the trigger's caller: JSON as a value, anything else as its text. */
-function answerOf(response: Response, text: string): unknown {
-  if (text === "") return undefined;
-  if (response.headers.get("content-type")?.includes("json")) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text; // cut at the preview's length
-    }
-  }
-  return text;
 }
