@@ -47,6 +47,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     maxWorkers: options.maxWorkers,
     snapshot: options.snapshot,
     liveOrNew,
+    live,
     spawn: (host) => spawnWorker(host, true),
     deliver,
     terminate,
@@ -122,6 +123,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     const host = processes.spawn(mode);
     hosts.push(host);
     if (mode === "serverless") serverless.fill(host);
+    else workerMode.prime(host);
     return host;
   }
 

@@ -8,6 +8,8 @@ export interface WorkerModeOptions {
   /** The instance's `shared` now, for a new Worker's init. */
   snapshot(instance: string): unknown;
   liveOrNew(mode: Mode): Host[];
+  /** The hosts of a mode neither condemned nor exited. */
+  live(mode: Mode): Host[];
   /** A new Worker on `host` that opens its own socket to the server. */
   spawn(host: Host): WorkerRecord;
   deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
@@ -18,6 +20,8 @@ export interface WorkerModeOptions {
 export interface WorkerMode {
   /** The script's Worker: the one it has while its unit is unchanged, else a new one. */
   workerFor(unit: Unit): WorkerRecord;
+  /** A new worker-mode host: a spare Worker boots there now, for the first script it gets. */
+  prime(host: Host): void;
   /** A request of this Worker settled: a replaced Worker goes once it has none left. */
   settled(worker: WorkerRecord): void;
   forget(worker: WorkerRecord): void;
@@ -27,15 +31,21 @@ export interface WorkerMode {
   readonly count: number;
 }
 
+/** How long after a spare is taken its host boots the next: not while the taking request runs. */
+const SPARE_AFTER_MS = 100;
+
 /**
  * Worker mode: one long-lived Worker per script, keeping its globals between requests,
  * until the script's code changes (it is then replaced: the old one finishes what it has first).
  * Scripts spread over the worker-mode hosts by name, so one runaway host holds only some of them.
+ * Each host keeps one spare Worker booted (runtime, sandbox, socket) and no script yet: a script's
+ * first request (the server's first response, an edit's new Worker) then only loads the script.
  */
 export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
   /** The current Worker of each script, by `instance:file`. */
   const dedicated = new Map<string, WorkerRecord>();
   const byUnit = new WeakMap<Unit, WorkerRecord>();
+  const spares = new Map<Host, WorkerRecord>();
 
   const isCurrent = (worker: WorkerRecord | undefined): worker is WorkerRecord =>
     worker !== undefined && !worker.gone && !worker.host.condemned &&
@@ -51,13 +61,26 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
     // An edit gives the script a new Worker; the old one finishes what it has first.
     if (current) retire(current);
     else evictIdle();
-    const worker = options.spawn(hostFor(name));
+    const worker = takeSpare(hostFor(name)) ?? options.spawn(hostFor(name));
     worker.unit = unit;
     worker.name = name;
     options.deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });
     dedicated.set(name, worker);
     byUnit.set(unit, worker);
     return worker;
+  }
+
+  function prime(host: Host): void {
+    if (spares.has(host) || !options.live("worker").includes(host)) return;
+    spares.set(host, options.spawn(host));
+  }
+
+  function takeSpare(host: Host): WorkerRecord | null {
+    const spare = spares.get(host);
+    if (!spare) return null;
+    spares.delete(host);
+    setTimeout(() => prime(host), SPARE_AFTER_MS).unref?.();
+    return spare.gone ? null : spare;
   }
 
   function hostFor(name: string): Host {
@@ -96,6 +119,7 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
 
   return {
     workerFor,
+    prime,
     settled(worker) {
       const retired = worker.name !== "" && dedicated.get(worker.name) !== worker;
       if (retired && worker.pending.size === 0) options.terminate(worker);
@@ -104,6 +128,7 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
       if (worker.name !== "" && dedicated.get(worker.name) === worker) {
         dedicated.delete(worker.name);
       }
+      if (spares.get(worker.host) === worker) spares.delete(worker.host);
     },
     broadcast(patch) {
       for (const worker of dedicated.values()) {
