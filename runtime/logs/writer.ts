@@ -47,6 +47,8 @@ interface Current {
 interface Pending {
   bytes: Uint8Array[];
   text: string;
+  /** What it added to the pending total (text in UTF-16 units), taken off again as it is. */
+  counted: number;
 }
 
 interface InstanceLog {
@@ -97,7 +99,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (!log) {
       log = {
         dir: logFolder(options.root, instance),
-        pending: { execution: { bytes: [], text: "" }, access: { bytes: [], text: "" } },
+        pending: { execution: emptyPending(), access: emptyPending() },
         current: {},
         total: null,
       };
@@ -111,6 +113,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       pending.text = "";
       pending.bytes.push(lines);
     }
+    pending.counted += size;
     pendingBytes += size; // text in UTF-16 units: close enough for the cap
     schedule(pendingBytes > SOON_BYTES);
   }
@@ -131,10 +134,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       for (const kind of ["execution", "access"] as const) {
         const pending = log.pending[kind];
         if (pending.bytes.length === 0 && pending.text.length === 0) continue;
+        pendingBytes -= pending.counted;
         const lines = takeBytes(pending);
-        pendingBytes -= lines.size;
         try {
-          await writeLines(log, kind, lines.bytes);
+          await writeLines(log, kind, lines);
         } catch (error) {
           options.warn(`logs: writing ${log.dir} failed: ${(error as Error).message}`);
         }
@@ -228,17 +231,17 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   };
 }
 
-/** Everything waiting in one piece of bytes (emptied); `size`: what it counted against the cap. */
-function takeBytes(pending: Pending): { bytes: Uint8Array; size: number } {
-  const { text } = pending;
-  const parts = pending.bytes;
-  pending.bytes = [];
-  pending.text = "";
-  let size = text.length;
-  for (const part of parts) size += part.byteLength;
-  if (parts.length === 0) return { bytes: encoder.encode(text), size };
-  if (text) parts.push(encoder.encode(text));
-  return { bytes: concatBytes(parts)!, size };
+function emptyPending(): Pending {
+  return { bytes: [], text: "", counted: 0 };
+}
+
+/** Everything waiting, in one piece of bytes; the pending is emptied. */
+function takeBytes(pending: Pending): Uint8Array {
+  const { text, bytes } = pending;
+  Object.assign(pending, emptyPending());
+  if (bytes.length === 0) return encoder.encode(text);
+  if (text) bytes.push(encoder.encode(text));
+  return concatBytes(bytes)!;
 }
 
 function countLines(lines: string | Uint8Array): number {

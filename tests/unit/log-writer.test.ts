@@ -85,3 +85,26 @@ test("past the pending cap, text and bytes alike are dropped and counted by line
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("the pending cap counts what a flush takes off exactly as it was added (non-ASCII text too)", async () => {
+  const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
+  const writer = createLogWriter({
+    root,
+    maxFileBytes: 1024,
+    maxTotalBytes: 10 * 1024,
+    maxPendingBytes: 8,
+    flushMs: 60_000,
+    warn: () => {},
+  });
+  try {
+    // 3 UTF-16 units that are 5 bytes, then bytes: a flush must not take off more than was counted.
+    writer.append("1", "execution", "éé\n");
+    writer.append("1", "execution", bytes("x\n"));
+    await writer.flush();
+    writer.append("1", "execution", "123456789\n");
+    assert.equal(writer.dropped, 1, "10 units past a cap of 8, with nothing pending");
+  } finally {
+    await writer.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
