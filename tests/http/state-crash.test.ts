@@ -4,18 +4,9 @@
  * burst; then the root opened by a server on the other runtime.
  */
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { type ScriptsDir, tmpScripts } from "../lib/scripts-dir.ts";
 import { alive, type Cli, runCli, RUNTIME, within } from "../lib/processes.ts";
-
-const CLEAN = {
-  HOODY_EXEC_ADMIN_TOKEN: undefined,
-  HOODY_EXEC_RUNTIME: undefined,
-  HOODY_EXEC_STATE: undefined,
-  PORT: undefined,
-  HOST: undefined,
-};
+import { CLEAN_ENV, poll, type Supervised, superviseServe } from "../lib/supervised.ts";
 const OTHER = RUNTIME === "bun" ? "deno" : "bun";
 const PAD = 100_000;
 
@@ -37,49 +28,20 @@ interface Read {
   whole: boolean;
 }
 
-/** A port nothing listens on now: the supervisor's next server takes the same one. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `check` until it returns a value (not undefined), for at most `ms`. */
-async function poll<T>(check: () => Promise<T | undefined>, ms = 60_000): Promise<T | undefined> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return undefined;
-}
-
 describe(`shared in KV survives kill -9 (${RUNTIME})`, () => {
-  let dir: ScriptsDir;
+  let server: Supervised;
   let launcher: Cli;
   let base = "";
-  const seen = new Set<number>();
 
   const get = async <T>(path: string): Promise<T> => {
     const response = await fetch(`${base}${path}`);
     if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return await response.json() as T;
   };
-  const serverPid = async (): Promise<number> => {
-    const { pid } = await get<{ pid: number }>("/api/v1/exec/health");
-    seen.add(pid);
-    return pid;
-  };
   /** Waits for the supervisor's next server after `pid` was killed with SIGKILL. */
   const nextServer = async (pid: number) => {
     const next = await poll(async () => {
-      const now = await serverPid();
+      const now = await server.serverPid();
       return now !== pid ? now : undefined;
     });
     assert.ok(next, `the server did not come back:\n${launcher.stderr}`);
@@ -87,19 +49,14 @@ describe(`shared in KV survives kill -9 (${RUNTIME})`, () => {
   };
 
   before(async () => {
-    dir = tmpScripts(FILES);
-    const port = String(await freePort());
-    launcher = runCli(["serve", "--root", dir.root, "--port", port, "--state", "kv"], CLEAN);
-    base = await launcher.address();
+    server = await superviseServe(FILES, ["--state", "kv"]);
+    launcher = server.launcher;
+    base = server.base;
   });
-  after(async () => {
-    await launcher[Symbol.asyncDispose]();
-    for (const pid of seen) if (alive(pid)) process.kill(pid, "SIGKILL");
-    await dir[Symbol.asyncDispose]();
-  });
+  after(() => server[Symbol.asyncDispose]());
 
   test("writes on disk before the kill are all there after the supervisor's restart", async () => {
-    const pid = await poll(serverPid);
+    const pid = await poll(server.serverPid);
     assert.ok(pid, launcher.stderr);
     for (let i = 1; i <= 3; i++) assert.deepEqual(await get("/write"), { n: i });
     const synced = await poll(async () => {
@@ -115,7 +72,8 @@ describe(`shared in KV survives kill -9 (${RUNTIME})`, () => {
   });
 
   test("a kill at a random moment of a burst leaves a prefix of the writes, never a torn value", async () => {
-    const pid = await serverPid();
+    const pid = await poll(server.serverPid);
+    assert.ok(pid, launcher.stderr);
     const before = (await get<Read>("/read")).n;
     const killAfter = 20 + Math.floor(Math.random() * 60);
     let sent = 0;
@@ -152,8 +110,8 @@ describe(`shared in KV survives kill -9 (${RUNTIME})`, () => {
     assert.deepEqual(await within(launcher.exited, 40_000), { code: 0, signal: null });
 
     await using other = runCli(
-      ["serve", "--root", dir.root, "--port", "0", "--state", "kv"],
-      CLEAN,
+      ["serve", "--root", server.dir.root, "--port", "0", "--state", "kv"],
+      CLEAN_ENV,
       OTHER,
     );
     base = await other.address();
