@@ -1,8 +1,9 @@
-// An A/B of two worker-mode scripts on one server, steadier than `npm run bench` for a few percent:
-// the server (and its Worker hosts) pinned to one core and wrk to the other, as the bench does, the
-// two paths alternated N times for S seconds each; prints each pair and the median ratio B/A.
+// An A/B of two worker-mode scripts on one server, alone (`npm run bench` measures the same pair the
+// same way among everything else): the server (and its Worker hosts) pinned to one core and wrk to
+// the other, the two paths alternated N times for S seconds each; prints each pair and the median
+// ratio B/A.
 //
-//   node bench/ab.mjs <bun|deno> [pairs=10] [seconds=3]
+//   node bench/ab.mjs <bun|deno> [pairs=11] [seconds=3]
 //
 // A is a hello with `@log-level none`, B the same hello that logs one line (issue 12's cost:
 // the console line and the access line, against neither).
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { findRuntime } from "../bin/runtimes.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const [runtime = "bun", pairs = "10", seconds = "3"] = process.argv.slice(2);
+const [runtime = "bun", pairs = "11", seconds = "3"] = process.argv.slice(2);
 const SERVER_CORE = "0";
 const WRK_CORE = String(Math.min(1, cpus().length - 1));
 const SCRIPTS = {
