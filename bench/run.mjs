@@ -494,7 +494,7 @@ function printTable({ runtimes }) {
   ];
   for (const [runtime, summary] of Object.entries(runtimes)) {
     for (const [name, row] of Object.entries(summary)) {
-      if (typeof row !== "object") continue;
+      if (typeof row !== "object" || Array.isArray(row)) continue; // loggingPairs: in the targets
       const fmt = (v, d = 2) => (v === null || v === undefined ? "" : v.toFixed(d));
       lines.push(
         `| ${runtime} | ${name} | ${fmt(row.rps, 0)} | ${fmt(row.p50Ms)} | ${fmt(row.p99Ms)} | ${

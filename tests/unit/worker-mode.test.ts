@@ -34,6 +34,7 @@ function setup() {
       workerMode.forget(worker);
     },
     closeSockets() {},
+    spareAfterMs: 20,
   });
   const unit = (file: string, key = file) =>
     ({ key, instance: "1", main: { file } }) as unknown as Unit;
@@ -51,7 +52,7 @@ test("a new host boots a spare Worker, and a script's first request takes it", a
   assert.equal(spawned.length, 1, "no Worker spawned for the request itself");
   assert.deepEqual(delivered.map(([w, m]) => [w.id, m.t]), [["w1", "init"]]);
   // The next spare comes after the request, not beside it.
-  await later(150);
+  await later(100);
   assert.equal(spawned.length, 2);
   assert.equal(workerMode.workerFor(unit("other.ts")), spawned[1]);
   assert.equal(workerMode.count, 2, "spares are not counted until they hold a script");
@@ -69,6 +70,6 @@ test("a spare that is gone is not handed out, and a host that left gets no new o
   assert.equal(worker, spawned[1], "a fresh Worker instead");
   live.splice(0); // the host exited
   workerMode.prime(host);
-  await later(150);
+  await later(100);
   assert.equal(spawned.length, 2, "no spare for a host that is not live");
 });
