@@ -4,19 +4,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { logFolder } from "../../runtime/logs/files.ts";
-import { createLogWriter } from "../../runtime/logs/writer.ts";
+import { createLogWriter, type LogWriterOptions } from "../../runtime/logs/writer.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-/** A writer on a fresh root; `files()` gives each file of instance 1 with its text, by name. */
-function writerIn(maxFileBytes = 1024 * 1024) {
+/**
+ * A writer on a fresh root (`maxFileBytes` 1 MiB unless given, a total of ten files); `files()`
+ * gives each file of instance 1 with its text, by name.
+ */
+function writerIn(options: Partial<LogWriterOptions> = {}) {
   const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
   const warnings: string[] = [];
+  const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
   const writer = createLogWriter({
     root,
     maxFileBytes,
     maxTotalBytes: 10 * maxFileBytes,
     warn: (message) => warnings.push(message),
+    ...options,
   });
   const folder = logFolder(root, "1");
   const files = () =>
@@ -49,7 +54,7 @@ test("text and a Worker's bytes reach the file in the order they were appended",
 });
 
 test("bytes rotate at a line's end, like text, and no line is split between files", async () => {
-  const { writer, files, done } = writerIn(16);
+  const { writer, files, done } = writerIn({ maxFileBytes: 16 });
   try {
     // 10 bytes a line: a 16-byte file holds one whole line, so each lands in a file of its own.
     writer.append("1", "execution", bytes("line-0001\nline-0002\n"));
@@ -62,17 +67,11 @@ test("bytes rotate at a line's end, like text, and no line is split between file
   }
 });
 
+/** Room for 8 pending units, and no timed flush: only the test's own. */
+const SMALL_CAP = { maxFileBytes: 1024, maxPendingBytes: 8, flushMs: 60_000 };
+
 test("past the pending cap, text and bytes alike are dropped and counted by line", async () => {
-  const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
-  const warnings: string[] = [];
-  const writer = createLogWriter({
-    root,
-    maxFileBytes: 1024,
-    maxTotalBytes: 10 * 1024,
-    maxPendingBytes: 8,
-    flushMs: 60_000,
-    warn: (message) => warnings.push(message),
-  });
+  const { writer, warnings, done } = writerIn(SMALL_CAP);
   try {
     writer.append("1", "execution", "fits\n");
     writer.append("1", "execution", bytes("too\nmany\n"));
@@ -82,20 +81,12 @@ test("past the pending cap, text and bytes alike are dropped and counted by line
     assert.match(warnings.join("\n"), /3 lines dropped/);
   } finally {
     await writer.close();
-    rmSync(root, { recursive: true, force: true });
+    done();
   }
 });
 
 test("the pending cap counts what a flush takes off exactly as it was added (non-ASCII text too)", async () => {
-  const root = mkdtempSync(join(tmpdir(), "hoody-log-writer-"));
-  const writer = createLogWriter({
-    root,
-    maxFileBytes: 1024,
-    maxTotalBytes: 10 * 1024,
-    maxPendingBytes: 8,
-    flushMs: 60_000,
-    warn: () => {},
-  });
+  const { writer, done } = writerIn(SMALL_CAP);
   try {
     // 3 UTF-16 units that are 5 bytes, then bytes: a flush must not take off more than was counted.
     writer.append("1", "execution", "éé\n");
@@ -105,6 +96,6 @@ test("the pending cap counts what a flush takes off exactly as it was added (non
     assert.equal(writer.dropped, 1, "10 units past a cap of 8, with nothing pending");
   } finally {
     await writer.close();
-    rmSync(root, { recursive: true, force: true });
+    done();
   }
 });
