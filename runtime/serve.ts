@@ -150,7 +150,8 @@ export async function serve(
     log,
     ensurePackagesWith(installer),
   );
-  // `@schedule` scripts, armed from disk now and re-armed on every change the watcher reports.
+  // `@schedule` scripts, armed from disk (below: a second after start) and re-armed on every change
+  // the watcher reports.
   const scheduler = createScheduler({
     root: config.root,
     instances,

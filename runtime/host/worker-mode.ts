@@ -67,7 +67,8 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
     // An edit gives the script a new Worker; the old one finishes what it has first.
     if (current) retire(current);
     else evictIdle();
-    const worker = takeSpare(hostFor(name)) ?? options.spawn(hostFor(name));
+    const host = hostFor(name);
+    const worker = takeSpare(host) ?? options.spawn(host);
     worker.unit = unit;
     worker.name = name;
     options.deliver(worker, { t: "init", unit, shared: options.snapshot(unit.instance) });

@@ -133,7 +133,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     for (const log of instances.values()) {
       for (const kind of ["execution", "access"] as const) {
         const pending = log.pending[kind];
-        if (pending.bytes.length === 0 && pending.text.length === 0) continue;
+        if (pending.counted === 0) continue;
         pendingBytes -= pending.counted;
         const lines = takeBytes(pending);
         try {
