@@ -43,6 +43,8 @@ export interface ServerControl {
   recycleWorkers(instance: string | null): number;
   /** Worker-mode Workers alive now. */
   workerModeCount(): number;
+  /** Writes the log lines still waiting in memory (the log API reads the files after it). */
+  flushLogs(): Promise<void>;
   /** Request statistics per script, queues, host processes, WebSocket counts (monitor/*). */
   monitor: Monitor;
   /** `@schedule` scripts: armed schedules, their history, reload and trigger (docs/schedules.md). */

@@ -220,6 +220,7 @@ export async function serve(
     clearCompiled,
     recycleWorkers: (instance) => pool.recycle(instance),
     workerModeCount: () => pool.workerModeCount,
+    flushLogs: () => logs.flush(),
     monitor,
     schedules: scheduler,
     proxy: proxy.control,

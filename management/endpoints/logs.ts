@@ -15,8 +15,15 @@ import { getInstance, type ManagementContext } from "../context.ts";
 import { defineEndpoint, type Endpoint } from "../endpoint.ts";
 import { execId } from "../schemas.ts";
 
-const folderOf = (context: ManagementContext, id: string | undefined) =>
-  logFolder(context.root, getInstance(context, id).id);
+/**
+ * The instance's log folder, once the lines waiting in the writer's memory are on disk: a call
+ * sees every line of every request already answered.
+ */
+async function folderOf(context: ManagementContext, id: string | undefined): Promise<string> {
+  const folder = logFolder(context.root, getInstance(context, id).id);
+  await context.flushLogs();
+  return folder;
+}
 
 const type = z.enum(LOG_TYPES).optional();
 const fileName = z.string().min(1).max(256);
@@ -33,7 +40,8 @@ export const LOG_ENDPOINTS: readonly Endpoint[] = [
       limit: z.number().int().min(1).max(1000).default(100).describe("At most this many files"),
     }),
     async handler(input, { context }) {
-      const files = (await listLogFiles(folderOf(context, input.execId), input.type)).reverse();
+      const files = (await listLogFiles(await folderOf(context, input.execId), input.type))
+        .reverse();
       const logs = files.slice(0, input.limit).map((f) => ({
         name: f.name,
         type: f.type,
@@ -62,7 +70,7 @@ export const LOG_ENDPOINTS: readonly Endpoint[] = [
       if (input.file === undefined && input.executionId === undefined) {
         throw validationError("file", "file or executionId is required");
       }
-      return await readLog(folderOf(context, input.execId), input);
+      return await readLog(await folderOf(context, input.execId), input);
     },
   }),
   defineEndpoint({
@@ -79,7 +87,7 @@ export const LOG_ENDPOINTS: readonly Endpoint[] = [
       caseSensitive: z.boolean().default(false).describe("Match case"),
     }),
     async handler(input, { context }) {
-      return await searchLogs(folderOf(context, input.execId), input);
+      return await searchLogs(await folderOf(context, input.execId), input);
     },
   }),
   defineEndpoint({
@@ -94,7 +102,7 @@ export const LOG_ENDPOINTS: readonly Endpoint[] = [
       follow: z.boolean().default(true).describe("Keep sending new lines (else end)"),
     }),
     async handler(input, { context }) {
-      const folder = folderOf(context, input.execId);
+      const folder = await folderOf(context, input.execId);
       const start = input.file === undefined ? null : await findLogFile(folder, input.file);
       const stream = followLog({
         folder,
@@ -128,7 +136,7 @@ export const LOG_ENDPOINTS: readonly Endpoint[] = [
         .describe("Must be true"),
     }),
     async handler(input, { context }) {
-      return await clearLogs(folderOf(context, input.execId), input);
+      return await clearLogs(await folderOf(context, input.execId), input);
     },
   }),
 ];

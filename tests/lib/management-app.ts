@@ -78,6 +78,7 @@ export function createInProcessManagement(
     },
     recycleWorkers: () => 0,
     workerModeCount: () => 0,
+    flushLogs: () => Promise.resolve(),
     proxy: { upstreams: [], hooks: createHookStore(root) },
     monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),

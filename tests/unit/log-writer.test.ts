@@ -53,6 +53,28 @@ test("text and a Worker's bytes reach the file in the order they were appended",
   }
 });
 
+test("one batch after another: a smaller second batch carries nothing of the first", async () => {
+  // Batches are put together in one reused buffer; each write must take only its own bytes.
+  const { writer, files, done } = writerIn();
+  try {
+    writer.append("1", "access", `${"a".repeat(5000)}\n`);
+    writer.append("1", "execution", bytes(`${"b".repeat(3000)}\n`));
+    await writer.flush();
+    writer.append("1", "access", "c\n");
+    writer.append("1", "execution", bytes("d\n"));
+    writer.append("1", "execution", "é\n");
+    await writer.flush();
+    const written = Object.entries(files());
+    const access = written.find(([name]) => name.startsWith("access"))![1];
+    const execution = written.find(([name]) => name.startsWith("exec-"))![1];
+    assert.equal(access, `${"a".repeat(5000)}\nc\n`);
+    assert.equal(execution, `${"b".repeat(3000)}\nd\né\n`);
+  } finally {
+    await writer.close();
+    done();
+  }
+});
+
 test("bytes rotate at a line's end, like text, and no line is split between files", async () => {
   const { writer, files, done } = writerIn({ maxFileBytes: 16 });
   try {
