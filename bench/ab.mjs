@@ -3,7 +3,7 @@
 // the other, the two paths alternated N times for S seconds each; prints each pair and the median
 // ratio B/A.
 //
-//   node bench/ab.mjs <bun|deno> [pairs=11] [seconds=3]
+//   node bench/ab.mjs <bun|deno> [pairs=21] [seconds=2]
 //
 // A is a hello with `@log-level none`, B the same hello that logs one line (issue 12's cost:
 // the console line and the access line, against neither).
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { findRuntime } from "../bin/runtimes.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const [runtime = "bun", pairs = "11", seconds = "3"] = process.argv.slice(2);
+const [runtime = "bun", pairs = "21", seconds = "2"] = process.argv.slice(2);
 const SERVER_CORE = "0";
 const WRK_CORE = String(Math.min(1, cpus().length - 1));
 const SCRIPTS = {
@@ -57,8 +57,10 @@ try {
   rps(B, 2); // compile and warm both
   const ratios = [];
   for (let i = 0; i < Number(pairs); i++) {
-    const a = rps(A, seconds);
-    const b = rps(B, seconds);
+    // The order turns each pair, as in `npm run bench`: neither always runs right after the other.
+    const [a, b] = i % 2 === 0
+      ? [rps(A, seconds), rps(B, seconds)]
+      : [rps(B, seconds), rps(A, seconds)].reverse();
     ratios.push(b / a);
     process.stdout.write(`${Math.round(a)} / ${Math.round(b)} = ${(b / a).toFixed(3)}\n`);
   }

@@ -14,8 +14,9 @@ import { findRuntime } from "../bin/runtimes.mjs";
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Alternated pairs of the logging scenarios (issue 12's ratio), 3 s each. */
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 11); // odd: the median is a middle pair
+/** Alternated pairs of the logging scenarios (issue 12's ratio), 2 s each. */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 21); // odd: the median is a middle pair
+const PAIR_SECONDS = 2;
 const CONNECTIONS = 50;
 const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "bun,deno").split(",");
 // Server (and its Worker hosts) on one core, wrk on the other (docs/operations.md, How to measure).
@@ -464,15 +465,18 @@ function machine() {
 }
 
 /**
- * B's req/s over A's in PAIRS back-to-back pairs of 3 s on one server, each pair's ratio: for two
+ * b's req/s over a's in PAIRS back-to-back pairs of 2 s on one server, each pair's ratio: for two
  * near-identical scripts, whose difference (a few percent) is smaller than the machine's drift
- * between the rounds above (as bench/ab.mjs measures it).
+ * between the rounds above (as bench/ab.mjs measures it). The order turns each pair (ab, ba, ab,
+ * ...), so neither script always runs right after the other (and its log writer's last batch).
  */
 function alternate(port, a, b) {
   const ratios = [];
   for (let i = 0; i < PAIRS; i++) {
-    const before = wrk(port, a, CONNECTIONS, 3).rps;
-    ratios.push(wrk(port, b, CONNECTIONS, 3).rps / before);
+    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+    const one = wrk(port, first, CONNECTIONS, PAIR_SECONDS).rps;
+    const two = wrk(port, second, CONNECTIONS, PAIR_SECONDS).rps;
+    ratios.push(i % 2 === 0 ? two / one : one / two);
   }
   return ratios;
 }
