@@ -33,11 +33,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     gone,
     condemn: (host, reason) => condemn(host, reason),
     onSettled(worker) {
-      // A spent serverless Worker's aftermath (its termination, the warm replacement, the stock's
-      // next spawn: milliseconds of CPU in its host) waits until the answer has left this process.
-      // Started beside the answer, it took the cores the answer and its client needed: paced
-      // serverless p50 2.6 ms instead of 3.5 on Bun, p90 4.6 instead of 8.6-10 on Deno.
-      if (worker.ephemeral) setTimeout(() => serverless.answered(worker), 1);
+      if (worker.ephemeral) serverless.answered(worker);
       else workerMode.settled(worker);
       maybeKillCondemned(worker.host);
     },

@@ -160,6 +160,17 @@ export function createServerless(options: ServerlessOptions): Serverless {
     }
   }
 
+  /** The answered Worker goes; a warm replacement (if earned) and the stock follow. */
+  function replace(worker: WorkerRecord): void {
+    options.terminate(worker);
+    const unit = worker.unit;
+    const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
+      ? takeWorker() ?? spawnIfRoom(leastBusy())
+      : null;
+    if (spare && unit) warm.add(unit.key, initialised(spare, unit));
+    topUp();
+  }
+
   return {
     run(job) {
       const worker = workerFor(job.unit);
@@ -175,13 +186,13 @@ export function createServerless(options: ServerlessOptions): Serverless {
      * the answer, relayed by that thread, would wait behind it.
      */
     answered(worker) {
-      options.terminate(worker);
-      const unit = worker.unit;
-      const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
-        ? takeWorker() ?? spawnIfRoom(leastBusy())
-        : null;
-      if (spare && unit) warm.add(unit.key, initialised(spare, unit));
-      topUp();
+      // With nobody waiting, the spent Worker's aftermath (its termination, the warm replacement,
+      // the stock's next spawn: milliseconds of CPU in its host) waits until the answer has left.
+      // Started beside it, it took the cores the answer and its client needed (paced p50 on Bun
+      // 3.5 ms instead of 2.6; a timer runs after Bun writes the response, setImmediate does not).
+      // With requests waiting, the stock's refill is what they wait for: it starts at once.
+      if (waiting.length === 0) setTimeout(() => replace(worker), 1);
+      else replace(worker);
     },
     booted: topUp,
     forget(worker) {
