@@ -54,7 +54,7 @@ test("text and a Worker's bytes reach the file in the order they were appended",
 });
 
 test("one batch after another: a smaller second batch carries nothing of the first", async () => {
-  // Batches are put together in one reused buffer; each write must take only its own bytes.
+  // A file's two buffers take turns, batch after batch; each write must take only its own bytes.
   const { writer, files, done } = writerIn();
   try {
     writer.append("1", "access", `${"a".repeat(5000)}\n`);
