@@ -167,7 +167,7 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
     loadScript(unit.main),
     optional(unit.pre),
     optional(unit.post),
-    unit.mode === "serverless" ? rehearse() : null,
+    unit.mode === "serverless" ? rehearse(contextOf) : null,
   ]);
   return {
     execution,
@@ -190,6 +190,19 @@ function openStream(id: number): Outbound {
   return out;
 }
 
+/** What the sandbox's globals see of the request running now (the console's redaction among it). */
+function contextOf(request: RequestInfo): ExecutionContext {
+  return {
+    executionId: request.executionId,
+    scriptPath: request.scriptPath,
+    host: request.headers.find(([name]) => name === "host")?.[1] ?? "localhost",
+    metadata: null,
+    secrets: aiSecrets.length === 0
+      ? secretsOf(request.headers, request.url)
+      : [...secretsOf(request.headers, request.url), ...aiSecrets],
+  };
+}
+
 async function handle(
   id: number,
   request: RequestInfo,
@@ -198,16 +211,7 @@ async function handle(
 ): Promise<void> {
   try {
     const ready = await loaded!;
-    const host = request.headers.find(([name]) => name === "host")?.[1] ?? "localhost";
-    const context: ExecutionContext = {
-      executionId: request.executionId,
-      scriptPath: request.scriptPath,
-      host,
-      metadata: null,
-      secrets: aiSecrets.length === 0
-        ? secretsOf(request.headers, request.url)
-        : [...secretsOf(request.headers, request.url), ...aiSecrets],
-    };
+    const context = contextOf(request);
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
     let reply = await ready.execution.run(
       context,
