@@ -437,27 +437,31 @@ async function quiet(pid) {
   }
 }
 
-/** CPU time in ms of a process and all its descendants, from /proc (clock ticks of 10 ms). */
-function treeCpuMs(pid) {
+/** A process and all its descendants (server, Worker hosts). */
+function processTree(pid) {
   const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n")
     .filter(Boolean);
-  let own = 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    own = (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    // Gone since pgrep listed it.
-  }
-  return own + children.reduce((sum, child) => sum + treeCpuMs(Number(child)), 0);
+  return [pid, ...children.flatMap((child) => processTree(Number(child)))];
 }
 
-/** RSS in KiB of a process and all its descendants (server, Worker hosts). */
+/** CPU time in ms of a process tree, from /proc (clock ticks of 10 ms; a process gone counts 0). */
+function treeCpuMs(pid) {
+  return processTree(pid).reduce((sum, each) => {
+    try {
+      const fields = readFileSync(`/proc/${each}/stat`, "utf8").split(") ")[1].split(" ");
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return sum; // gone since pgrep listed it
+    }
+  }, 0);
+}
+
+/** RSS in KiB of a process tree. */
 function treeRss(pid) {
-  const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.split("\n")
-    .filter(Boolean);
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const own = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return own + children.reduce((sum, child) => sum + treeRss(Number(child)), 0);
+  return processTree(pid).reduce((sum, each) => {
+    const status = readFileSync(`/proc/${each}/status`, "utf8");
+    return sum + Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }, 0);
 }
 
 /** GET over node:http, which (unlike fetch) sends the Host header that selects an instance. */
