@@ -182,15 +182,14 @@ export function createServerless(options: ServerlessOptions): Serverless {
       serveWaiting();
     },
     /**
-     * Not before the answer: a spawn holds the host's thread for milliseconds (tens on Deno), and
-     * the answer, relayed by that thread, would wait behind it.
+     * Never before the answer: the spent Worker's aftermath (its termination, the warm replacement,
+     * the stock's next spawn) is milliseconds of CPU in its host (a spawn holds the host's thread,
+     * tens of ms on Deno), and the answer, relayed by that thread and needing the same cores, would
+     * wait behind it. With nobody waiting it starts once the answer has left (a timer runs after
+     * Bun writes the response, setImmediate does not: paced p50 on Bun 2.6 ms instead of 3.5);
+     * with requests waiting, the stock's refill is what they wait for, so it starts at once.
      */
     answered(worker) {
-      // With nobody waiting, the spent Worker's aftermath (its termination, the warm replacement,
-      // the stock's next spawn: milliseconds of CPU in its host) waits until the answer has left.
-      // Started beside it, it took the cores the answer and its client needed (paced p50 on Bun
-      // 3.5 ms instead of 2.6; a timer runs after Bun writes the response, setImmediate does not).
-      // With requests waiting, the stock's refill is what they wait for: it starts at once.
       if (waiting.length === 0) setTimeout(() => replace(worker), 1);
       else replace(worker);
     },
