@@ -22,6 +22,8 @@ export interface Scheduler {
   start(): Promise<void>;
   /** The watcher saw `relative` (below the scripts root) change: its instance is looked at again. */
   changed(relative: string): void;
+  /** The watcher has just begun: if it started before, every instance is looked at again. */
+  rescan(): void;
   list(): Promise<ScheduleView[]>;
   reload(dryRun: boolean): Promise<ReloadResult>;
   /** Fires the script now, as its schedule would, and answers once it has run. */
@@ -240,6 +242,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (!isValidInstanceId(execId) || stopped || ready === null) return;
       dirty.add(execId);
       void sweep();
+    },
+    rescan() {
+      if (stopped || ready === null) return;
+      void instanceIds().then((ids) => {
+        for (const id of ids) dirty.add(id);
+        return sweep();
+      });
     },
     async list() {
       await start();

@@ -2,6 +2,16 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { answer, eventually, suiteServer } from "../lib/server.ts";
 
+describe("an edit in the first second, before the watcher is armed", () => {
+  const server = suiteServer({ "1/early.ts": `return "v1";` });
+
+  test("is served once the watcher arms", async () => {
+    assert.equal(await answer(server, "/early"), "200 v1");
+    server.dir.write("1/early.ts", `return "v2";`);
+    assert.ok(await eventually(async () => (await answer(server, "/early")) === "200 v2"));
+  });
+});
+
 describe("files take effect with no restart", () => {
   const server = suiteServer({
     "1/hello.ts": `return "v1";`,
