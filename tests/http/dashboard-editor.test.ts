@@ -14,6 +14,7 @@ import {
   confirmDialog,
   launchBrowser,
   screenshot,
+  settledStatus,
   watchPage,
 } from "../lib/browser.ts";
 import { answer, eventually, request, suiteServer } from "../lib/server.ts";
@@ -101,7 +102,10 @@ describe("the editor panel in headless Chromium", { skip: chromiumMissing ?? fal
       // Roll the edit back from the history: the template's text serves again.
       await page.getByRole("button", { name: "Roll back to version 1" }).click();
       await confirmDialog(page, "Roll back");
-      await page.getByText("Rolled back to version 1").waitFor();
+      assert.equal(
+        await settledStatus(page.locator(".editor-history .status"), /Rolled back/),
+        "Rolled back to version 1",
+      );
       assert.match(await answer(server, "/greet"), /^200 .*"message":"Hello there"/);
       await page.getByText("Opened greet.ts").waitFor();
       assert.match(await editorText(page), /message: "Hello there"/);

@@ -14,6 +14,7 @@ import {
   confirmDialog,
   launchBrowser,
   screenshot,
+  settledStatus,
   watchPage,
 } from "../lib/browser.ts";
 import { answer, suiteServer } from "../lib/server.ts";
@@ -107,7 +108,10 @@ describe("a new user's first session in the dashboard", { skip: chromiumMissing 
       assert.equal(await answer(server, "/greet"), "200 oops");
       await page.getByRole("button", { name: /^Roll back to version \d+$/ }).first().click();
       await confirmDialog(page, "Roll back");
-      await page.getByText(/Rolled back to version \d+/).waitFor();
+      assert.match(
+        await settledStatus(page.locator(".editor-history .status"), /Rolled back/),
+        /^Rolled back to version \d+$/,
+      );
       assert.equal(await answer(server, "/greet"), "200 hello you");
 
       assert.deepEqual(seen.complaints, []);

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
 const has = (tool: string) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
@@ -67,4 +67,18 @@ export async function confirmDialog(page: Page, action: string): Promise<void> {
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: action, exact: true }).click();
   await dialog.waitFor({ state: "detached" });
+}
+
+/**
+ * What a status line says once it says `done` or shows an error (or after `ms`): a test that
+ * asserts on it fails with the panel's own words, not a bare timeout.
+ */
+export async function settledStatus(status: Locator, done: RegExp, ms = 30_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = await status.innerText();
+    if (done.test(text) || await status.getAttribute("data-kind") === "error") return text;
+    if (Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

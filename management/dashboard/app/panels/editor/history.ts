@@ -41,6 +41,10 @@ export function createHistory(
   const status = statusLine();
   const list = h("ol", { class: "editor-versions", reversed: true });
   const preview = h("div", { class: "editor-preview" });
+  // Loads overlap (a save and a rollback each start one): only the latest renders, and a
+  // rollback's note stays in its status line rather than the count that load would show.
+  let latest = 0;
+  let note: string | null = null;
 
   const show = async (file: HistoryTarget, version: Version) => {
     try {
@@ -75,7 +79,9 @@ export function createHistory(
         version: version.version,
         ifMatch: file.hash || undefined,
       });
-      say(status, `Rolled back to version ${version.version}`);
+      latest += 1; // what a load from before the rollback lists is stale now
+      note = `Rolled back to version ${version.version}`;
+      say(status, note);
       await onRolledBack(file);
     } catch (error) {
       say(status, error, "error");
@@ -107,6 +113,7 @@ export function createHistory(
     );
 
   const load = async (file: HistoryTarget | null) => {
+    const turn = ++latest;
     fill(preview);
     if (!file) {
       fill(list);
@@ -122,16 +129,20 @@ export function createHistory(
           path: file.path,
         },
       );
+      if (turn !== latest) return;
       fill(list, answer.versions.map((version) => row(file, version)));
       say(
         status,
-        answer.current === null
-          ? `${file.path} is deleted: Roll back brings a version back`
-          : answer.versions.length === 0
-          ? "No versions yet: each save keeps the content it replaces"
-          : `${answer.versions.length} earlier version(s) of ${file.path}`,
+        note ??
+          (answer.current === null
+            ? `${file.path} is deleted: Roll back brings a version back`
+            : answer.versions.length === 0
+            ? "No versions yet: each save keeps the content it replaces"
+            : `${answer.versions.length} earlier version(s) of ${file.path}`),
       );
+      note = null;
     } catch (error) {
+      if (turn !== latest) return;
       fill(list);
       say(status, error, "error");
     }
