@@ -95,6 +95,7 @@ async function benchRuntime(runtime) {
     const runs = rounds.map((r) => r[name]);
     summary[name] = {
       rps: median(runs.map((r) => r.rps)),
+      servedRps: median(runs.map((r) => r.servedRps)),
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
       ratio: median(rounds.map((r) => r[name].rps / r.baseline.rps)),
@@ -113,7 +114,7 @@ async function benchRuntime(runtime) {
   summary["serverless hello, 1 connection"] = await oneConnection(runtime, exec, root);
   summary["serverless hello, paced 20 req/s"] = await paced(runtime, exec, root);
   summary["raw serve, paced 20 req/s"] = await pacedRaw(runtime, exec);
-  summary.firstResponseMs = await firstResponse(runtime, exec, root);
+  summary.firstResponse = await firstResponse(runtime, exec, root);
   summary.rssMbWith1000WorkerScripts = await rssWith1000(runtime, exec, root);
   summary.editServedMs = await editLatency(runtime, exec, root);
   return summary;
@@ -263,13 +264,16 @@ function wrk(port, path, connections = CONNECTIONS, seconds = SECONDS) {
     encoding: "utf8",
   });
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const refused = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    rps,
+    // wrk's rate counts every answer; a 503 shed is not a request served.
+    servedRps: Math.max(0, rps - refused / seconds),
     p50Ms: latency(out, "50%"),
     p99Ms: latency(out, "99%"),
     timeouts: Number(socket?.[4] ?? 0),
-    errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
-      (socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0),
+    errors: refused + (socket ? Number(socket[1]) + Number(socket[2]) + Number(socket[3]) : 0),
   };
 }
 
@@ -374,24 +378,51 @@ console.log(spawns / ${SECONDS});
   }));
 }
 
-/** Spawn to the first 200 from one of 1,000 scripts, with the compile cache warm from an earlier start. */
+/**
+ * Spawn to the first 200, median of 5 starts each: ours from one of 1,000 scripts (the compile
+ * cache warm from an earlier start); reference A, the card's shape with nothing in it (its server
+ * answers once its host process and that host's Worker are up); raw serve.
+ */
 async function firstResponse(runtime, exec, root) {
-  const timed = async (port) => {
-    const started = performance.now();
-    const child = spawn(exec, hoodyArgs(runtime, root, port), { stdio: "ignore" });
-    try {
-      for (;;) {
-        const answer = await get(port, "/s500", "exec-2.localhost").catch(() => null);
-        if (answer?.status === 200) return performance.now() - started;
-        await sleep(2);
-      }
-    } finally {
-      child.kill("SIGTERM");
-      await sleep(300);
-    }
+  const dir = join(ROOT, "..", "shared", "perf-reference");
+  const reference = join(dir, "worker-mode", "server.ts");
+  const referenceArgs = runtime === "bun" ? [reference, "fast"] : ["run", "-A", reference, "fast"];
+  const starts = async (args, options) => {
+    const times = [];
+    for (let i = 0; i < 5; i++) times.push(await firstAnswer(exec, args, options));
+    return Math.round(median(times));
   };
-  await timed(19504);
-  return Math.round(await timed(19505));
+  await firstAnswer(exec, hoodyArgs(runtime, root, 19504), { port: 19504, path: "/s500" });
+  return {
+    ms: await starts(hoodyArgs(runtime, root, 19505), { port: 19505, path: "/s500" }),
+    referenceMs: existsSync(reference) ? await starts(referenceArgs, {}) : null,
+    rawMs: await starts(rawServeArgs(runtime), { port: 19510 }),
+  };
+}
+
+/** Spawn to the first 200 at `path`, on the given port or the one the child prints as "READY <port>". */
+async function firstAnswer(exec, args, { port = null, path = "/" }) {
+  const started = performance.now();
+  const child = spawn(exec, args, {
+    env: { ...process.env, PORT: String(port ?? 0) },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  let at = port;
+  let out = "";
+  child.stdout.on("data", (chunk) => {
+    out += chunk;
+    at ??= Number(/READY (\d+)/.exec(out)?.[1] ?? 0) || null;
+  });
+  try {
+    for (;;) {
+      const answer = at === null ? null : await get(at, path, "exec-2.localhost").catch(() => null);
+      if (answer?.status === 200) return performance.now() - started;
+      await sleep(2);
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await sleep(300);
+  }
 }
 
 async function rssWith1000(runtime, exec, root) {
@@ -540,9 +571,12 @@ function printTable({ runtimes }) {
       );
     }
     if (ONLY) continue;
+    const first = summary.firstResponse;
+    lines.push(`| ${runtime} | first response after start, 1,000 scripts | | ${first.ms} | | |`);
     lines.push(
-      `| ${runtime} | first response after start, 1,000 scripts | | ${summary.firstResponseMs} | | |`,
+      `| ${runtime} | first response after start, reference A | | ${first.referenceMs} | | |`,
     );
+    lines.push(`| ${runtime} | first response after start, raw serve | | ${first.rawMs} | | |`);
     lines.push(
       `| ${runtime} | RSS with 1,000 worker-mode scripts loaded | ${summary.rssMbWith1000WorkerScripts} MiB | | | |`,
     );
@@ -581,7 +615,7 @@ function targets(runtime, s) {
     }x)`
     : "";
   const pacedSlack = runtime === "bun" ? 1 : 3;
-  const floorRatio = floor.rps > 0 ? serverless.rps / floor.rps : 0;
+  const floorRatio = floor.rps > 0 ? serverless.servedRps / floor.rps : 0;
   const stock = s["reference B: fresh Worker per request (host, stock 2)"];
   const stockNote = stock && floor.rps > 0
     ? ` (reference B, same run: ${stock.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${
@@ -596,7 +630,7 @@ function targets(runtime, s) {
     ],
     [
       "serverless c50 >= 0.8x the bare fresh-Worker rate",
-      `${serverless.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${
+      `${serverless.servedRps.toFixed(0)} served / ${floor.rps.toFixed(0)} = ${
         floorRatio.toFixed(2)
       }x${stockNote}`,
       floorRatio >= 0.8,
@@ -613,8 +647,8 @@ function targets(runtime, s) {
     ],
     [
       "first response <= 100 ms after start, 1,000 scripts",
-      `${s.firstResponseMs} ms`,
-      s.firstResponseMs <= 100,
+      `${s.firstResponse.ms} ms (same run: reference A ${s.firstResponse.referenceMs} ms, raw serve ${s.firstResponse.rawMs} ms)`,
+      s.firstResponse.ms <= 100,
     ],
     ...logging,
   ];
