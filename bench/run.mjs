@@ -443,6 +443,7 @@ async function editLatency(runtime, exec, root) {
   const server = await start(runtime, exec, hoodyArgs(runtime, root, 19507), 19507);
   const times = [];
   try {
+    await sleep(1500); // the watcher arms a second after start
     for (let version = 1; version <= 5; version++) {
       await get(server.port, "/hello", "exec-3.localhost");
       const written = performance.now();
