@@ -562,7 +562,8 @@ function printTable({ runtimes }) {
   ];
   for (const [runtime, summary] of Object.entries(runtimes)) {
     for (const [name, row] of Object.entries(summary)) {
-      if (typeof row !== "object" || Array.isArray(row)) continue; // loggingPairs: in the targets
+      // loggingPairs: in the targets; firstResponse: its own rows below.
+      if (typeof row !== "object" || Array.isArray(row) || name === "firstResponse") continue;
       const fmt = (v, d = 2) => (v === null || v === undefined ? "" : v.toFixed(d));
       lines.push(
         `| ${runtime} | ${name} | ${fmt(row.rps, 0)} | ${fmt(row.p50Ms)} | ${fmt(row.p99Ms)} | ${
