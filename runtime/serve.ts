@@ -169,15 +169,27 @@ export async function serve(
   // The watcher and the scheduler start a second after start: a recursive watch walks the whole
   // tree at once, on this thread (Deno: 45 ms for the bench root's 111 folders, twice that beside
   // a booting host), and the scheduler's scan of every instance's scripts takes ~50 ms on Deno;
-  // either would delay the first response. What was read before the watch began is read again
-  // (a schedules call before it starts the scheduler at once), so an edit in between is not missed.
+  // either would delay the first response. What was read before the watch began is checked
+  // against the disk (a schedules call before it starts the scheduler at once), so an edit in
+  // between is not missed.
   let unwatch = () => {};
   const arming = setTimeout(() => {
-    unwatch = adapter.watch(config.root, (relative) => {
-      instances.changed(relative);
-      scheduler.changed(relative);
-    });
-    instances.clear();
+    try {
+      unwatch = adapter.watch(config.root, (relative) => {
+        instances.changed(relative);
+        scheduler.changed(relative);
+      });
+    } catch (error) {
+      // In a timer, a throw would end a running server. Writes through the management API still
+      // take effect (they tell the instance themselves); edits made on disk do not.
+      log.warn(
+        `the file watcher could not start (${(error as Error).message}): edits made on disk ` +
+          "take effect after a restart (on Linux, raise fs.inotify.max_user_watches)",
+      );
+    }
+    instances.recheck().catch((error: Error) =>
+      log.warn(`could not re-read scripts: ${error.message}`)
+    );
     scheduler.rescan();
     void scheduler.start();
   }, 1000);

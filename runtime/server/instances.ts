@@ -18,6 +18,8 @@ export interface Instance {
   scripts: ScriptCache;
   /** A file below the instance changed: an edit drops its script, anything else rescans the routes. */
   touched(file: string): void;
+  /** The routes are scanned again at the next request, and each loaded script is read again now. */
+  recheck(): Promise<void>;
 }
 
 export interface Routes {
@@ -32,6 +34,11 @@ export interface InstanceRegistry {
   changed(relative: string): void;
   /** Forgets every instance: routes and scripts are read again on the next request. */
   clear(): void;
+  /**
+   * The watcher has just begun: what was read before it is checked against the disk (the routes
+   * scanned again, a script that changed dropped), so no change made before it is missed.
+   */
+  recheck(): Promise<void>;
 }
 
 export function createInstanceRegistry(
@@ -67,6 +74,11 @@ export function createInstanceRegistry(
         return routes;
       },
       peekRoutes: () => known,
+      async recheck() {
+        routes = null;
+        known = null;
+        await scripts.recheck();
+      },
       touched(file) {
         scripts.invalidate(file);
         const isKnown = known !== null &&
@@ -93,6 +105,12 @@ export function createInstanceRegistry(
     },
     clear() {
       instances.clear();
+    },
+    async recheck() {
+      await Promise.all([...instances].map(async ([id, instance]) => {
+        if (isDirectory(instance.dir)) return await instance.recheck();
+        if (instances.get(id) === instance) instances.delete(id);
+      }));
     },
     changed(relative) {
       const [id = "", ...rest] = relative.split(/[\\/]/);

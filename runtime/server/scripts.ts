@@ -31,6 +31,8 @@ export interface ScriptCache {
   /** The script if it is loaded already: the synchronous fast path for every request after the first. */
   peek(file: string): Script | undefined;
   invalidate(file: string): void;
+  /** Drops what may be stale: each loaded script whose file now reads otherwise, and loads in flight. */
+  recheck(): Promise<void>;
   clear(): void;
 }
 
@@ -59,6 +61,16 @@ export function createScriptCache(dir: string, options: ScriptLoaderOptions): Sc
     invalidate(file) {
       entries.delete(file);
       loaded.delete(file);
+    },
+    async recheck() {
+      for (const file of entries.keys()) if (!loaded.has(file)) entries.delete(file);
+      await Promise.all([...loaded.values()].map(async (script) => {
+        const now = await readFile(join(dir, script.file), "utf8").catch(() => null);
+        if (now !== script.source && loaded.get(script.file) === script) {
+          entries.delete(script.file);
+          loaded.delete(script.file);
+        }
+      }));
     },
     clear() {
       entries.clear();
