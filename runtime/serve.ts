@@ -25,6 +25,7 @@ import { createMonitor } from "./monitor/monitor.ts";
 import { combineHooks } from "./server/combine-hooks.ts";
 import { createLogWriter } from "./logs/writer.ts";
 import { createConsoleSink } from "./logs/console-sink.ts";
+import { tokenOf } from "./server/units.ts";
 import { createAccessLog } from "./logs/access.ts";
 import { realClock, type ScheduleClock } from "./schedule/clock.ts";
 import { DASHBOARD_PATH } from "./server/management-path.ts";
@@ -110,11 +111,7 @@ export async function serve(
     queueLimit: config.queueLimit,
     waitMs: SERVERLESS_WAIT_MS,
     onPatch: (patch) => applyShared(patch),
-    onConsole: createConsoleSink({
-      writer: logs,
-      tokenOf: (unit) =>
-        instances.get(unit.instance)?.scripts.peek(unit.main.file)?.directives.token ?? null,
-    }),
+    onConsole: createConsoleSink({ writer: logs, tokenOf }),
     snapshot: (instance) => shared.get(instance),
     // A script's relative fetch("/x") comes back through the pipeline: the one reference to a
     // part built below (pool and pipeline need each other; this call only happens once both exist).

@@ -27,6 +27,17 @@ export type UnitFor = (
   script: Script,
 ) => Unit | Promise<Unit>;
 
+/**
+ * Each unit's script `@token`, known to the server only (a Unit travels to its Worker; this does
+ * not). The console sink redacts it from the unit's lines, even once an edit or a re-read has taken
+ * the script out of its instance.
+ */
+const tokens = new WeakMap<Unit, string | null>();
+
+export function tokenOf(unit: Unit): string | null {
+  return tokens.get(unit) ?? null;
+}
+
 export function createUnits(context: UnitContext): UnitFor {
   /**
    * Kept while its Script object lives: a reloaded or cleared script is a new object, so a change
@@ -71,6 +82,7 @@ export function createUnits(context: UnitContext): UnitFor {
       ai: aiSettings(context.ai, script.directives),
     };
     units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
+    tokens.set(unit, script.directives.token);
     return unit;
   };
 

@@ -3,9 +3,20 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { eventually, request, withServer } from "../lib/server.ts";
+import { eventually, managementCall, request, withServer } from "../lib/server.ts";
 
 const TOKEN = "own-t0ken-value-42";
+
+/** Instance 1's execution log files, as one text. */
+function executionLog(root: string): string {
+  const folder = join(root, "_hoody", "logs", "1");
+  try {
+    return readdirSync(folder).filter((n) => n.startsWith("exec-"))
+      .map((n) => readFileSync(join(folder, n), "utf8")).join("");
+  } catch {
+    return "";
+  }
+}
 
 for (const mode of ["worker", "serverless"] as const) {
   test(`${mode} mode: the script's token printed at top level and in a request is redacted`, async () => {
@@ -21,15 +32,7 @@ export default () => {
     });
     const response = await request(server, "/own", { headers: { "x-token": TOKEN } });
     assert.equal(await response.text(), "ok");
-    const folder = join(server.dir.root, "_hoody", "logs", "1");
-    const text = () => {
-      try {
-        return readdirSync(folder).filter((n) => n.startsWith("exec-"))
-          .map((n) => readFileSync(join(folder, n), "utf8")).join("");
-      } catch {
-        return "";
-      }
-    };
+    const text = () => executionLog(server.dir.root);
     assert.ok(
       await eventually(() => Promise.resolve(text().includes("in request [redacted]")), 5000),
       text(),
@@ -38,3 +41,27 @@ export default () => {
     assert.ok(!text().includes(TOKEN), text());
   });
 }
+
+test("a line printed after an edit took the script out of its instance is redacted too", async () => {
+  await using server = await withServer({
+    "1/late.ts": `// @mode worker
+// @token ${TOKEN}
+// Module scope, 3 s after the Worker loaded the script: by then an edit has replaced it.
+setTimeout(() => console.log("later ${TOKEN}"), 3000);
+export default () => "v1";`,
+  });
+  const response = await request(server, "/late", { headers: { "x-token": TOKEN } });
+  assert.equal(await response.text(), "v1");
+  const write = await managementCall(server, "POST", "/scripts/write", {
+    path: "late.ts",
+    content: `// @mode worker\n// @token ${TOKEN}\nexport default () => "v2";\n`,
+  });
+  assert.equal(write.status, 200, JSON.stringify(write.body));
+  const text = () => executionLog(server.dir.root);
+  assert.ok(!text().includes("later"), "the edit came before the line");
+  assert.ok(
+    await eventually(() => Promise.resolve(text().includes("later [redacted]")), 8000),
+    text(),
+  );
+  assert.ok(!text().includes(TOKEN), text());
+});
