@@ -65,13 +65,17 @@ export function createInstanceRegistry(
       dir,
       scripts,
       routes() {
-        routes ??= scanInstance(dir).then((scan) => {
+        if (routes) return routes;
+        const scanning: Promise<Routes> = scanInstance(dir).then((scan) => {
           const table = createRouteTable(scan.routes);
           for (const warning of table.warnings) log.warn(`instance ${id}: ${warning}`);
-          known = { table, middleware: scan.middleware };
-          return known;
+          const scanned = { table, middleware: scan.middleware };
+          // A change while it scanned reset the routes: this table may be older than that change.
+          if (routes === scanning) known = scanned;
+          return scanned;
         });
-        return routes;
+        routes = scanning;
+        return scanning;
       },
       peekRoutes: () => known,
       async recheck() {
