@@ -39,6 +39,10 @@ export interface ScriptCache {
 export function createScriptCache(dir: string, options: ScriptLoaderOptions): ScriptCache {
   const entries = new Map<string, Promise<Script>>();
   const loaded = new Map<string, Script>();
+  const drop = (file: string) => {
+    entries.delete(file);
+    loaded.delete(file);
+  };
   return {
     get(file) {
       let entry = entries.get(file);
@@ -58,18 +62,12 @@ export function createScriptCache(dir: string, options: ScriptLoaderOptions): Sc
     peek(file) {
       return loaded.get(file);
     },
-    invalidate(file) {
-      entries.delete(file);
-      loaded.delete(file);
-    },
+    invalidate: drop,
     async recheck() {
       for (const file of entries.keys()) if (!loaded.has(file)) entries.delete(file);
       await Promise.all([...loaded.values()].map(async (script) => {
         const now = await readFile(join(dir, script.file), "utf8").catch(() => null);
-        if (now !== script.source && loaded.get(script.file) === script) {
-          entries.delete(script.file);
-          loaded.delete(script.file);
-        }
+        if (now !== script.source && loaded.get(script.file) === script) drop(script.file);
       }));
     },
     clear() {
