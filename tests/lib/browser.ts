@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { eventually } from "./server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const has = (tool: string) => spawnSync(tool, ["--version"], { stdio: "ignore" }).status === 0;
@@ -74,11 +75,10 @@ export async function confirmDialog(page: Page, action: string): Promise<void> {
  * asserts on it fails with the panel's own words, not a bare timeout.
  */
 export async function settledStatus(status: Locator, done: RegExp, ms = 30_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const text = await status.innerText();
-    if (done.test(text) || await status.getAttribute("data-kind") === "error") return text;
-    if (Date.now() > deadline) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let text = "";
+  await eventually(async () => {
+    text = await status.innerText();
+    return done.test(text) || await status.getAttribute("data-kind") === "error";
+  }, ms);
+  return text;
 }
