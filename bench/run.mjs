@@ -413,11 +413,12 @@ async function firstAnswer(exec, args, { port = null, path = "/" }) {
     at ??= Number(/READY (\d+)/.exec(out)?.[1] ?? 0) || null;
   });
   try {
-    for (;;) {
+    while (performance.now() - started < 60_000 && child.exitCode === null) {
       const answer = at === null ? null : await get(at, path, "exec-2.localhost").catch(() => null);
       if (answer?.status === 200) return performance.now() - started;
       await sleep(2);
     }
+    throw new Error(`${args.join(" ")} gave no 200 at ${path} (exit code ${child.exitCode})`);
   } finally {
     child.kill("SIGTERM");
     await sleep(300);
