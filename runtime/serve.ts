@@ -67,9 +67,9 @@ export async function serve(
   input: ServeConfig = {},
   parts: ServeParts = {},
 ): Promise<RunningHoodyExec> {
-  const config = resolveConfig(input);
-  const log = parts.log ?? createLogger(config.quiet);
   const adapter = await getAdapter();
+  const config = resolveConfig(input, adapter.name);
+  const log = parts.log ?? createLogger(config.quiet);
   mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
   // Bun's resolver remembers, for the life of a process, that a folder was missing: a host that
   // started before the first install would never see the packages installed into it.

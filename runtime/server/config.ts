@@ -18,7 +18,7 @@ export interface ServeConfig {
   stock?: number;
   /** Resident memory allowed per Worker host process, in MiB; 0 = no limit. @default 4096 */
   memoryMb?: number;
-  /** Worker-mode Workers alive at once (the one idle longest makes room). @default 256 */
+  /** Worker-mode Workers alive at once (the one idle longest makes room). @default 256 on Bun, 64 on Deno */
   maxWorkers?: number;
   /** Largest request body accepted, in bytes. @default 10 MiB */
   maxBodyBytes?: number;
@@ -79,7 +79,19 @@ const POSITIVE: readonly (keyof ResolvedConfig)[] = [
   "versionsMaxBytes",
 ];
 
-export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
+/**
+ * Worker-mode Workers alive at once when `--max-workers` is not given: about the same memory on
+ * either runtime. A live worker-mode Worker costs ~10.7 MiB of RSS on Deno and ~4 on Bun, and a
+ * garbage collection gives none of it back; with 1,000 scripts requested, Bun keeps 256 alive in
+ * ~1.1 GiB and Deno 64 in ~1.1 GiB (256 would be ~3.1 GiB). docs/operations.md, Memory.
+ */
+const DEFAULT_MAX_WORKERS = { bun: 256, deno: 64 } as const;
+
+/** Every option resolved; `runtime` picks the defaults that differ by runtime. */
+export function resolveConfig(
+  input: ServeConfig,
+  runtime: keyof typeof DEFAULT_MAX_WORKERS,
+): ResolvedConfig {
   const config: ResolvedConfig = {
     root: resolve(input.root ?? "scripts"),
     port: input.port ?? 8080,
@@ -90,7 +102,7 @@ export function resolveConfig(input: ServeConfig = {}): ResolvedConfig {
     // of CPU a request with two, 26 with one), and Bun is no faster with two.
     stock: input.stock ?? 1,
     memoryMb: input.memoryMb ?? 4096,
-    maxWorkers: input.maxWorkers ?? 256,
+    maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS[runtime],
     maxBodyBytes: input.maxBodyBytes ?? 10 * 1024 * 1024,
     queueLimit: input.queueLimit ?? 100,
     debug: input.debug ?? false,

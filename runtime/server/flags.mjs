@@ -84,7 +84,8 @@ export const FLAGS = [
     key: "maxWorkers",
     type: "integer",
     value: "N",
-    doc: "worker-mode Workers alive at once; the one idle longest makes room (default 256)",
+    doc:
+      "worker-mode Workers alive at once; the one idle longest makes room (default 256 on Bun, 64 on Deno)",
   },
   {
     flag: "max-body-bytes",

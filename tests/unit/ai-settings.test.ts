@@ -65,10 +65,10 @@ describe("the server's AI flags", () => {
   });
 
   test("none by default; a base URL that is not http(s) is refused at start", () => {
-    const config = resolveConfig({});
+    const config = resolveConfig({}, "bun");
     assert.deepEqual([config.aiBaseUrl, config.aiKey, config.aiModel], [null, null, null]);
     assert.throws(
-      () => resolveConfig({ aiBaseUrl: "gateway.example/v1" }),
+      () => resolveConfig({ aiBaseUrl: "gateway.example/v1" }, "bun"),
       /--ai-base-url must be an http\(s\) URL/,
     );
   });

@@ -12,16 +12,19 @@ test("--versions-keep and --versions-max-bytes: flag, else env, else the default
     [["serve", "--versions-max-bytes", "10"], { HOODY_EXEC_VERSIONS_MAX_BYTES: "99" }, 50, 10],
   ];
   for (const [argv, env, keep, maxBytes] of ROWS) {
-    const config = resolveConfig(readServeCommand(argv, env).config);
+    const config = resolveConfig(readServeCommand(argv, env).config, "bun");
     assert.equal(config.versionsKeep, keep, argv.join(" "));
     assert.equal(config.versionsMaxBytes, maxBytes, argv.join(" "));
   }
 });
 
 test("a bound that is not a positive integer is refused, naming the flag", () => {
-  assert.throws(() => resolveConfig({ versionsKeep: 0 }), /--versions-keep must be a positive/);
   assert.throws(
-    () => resolveConfig({ versionsMaxBytes: -1 }),
+    () => resolveConfig({ versionsKeep: 0 }, "bun"),
+    /--versions-keep must be a positive/,
+  );
+  assert.throws(
+    () => resolveConfig({ versionsMaxBytes: -1 }, "bun"),
     /--versions-max-bytes must be a positive/,
   );
   assert.throws(
