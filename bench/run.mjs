@@ -70,6 +70,11 @@ async function benchRuntime(runtime) {
   let loggingPairs = [];
   try {
     for (const path of Object.values(scenarios)) await get(server.port, path); // compile and warm
+    // The rounds begin once the server has settled: the start's own work (the scan of the root's
+    // 11,000 files for schedules, the management API's load, the compiler's WebAssembly tier-up)
+    // takes seconds of CPU on Deno, on the core raw serve's first round shares (raw Deno once
+    // measured 18,323 req/s there, against 64,500 and 56,216 in the next rounds).
+    await quiet(server.pid);
     for (let round = 0; round < ROUNDS; round++) {
       const baseline = wrk(raw.port, "/");
       const row = { baseline };
