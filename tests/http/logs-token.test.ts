@@ -1,22 +1,10 @@
 /** A script's own `@token` never reaches a log file, even printed outside any request. */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
+import { allLogText } from "../lib/log-files.ts";
 import { eventually, managementCall, request, withServer } from "../lib/server.ts";
 
 const TOKEN = "own-t0ken-value-42";
-
-/** Instance 1's execution log files, as one text. */
-function executionLog(root: string): string {
-  const folder = join(root, "_hoody", "logs", "1");
-  try {
-    return readdirSync(folder).filter((n) => n.startsWith("exec-"))
-      .map((n) => readFileSync(join(folder, n), "utf8")).join("");
-  } catch {
-    return "";
-  }
-}
 
 for (const mode of ["worker", "serverless"] as const) {
   test(`${mode} mode: the script's token printed at top level and in a request is redacted`, async () => {
@@ -32,7 +20,7 @@ export default () => {
     });
     const response = await request(server, "/own", { headers: { "x-token": TOKEN } });
     assert.equal(await response.text(), "ok");
-    const text = () => executionLog(server.dir.root);
+    const text = () => allLogText(server.dir.root);
     assert.ok(
       await eventually(() => Promise.resolve(text().includes("in request [redacted]")), 5000),
       text(),
@@ -57,7 +45,7 @@ export default () => "v1";`,
     content: `// @mode worker\n// @token ${TOKEN}\nexport default () => "v2";\n`,
   });
   assert.equal(write.status, 200, JSON.stringify(write.body));
-  const text = () => executionLog(server.dir.root);
+  const text = () => allLogText(server.dir.root);
   assert.ok(!text().includes("later"), "the edit came before the line");
   assert.ok(
     await eventually(() => Promise.resolve(text().includes("later [redacted]")), 8000),
