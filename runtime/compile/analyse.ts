@@ -19,6 +19,45 @@ export interface Scan {
   defaultExport?: TS.Node;
   usesRequire: boolean;
   loads: ModuleLoad[];
+  /** Nothing in it can run once its call has returned (see `runsWithinCall`). */
+  runsWithinCall: boolean;
+}
+
+/**
+ * Names through which code runs later than the call that mentions them: timers, promises,
+ * events, streams, fetch, the WebSocket hub, getters made by `defineProperty`, `toJSON` (called
+ * while the answer is serialised), and the globals that reach any of these indirectly.
+ */
+const LATER = new Set(
+  `setTimeout setInterval setImmediate queueMicrotask nextTick Promise then catch finally on once
+  addListener addEventListener onmessage onclose onerror onopen fetch WebSocket Worker
+  MessageChannel BroadcastChannel EventSource ReadableStream WritableStream TransformStream pipeTo
+  pipeThrough sse ws upgradeWebSocket toJSON Proxy Reflect Symbol eval Function globalThis self
+  window global process defineProperty defineProperties __defineGetter__ __defineSetter__ require`
+    .split(/\s+/),
+);
+
+/**
+ * Whether a node lets code of the script run after its call returns: `await`, `async`, `yield`,
+ * a getter or setter, a `get`/`set` key (a property descriptor), or a name of `LATER`. Such a
+ * script's Worker follows each request with AsyncLocalStorage; one with none of them needs only
+ * "the request running now", set around each call (runtime/sandbox/globals.ts).
+ */
+function runsLater(node: TS.Node): boolean {
+  if (ts.isAwaitExpression(node) || ts.isYieldExpression(node)) return true;
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    return true;
+  }
+  if (ts.isForOfStatement(node) && node.awaitModifier) return true;
+  if (ts.isGetAccessor(node) || ts.isSetAccessor(node)) return true;
+  if (hasModifier(node, ts.SyntaxKind.AsyncKeyword)) return true;
+  if (
+    (ts.isPropertyAssignment(node) || ts.isMethodDeclaration(node) ||
+      ts.isShorthandPropertyAssignment(node)) &&
+    ts.isIdentifier(node.name) &&
+    (node.name.text === "get" || node.name.text === "set")
+  ) return true;
+  return ts.isIdentifier(node) && LATER.has(node.text);
 }
 
 export function scanSource(file: TS.SourceFile): Scan {
@@ -32,17 +71,21 @@ export function scanSource(file: TS.SourceFile): Scan {
   }
   let commonjs = false;
   let usesRequire = false;
+  let later = false;
   const loads: ModuleLoad[] = [];
   const visit = (node: TS.Node): void => {
     const load = getModuleLoad(node);
     if (load) loads.push(load);
     if (isCommonJsExport(node)) commonjs = true;
     if (ts.isIdentifier(node) && node.text === "require") usesRequire = true;
+    if (!later && runsLater(node)) later = true;
     ts.forEachChild(node, visit);
   };
   visit(file);
   const shape = toShape(file, defaultExport, commonjs);
-  return { shape, valueExport, defaultExport, usesRequire, loads };
+  // Anything it imports may schedule code of its own: only a self-contained script qualifies.
+  const runsWithinCall = !later && loads.length === 0 && !usesRequire;
+  return { shape, valueExport, defaultExport, usesRequire, loads, runsWithinCall };
 }
 
 function toShape(

@@ -25,6 +25,7 @@ export type CompileReply =
     shape: ScriptShape;
     imports: string[];
     importsProcess: boolean;
+    runsWithinCall: boolean;
     transformations: string[];
   }
   | { id: number; kind: "bundled"; code: string }
@@ -80,7 +81,7 @@ async function compile(
     const column = position.line > lastLine ? 1 : position.column;
     return { id, kind: "failed", error: { message: result.error.message, line, column } };
   }
-  const { shape, imports, importsProcess, transformations } = normalised;
+  const { shape, imports, importsProcess, runsWithinCall, transformations } = normalised;
   return {
     id,
     kind: "compiled",
@@ -88,6 +89,7 @@ async function compile(
     shape,
     imports,
     importsProcess,
+    runsWithinCall,
     transformations,
   };
 }

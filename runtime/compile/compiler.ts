@@ -32,6 +32,8 @@ export interface CompiledModule {
   imports: string[];
   /** It loads `process` (`node:process`) as a module. */
   importsProcess: boolean;
+  /** None of its code can run once its call has returned (analyse.ts, `runsLater`). */
+  runsWithinCall: boolean;
   transformations: string[];
 }
 
@@ -67,6 +69,7 @@ interface CacheRecord {
   shape: ScriptShape;
   imports: string[];
   importsProcess: boolean;
+  runsWithinCall: boolean;
   transformations: string[];
 }
 
@@ -105,6 +108,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
       shape: reply.shape,
       imports: reply.imports,
       importsProcess: reply.importsProcess,
+      runsWithinCall: reply.runsWithinCall,
       transformations: reply.transformations,
     };
     // On every miss, not once: the folder may have been removed since (a cache clear).
@@ -170,6 +174,7 @@ async function readRecord(
     const record = JSON.parse(text) as Partial<CacheRecord>;
     const valid = typeof record.shape === "string" && SHAPES.includes(record.shape) &&
       Array.isArray(record.imports) && typeof record.importsProcess === "boolean" &&
+      typeof record.runsWithinCall === "boolean" &&
       Array.isArray(record.transformations);
     return valid ? (record as CacheRecord) : undefined;
   } catch {

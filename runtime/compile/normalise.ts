@@ -33,6 +33,8 @@ export interface Normalised {
   imports: string[];
   /** It loads `process` (`node:process`): its Worker hooks `process` before it runs. */
   importsProcess: boolean;
+  /** None of its code can run once its call has returned (analyse.ts, `runsLater`). */
+  runsWithinCall: boolean;
   transformations: string[];
   insertions: Insertion[];
 }
@@ -98,6 +100,7 @@ export function normalise(source: string, filename: string): NormaliseResult {
     shape,
     imports,
     importsProcess,
+    runsWithinCall: scan.runsWithinCall,
     transformations,
     insertions,
   };

@@ -18,6 +18,11 @@ export interface ModuleRef {
   usesRequire: boolean;
   /** The module loads `process` (`node:process`): a worker-mode Worker hooks it before running. */
   importsProcess: boolean;
+  /**
+   * None of its code can run once its call has returned (compile/analyse.ts): a worker-mode Worker
+   * whose modules all say so needs no AsyncLocalStorage to tell its requests apart.
+   */
+  runsWithinCall: boolean;
 }
 
 /** Everything a Worker needs to run one script: the main module and its middleware. */

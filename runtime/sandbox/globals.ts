@@ -25,12 +25,16 @@ export interface Execution {
 }
 
 /**
- * A serverless Worker serves one request, so a variable is enough; a worker-mode Worker serves
- * many at once and follows each across awaits with AsyncLocalStorage (node:async_hooks costs a
- * Deno Worker's boot milliseconds, so only worker mode loads it).
+ * Which request the script's code runs for. `run` wraps each call of a script. A worker-mode
+ * Worker serves many requests at once, and a script that awaits (or schedules code for later)
+ * interleaves them: `tracked`, each is followed across awaits with AsyncLocalStorage. Otherwise a
+ * variable set around each call is enough: a serverless Worker serves one request, and a script
+ * whose code all runs within its call (compile/analyse.ts) cannot interleave. That saves a Deno
+ * Worker ~5 µs a request (the context AsyncLocalStorage enters makes the rest of the request pay;
+ * docs/operations.md, Where the time goes) and node:async_hooks' boot milliseconds.
  */
-export async function createExecution(mode: "worker" | "serverless"): Promise<Execution> {
-  if (mode === "worker") {
+export async function createExecution(tracked: boolean): Promise<Execution> {
+  if (tracked) {
     const { AsyncLocalStorage } = await import("node:async_hooks");
     const storage = new AsyncLocalStorage<ExecutionContext>();
     return { run: (context, fn) => storage.run(context, fn), current: () => storage.getStore() };

@@ -32,7 +32,7 @@ export async function runRequest(
   const ws = extras.ws;
   const call = (script: ScriptCall, mainResult: unknown) =>
     settle(
-      script({ req, res: state.res, metadata, shared, ws, mainResult }),
+      extras.within(() => script({ req, res: state.res, metadata, shared, ws, mainResult })),
       state,
       unit.awaitPromises,
     );
@@ -95,6 +95,7 @@ export async function rehearse(prepare: (info: RequestInfo) => unknown): Promise
   };
   prepare(info);
   await runRequest(unit, info, null, {}, {
+    within: (call) => call(),
     ws: null,
     open: () => {
       throw new Error("a rehearsal never streams");
@@ -103,6 +104,8 @@ export async function rehearse(prepare: (info: RequestInfo) => unknown): Promise
 }
 
 export interface RunExtras {
+  /** Runs one call of a script as its request's code (what the console, `fetch` and `request` see). */
+  within: (call: () => unknown) => unknown;
   /** The script's WebSocket hub (`@websocket` scripts), else null. */
   ws: unknown;
   /** Starts a streamed response for `res.write`. */

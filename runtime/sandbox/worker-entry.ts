@@ -133,7 +133,11 @@ const relay: FetchRelay = (request, body) => {
 };
 
 async function load(unit: Unit, shared: unknown): Promise<Loaded> {
-  const execution = await createExecution(unit.mode);
+  // Requests interleave in a worker-mode Worker once its scripts can run code later, and always
+  // with WebSockets or the AI helpers (their code runs when a message or a stream chunk comes).
+  const tracked = unit.mode === "worker" &&
+    (unit.websocket || unit.ai !== null || unitModules.some((ref) => !ref.runsWithinCall));
+  const execution = await createExecution(tracked);
   await installGlobals(unit, execution, relay, outbox.push);
   // A script that imports node:process may call exit() without touching the global, which is
   // what hooks it: hook it now. Only then: a Deno Worker's `process` costs 3.3 MiB of memory.
@@ -213,15 +217,12 @@ async function handle(
     const ready = await loaded!;
     const context = contextOf(request);
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
-    let reply = await ready.execution.run(
-      context,
-      () =>
-        runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}, {
-          ws: ready.sockets?.hub ?? null,
-          open: () => openStream(id),
-          onMetadata: (m) => (context.metadata = m),
-        }),
-    );
+    let reply = await runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}, {
+      within: (call) => ready.execution.run(context, call),
+      ws: ready.sockets?.hub ?? null,
+      open: () => openStream(id),
+      onMetadata: (m) => (context.metadata = m),
+    });
     ready.replica?.flush();
     if (upgrade) reply = decideUpgrade(ready, request.executionId, context.metadata, reply);
     if (reply.streaming) return;

@@ -131,6 +131,7 @@ async function compile(
     source: path,
     usesRequire,
     importsProcess: module.importsProcess,
+    runsWithinCall: module.runsWithinCall,
   };
 }
 

@@ -33,6 +33,16 @@ return { id: metadata.executionId };`;
 console.log("saw", request.headers.get("authorization"), request.headers.get("cookie"), request.url);
 return { id: metadata.executionId };`;
   }
+  // Worker mode serves these at once: each line must carry its own request's executionId, whether
+  // the Worker follows requests with AsyncLocalStorage (a script that awaits) or not (one whose
+  // code all runs within its call: compile/analyse.ts).
+  out["1/own-sync.ts"] = `// @mode worker
+console.log("mine", metadata.executionId);
+return { id: metadata.executionId };`;
+  out["1/own-async.ts"] = `// @mode worker
+await new Promise((resolve) => setTimeout(resolve, Number(metadata.query.wait)));
+console.log("mine", metadata.executionId);
+return { id: metadata.executionId };`;
   return out;
 }
 
@@ -120,6 +130,20 @@ describe("execution and access logs", () => {
       }
     });
   }
+
+  test("worker mode: requests served at once each log under their own executionId", async () => {
+    const calls = Array.from(
+      { length: 24 },
+      (_, i) => request(server, i % 2 ? `/own-sync` : `/own-async?wait=${(i * 7) % 20}`).then(idOf),
+    );
+    const ids = await Promise.all(calls);
+    const mine = () => lines(server.dir.root, "exec").filter((l) => / mine /.test(l));
+    assert.ok(await until(() => ids.every((id) => mine().some((l) => l.includes(` ${id}]`)))));
+    for (const line of mine()) {
+      const [, attributed, logged] = / ([\w-]+)\] mine (\S+)$/.exec(line) ?? [];
+      assert.equal(attributed, logged, line);
+    }
+  });
 });
 
 test("log files rotate at logMaxFileBytes and the oldest go past logMaxTotalBytes", async () => {

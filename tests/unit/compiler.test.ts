@@ -178,6 +178,7 @@ describe("createCompiler", () => {
       shape: "return",
       imports: [],
       importsProcess: false,
+      runsWithinCall: true,
       transformations: ["wrap-async-function"],
     });
     const restarted = createCompiler({ cacheDir });

@@ -264,6 +264,37 @@ describe("normalise: imports", () => {
     }
   });
 
+  test("tells whether none of the script's code can run once its call has returned", () => {
+    const rows: [string, boolean][] = [
+      ["return { hello: 'world' };", true],
+      [
+        "const n = Number(metadata.query.n ?? 1);\nconsole.log(n);\nreturn [1, 2].map((x) => x * n);",
+        true,
+      ],
+      ["shared.count = (shared.count ?? 0) + 1;\nres.status(201).json({ n: shared.count });", true],
+      ["export default function (req, res) { return { path: req.path }; }", true],
+      ["try { JSON.parse(req.body); } catch { return 'bad'; }\nreturn 'ok';", true],
+      ["const r = await fetch('https://example.com');\nreturn r.status;", false],
+      ["export default async function () { return 1; }", false],
+      ["export default () => new Promise((resolve) => resolve(1));", false],
+      ["setTimeout(() => console.log('later'), 10);\nreturn 1;", false],
+      ["return metadata.request.json().then((body) => body);", false],
+      ["return crypto.subtle.digest('SHA-256', new Uint8Array(1)).catch(() => null);", false],
+      ["return { toJSON() { console.log('serialising'); return 1; } };", false],
+      ["return { get late() { return 1; } };", false],
+      ["return Object.defineProperty({}, 'late', { get: () => 1, enumerable: true });", false],
+      ["function* numbers() { yield 1; }\nreturn [...numbers()];", false],
+      ["import { x } from './helper.ts';\nreturn x;", false],
+      ["const m = await import(metadata.query.name);\nreturn m;", false],
+      ["const lib = require('lodash');\nreturn lib.VERSION;", false],
+      ["export default { fetch: (request) => new Response('hi') };", false],
+      ["return globalThis['set' + 'Timeout'];", false],
+    ];
+    for (const [source, expected] of rows) {
+      assert.equal(normaliseOk(source).runsWithinCall, expected, source);
+    }
+  });
+
   test("lists the packages a script imports by the one package-name rule", () => {
     const source = [
       "import _ from 'lodash/fp';",
