@@ -47,7 +47,7 @@ export function createDeadlines(): Deadlines {
     timer = undefined;
     const now = performance.now();
     const expired: (() => void)[] = [];
-    for (const [timeoutMs, queue] of queues) {
+    for (const queue of queues.values()) {
       while (queue.head < queue.entries.length) {
         const entry = queue.entries[queue.head]!;
         if (entry.expire !== null && entry.due > now) break;
@@ -58,18 +58,24 @@ export function createDeadlines(): Deadlines {
         }
         queue.head += 1;
       }
-      settle(timeoutMs, queue);
+      settle(queue);
     }
     arm();
     for (const expire of expired) expire();
   };
 
-  /** Drops the gone entries at the front, compacts a queue mostly made of holes, forgets an empty one. */
-  const settle = (timeoutMs: number, queue: Queue) => {
+  /**
+   * Drops the gone entries at the front, compacts a queue mostly made of holes, empties one with
+   * none left. An empty queue stays in the Map (one per distinct timeout): under load a queue
+   * empties and fills again many times a second, and on V8 a Map whose entries come and go like
+   * that keeps garbage alive (slots.ts).
+   */
+  const settle = (queue: Queue) => {
     const { entries } = queue;
     while (queue.head < entries.length && entries[queue.head]!.expire === null) queue.head += 1;
     if (queue.live === 0) {
-      queues.delete(timeoutMs);
+      entries.length = 0;
+      queue.head = 0;
       return;
     }
     if (queue.head > 1024 && queue.head * 2 > entries.length) {
@@ -81,24 +87,24 @@ export function createDeadlines(): Deadlines {
     }
   };
 
+  const newQueue = (timeoutMs: number): Queue => {
+    const queue = { entries: [], head: 0, live: 0 };
+    queues.set(timeoutMs, queue);
+    return queue;
+  };
+
   return {
     add(timeoutMs, expire) {
       const entry: Entry = { due: performance.now() + timeoutMs, expire };
-      let queue = queues.get(timeoutMs);
-      if (!queue) {
-        queue = { entries: [], head: 0, live: 0 };
-        queues.set(timeoutMs, queue);
-      }
+      const queue = queues.get(timeoutMs) ?? newQueue(timeoutMs);
       queue.entries.push(entry);
       queue.live += 1;
       if (entry.due < timerDue) arm();
       return () => {
         if (entry.expire === null) return;
         entry.expire = null;
-        const current = queues.get(timeoutMs);
-        if (!current) return;
-        current.live -= 1;
-        settle(timeoutMs, current);
+        queue.live -= 1;
+        settle(queue);
       };
     },
   };

@@ -1,6 +1,7 @@
 import { randomHex } from "../hex.ts";
 import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
+import { createSlots } from "../slots.ts";
 import { createDeadlines } from "./deadlines.ts";
 import { createHosts, type Host } from "./hosts.ts";
 import { watchMemory } from "./memory-watchdog.ts";
@@ -150,7 +151,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       name: "",
       ephemeral: false,
       warmAfter: false,
-      pending: new Map(),
+      pending: createSlots(),
       pongs: new Map(),
       gone: false,
       booted: false,

@@ -4,6 +4,7 @@ import type { Host, WorkerLink } from "./hosts.ts";
 import type { InboundStream } from "./inbound-stream.ts";
 import type { ServerSocket } from "../adapter/types.ts";
 import type { RunOutcome } from "./pool-api.ts";
+import type { Slots } from "../slots.ts";
 
 /** One Web Worker as the server sees it: where it runs, how to reach it, what it is doing. */
 export interface WorkerRecord {
@@ -21,7 +22,8 @@ export interface WorkerRecord {
   ephemeral: boolean;
   /** Serverless: once answered, prepare a warm Worker with the same script. */
   warmAfter: boolean;
-  pending: Map<number, Pending>;
+  /** Its requests sent and not yet settled, by the id the Worker answers with. */
+  pending: Slots<Pending>;
   pongs: Map<number, () => void>;
   gone: boolean;
   /** Serverless: it said it has booted (see `ready`). */

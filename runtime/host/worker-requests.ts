@@ -54,13 +54,10 @@ export interface WorkerRequests {
 /** The conversation with one Worker: runs go out with their deadlines, its messages settle them. */
 export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequests {
   const { deadlines, deliver } = options;
-  let nextRequest = 0;
   let nonce = 0;
 
   function start(worker: WorkerRecord, job: Job): void {
     const { request, timeoutMs, upgrade } = job;
-    nextRequest += 1;
-    const id = nextRequest;
     const answer = !upgrade ? job.resolve : (outcome: RunOutcome) =>
       job.resolve(
         outcome.response.status === 101
@@ -73,6 +70,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       stopTimer: NO_TIMER,
       inbound: null,
     };
+    const id = worker.pending.add(pending);
     if (timeoutMs > 0) {
       pending.stopTimer = deadlines.add(timeoutMs, () => {
         void expire(worker, id);
@@ -84,7 +82,6 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
         );
       });
     }
-    worker.pending.set(id, pending);
     worker.lastUsed = performance.now();
     deliver(
       worker,

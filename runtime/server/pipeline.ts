@@ -25,6 +25,7 @@ import {
 } from "./request-info.ts";
 import { createUnits } from "./units.ts";
 import { scheduleRunOf } from "../schedule/run-marker.ts";
+import { createSlots } from "../slots.ts";
 import type { ProxyFront } from "../proxy/front.ts";
 import { isWebSocketUpgrade, type WebSockets } from "./websockets.ts";
 import {
@@ -94,7 +95,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     ai: config,
     echo: !config.quiet,
   });
-  const active = new Map<string, RequestInfo>();
+  const active = createSlots<RequestInfo>();
   const nextExecutionId = createExecutionIds();
   const instanceOf = memoize((host) => parseInstanceId(host, config.defaultInstance));
   const hostnameOf = memoize((authority) => (stripPort(authority) ?? "").toLowerCase());
@@ -208,9 +209,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         startedAt: Date.now(),
       };
       exchange.executionId = info.executionId;
-      active.set(info.executionId, info);
+      const slot = active.add(info);
       const outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn)
-        .finally(() => active.delete(info.executionId));
+        .finally(() => active.delete(slot));
       return respond(exchange, routed, outcome);
     } finally {
       release?.();
@@ -289,7 +290,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
   return {
     fetch,
-    activeRequests: () => [...active.values()].map(publicView),
+    activeRequests: () => active.values().map(publicView),
     async drain(ms) {
       draining = true;
       const deadline = Date.now() + ms;

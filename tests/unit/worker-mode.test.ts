@@ -4,6 +4,7 @@ import type { Host } from "../../runtime/host/hosts.ts";
 import { createWorkerMode } from "../../runtime/host/worker-mode.ts";
 import type { WorkerRecord } from "../../runtime/host/worker-record.ts";
 import type { ToWorker, Unit } from "../../runtime/protocol/messages.ts";
+import { createSlots } from "../../runtime/slots.ts";
 
 /** Worker mode against fake hosts: what it spawns, and which Worker each script gets. */
 function setup() {
@@ -22,7 +23,7 @@ function setup() {
         unit: null,
         name: "",
         gone: false,
-        pending: new Map(),
+        pending: createSlots(),
         sockets: new Map(),
       } as unknown as WorkerRecord;
       spawned.push(worker);
