@@ -2,13 +2,11 @@
  * What is in flight right now (the server's running requests, a Worker's unanswered runs), under
  * numeric ids this table hands out.
  *
- * An array of reused slots rather than a Map, for V8's sake. A long-lived Map's table ages into
- * the old generation, and from then on V8 allocates each table that replaces it (entries come and
- * go, so that happens every few dozen requests) in the old generation too. A replaced table still
- * points at the entries it held; until the next full collection the young collector counts those
- * pointers as live, so every request they reach, with its Request, closures and buffers, is kept
- * and promoted. A worker-mode hello on Deno promoted 2.5-4.5 MB per young collection (8 ms each)
- * with two such Maps, and 0 with slots (0.3 ms each): 6 µs less CPU per request.
+ * An array of reused slots rather than a Map, for V8's sake: a long-lived Map whose entries come
+ * and go keeps what it held alive through young collections until the next full one (likely its
+ * replaced tables, which V8 puts in the old generation and which still point at their entries).
+ * A worker-mode hello on Deno promoted 2.5-4.5 MB per young collection (8 ms each) with two such
+ * Maps, and nothing with slots (0.3 ms each): ~6 µs less CPU per request (docs/operations.md).
  */
 export interface Slots<T extends object> {
   /** Stores `value` and returns its id (never 0; not reused until its slot has turned 2^31 times). */
