@@ -33,7 +33,7 @@ const LATER = new Set(
   addListener addEventListener onmessage onclose onerror onopen fetch WebSocket Worker
   MessageChannel BroadcastChannel EventSource ReadableStream WritableStream TransformStream pipeTo
   pipeThrough sse ws upgradeWebSocket toJSON Proxy Reflect Symbol eval Function globalThis self
-  window global process defineProperty defineProperties __defineGetter__ __defineSetter__ require`
+  window global process defineProperty defineProperties __defineGetter__ __defineSetter__`
     .split(/\s+/),
 );
 
