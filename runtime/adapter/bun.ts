@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type Adapter,
   lastResortResponse,
+  notStarted,
   type RunningServer,
   type ServeOptions,
   type ServerSocket,
@@ -53,12 +54,47 @@ interface BunGlobal {
       close(ws: BunSocket, code: number, reason: string): void;
     };
   }): BunServer;
+  spawn(
+    command: string[],
+    options: {
+      env: Record<string, string>;
+      stdin: Uint8Array;
+      stdout: "inherit";
+      stderr: "inherit";
+    },
+  ): {
+    pid: number;
+    exited: Promise<number>;
+    signalCode: string | null;
+    kill(signal: string): void;
+  };
 }
 
 /** Returned from fetch after a successful upgrade: Bun has answered 101 already and ignores it. */
 const UPGRADED = new Response(null, { status: 200 });
 
 const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
+
+/**
+ * A serverless host's Workers live for one request each, so three defaults that pay off
+ * over a long life are set off there (CPU per Worker, a tiny Worker spawned and ended two at
+ * a time on one core: 4.7 ms with Bun's defaults, 3.3 ms with these; a paced serverless
+ * hello, server and hosts, 12.3 -> 10.3 ms with the last two added):
+ * - mimalloc hands freed pages back 10 ms after they are freed; with threads coming and
+ *   going per request, each hand-back is a TLB shootdown across threads (a serverless hello
+ *   at 50 connections: 72 req/s with 10 ms, 124 with never, -1). Never would keep each
+ *   idle worker-mode Worker's boot pages (1,000 of them: 2.1 against 1.1 GiB), so
+ *   worker-mode hosts keep mimalloc's default.
+ * - JSC "warms up" heap blocks for each new VM on a thread of its own (JSCWarmUp): 0.6 ms
+ *   of CPU per Worker, for allocations a one-request Worker never makes.
+ * - Bun's GC timer collects in every idle VM about once a second: 0.3 ms of CPU a second
+ *   for each Worker waiting in the stock. A Worker that is about to end needs none of it.
+ */
+const SERVERLESS_HOST_TUNING = {
+  MIMALLOC_PURGE_DELAY: "-1",
+  BUN_JSC_useWarmUpMarkedBlocks: "0",
+  BUN_GC_TIMER_DISABLE: "1",
+};
 
 export const bunAdapter: Adapter = {
   name: "bun",
@@ -127,31 +163,23 @@ export const bunAdapter: Adapter = {
       rmSync(aside, { recursive: true, force: true });
     }
   },
-  command(entry, kind) {
-    const env: Record<string, string> = {};
-    if (kind === "serverless") {
-      // A serverless host's Workers live for one request each, so three defaults that pay off
-      // over a long life are set off there (CPU per Worker, a tiny Worker spawned and ended two at
-      // a time on one core: 4.7 ms with Bun's defaults, 3.3 ms with these; a paced serverless
-      // hello, server and hosts, 12.3 -> 10.3 ms with the last two added):
-      // - mimalloc hands freed pages back 10 ms after they are freed; with threads coming and
-      //   going per request, each hand-back is a TLB shootdown across threads (a serverless hello
-      //   at 50 connections: 72 req/s with 10 ms, 124 with never, -1). Never would keep each
-      //   idle worker-mode Worker's boot pages (1,000 of them: 2.1 against 1.1 GiB), so
-      //   worker-mode hosts keep mimalloc's default.
-      // - JSC "warms up" heap blocks for each new VM on a thread of its own (JSCWarmUp): 0.6 ms
-      //   of CPU per Worker, for allocations a one-request Worker never makes.
-      // - Bun's GC timer collects in every idle VM about once a second: 0.3 ms of CPU a second
-      //   for each Worker waiting in the stock. A Worker that is about to end needs none of it.
-      env.MIMALLOC_PURGE_DELAY = "-1";
-      env.BUN_JSC_useWarmUpMarkedBlocks = "0";
-      env.BUN_GC_TIMER_DISABLE = "1";
+  spawnHost(entry, kind, env, stdin) {
+    const tuning = kind === "serverless" ? SERVERLESS_HOST_TUNING : {};
+    try {
+      const child = Bun.spawn([process.execPath, entry], {
+        env: { ...env, ...tuning },
+        stdin: new TextEncoder().encode(stdin),
+        stdout: "inherit",
+        stderr: "inherit",
+      });
+      return {
+        pid: child.pid,
+        kill: () => child.kill("SIGKILL"),
+        exited: child.exited.then((code) => child.signalCode ?? String(code)),
+      };
+    } catch (error) {
+      return notStarted(error);
     }
-    return {
-      exec: process.execPath,
-      args: [entry],
-      env,
-    };
   },
   watch(dir, onChange) {
     const watcher = watch(dir, { recursive: true }, (_event, file) => onChange(String(file ?? "")));

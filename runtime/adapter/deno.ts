@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import {
   type Adapter,
   lastResortResponse,
+  notStarted,
   type RunningServer,
   type ServeOptions,
   type SocketLimits,
@@ -30,6 +31,21 @@ interface DenoGlobal {
     options: { recursive: boolean },
   ): AsyncIterable<{ paths: string[] }> & { close(): void };
   execPath(): string;
+  Command: new (exec: string, options: {
+    args: string[];
+    env: Record<string, string>;
+    clearEnv: true;
+    stdin: "piped";
+    stdout: "inherit";
+    stderr: "inherit";
+  }) => {
+    spawn(): {
+      pid: number;
+      stdin: WritableStream<Uint8Array>;
+      status: Promise<{ code: number; signal: string | null }>;
+      kill(signal: string): void;
+    };
+  };
   upgradeWebSocket(
     request: Request,
     options: { idleTimeout: number },
@@ -83,14 +99,44 @@ export const denoAdapter: Adapter = {
   },
   workerEnv: (kind) => (kind === "worker" ? null : SERVERLESS_ENV),
   workerModule: (bundleUrl) => Promise.resolve(bundleUrl),
-  command(entry) {
+  spawnHost(entry, _kind, env, stdin) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;
-    return {
-      exec: Deno.execPath(),
-      args: ["run", "-A", "--unstable-worker-options", "--no-check", "--config", config, entry],
-      env: {},
-    };
+    const args = [
+      "run",
+      "-A",
+      "--unstable-worker-options",
+      "--no-check",
+      "--config",
+      config,
+      entry,
+    ];
+    try {
+      const child = new Deno.Command(Deno.execPath(), {
+        args,
+        env,
+        clearEnv: true,
+        stdin: "piped",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      // A host that died at once: its exit says why.
+      writer.write(new TextEncoder().encode(stdin)).then(() => writer.close()).catch(() => {});
+      return {
+        pid: child.pid,
+        kill() {
+          try {
+            child.kill("SIGKILL");
+          } catch {
+            // it has exited already
+          }
+        },
+        exited: child.status.then(({ code, signal }) => signal ?? String(code)),
+      };
+    } catch (error) {
+      return notStarted(error);
+    }
   },
   watch(dir, onChange) {
     const watcher = Deno.watchFs(dir, { recursive: true });

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomHex } from "../hex.ts";
-import type { Adapter } from "../adapter/types.ts";
+import type { Adapter, ChildHandle } from "../adapter/types.ts";
 import { listenUnix, type UnixSocket, type UnixSocketEvents } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import { safeEqual } from "../safe-equal.ts";
@@ -79,7 +78,7 @@ export function createHosts(options: HostsOptions): Hosts {
     string,
     { host: Host; accept(send: (message: ToHost, body?: Bytes | null) => void): void }
   >();
-  const children = new Set<ChildProcess>();
+  const children = new Set<ChildHandle>();
 
   const listener = listenUnix(socketPath, adopt);
 
@@ -112,24 +111,22 @@ export function createHosts(options: HostsOptions): Hosts {
   return {
     spawn(mode) {
       const token = randomHex(24);
-      const { exec, args, env } = options.adapter.command(HOST_ENTRY, mode);
+      const env: Record<string, string> = {};
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
-      const child = spawn(exec, args, { env, stdio: ["pipe", "inherit", "inherit"] });
       const setup: HostSetup = {
         socketPath,
         token,
         workerUrl: options.workerUrl,
         scriptsRoot: options.scriptsRoot,
       };
-      child.stdin?.on("error", () => {}); // a host that died at once: its exit says why
-      child.stdin?.end(`${JSON.stringify(setup)}\n`);
+      const child = options.adapter.spawnHost(HOST_ENTRY, mode, env, `${JSON.stringify(setup)}\n`);
       children.add(child);
       let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
       const queue: [ToHost, Bytes | null][] = [];
       let onConnect = () => {};
       const connected = new Promise<void>((resolve) => (onConnect = resolve));
       const host: Host = {
-        pid: child.pid ?? 0,
+        pid: child.pid,
         mode,
         connected,
         condemned: false,
@@ -139,7 +136,7 @@ export function createHosts(options: HostsOptions): Hosts {
           message,
           body = null,
         ) => (send ? send(message, body) : void queue.push([message, body])),
-        kill: () => child.kill("SIGKILL"),
+        kill: () => child.kill(),
       };
       waiting.set(token, {
         host,
@@ -149,20 +146,18 @@ export function createHosts(options: HostsOptions): Hosts {
           onConnect();
         },
       });
-      child.on("exit", (code, signal) => {
+      void child.exited.then((reason) => {
         children.delete(child);
         waiting.delete(token);
-        options.onHostExit(host, `${signal ?? code}`);
+        options.onHostExit(host, reason);
       });
       return host;
     },
     async close() {
       // Wait for every host to be gone, so none is left behind as a zombie.
-      const exits = [...children].map((child) =>
-        new Promise((resolve) => child.once("exit", resolve))
-      );
-      for (const child of children) child.kill("SIGKILL");
-      // Bounded: Deno's node:child_process does not always report an exit it caused.
+      const exits = [...children].map((child) => child.exited);
+      for (const child of children) child.kill();
+      // Bounded: a stop never hangs on a process the kernel has not reaped yet.
       await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 2000))]);
       listener.close();
       rmSync(socketPath, { force: true });

@@ -5,7 +5,6 @@
  * off. A failed install leaves package.json, the lockfiles and node_modules exactly as before:
  * they are copied aside first and put back.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -99,8 +98,10 @@ export function createInstaller(options: InstallerOptions): Installer {
     while (jobs.size > KEEP_JOBS) jobs.delete(jobs.keys().next().value!);
   };
 
-  function run(argv: string[], job: InstallJob): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async function run(argv: string[], job: InstallJob): Promise<void> {
+    // Loaded at the first install: on Deno, node:child_process is ~10 ms of every server's start.
+    const { spawn } = await import("node:child_process");
+    return await new Promise((resolve, reject) => {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(process.env)) {
         if (v !== undefined && !/TOKEN|SECRET|PASSWORD/i.test(k)) env[k] = v;
