@@ -11,7 +11,7 @@ export interface ScanEntry {
 
 /** The only filesystem call a scan makes, so tests can pass a fake. */
 export interface ScanFs {
-  readdir(dir: string): Promise<ScanEntry[]>;
+  readdir(dir: string): ScanEntry[] | Promise<ScanEntry[]>;
 }
 
 export interface ScanResult {
@@ -26,7 +26,7 @@ export interface ScanResult {
  * (Bun: 0.5-1 / 0.3-0.5 ms), and a scan stands between a first request and its answer.
  */
 export const nodeScanFs: ScanFs = {
-  async readdir(dir) {
+  readdir(dir) {
     const entries = readdirSync(dir, { withFileTypes: true });
     return entries.map((entry) => ({
       name: entry.name,

@@ -1,4 +1,5 @@
 /** File helpers the server's parts share. */
+import { readdirSync, readFileSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { randomHex } from "./hex.ts";
@@ -24,4 +25,21 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * The names and contents of the `.ts` files directly in `dirs`, then of `files`, in one string: a
+ * cache key that changes whenever any of them does. Read synchronously: it runs at start, before
+ * the server listens, and 28 reads awaited one after another took 3 ms on Bun and 11 ms on Deno,
+ * 0.5 / 1.3 ms not.
+ */
+export function sourcesKey(dirs: readonly string[], files: readonly string[] = []): string {
+  const parts: string[] = [];
+  for (const dir of dirs) {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.endsWith(".ts")) parts.push(`${name}\n${readFileSync(join(dir, name), "utf8")}`);
+    }
+  }
+  for (const file of files) parts.push(`${basename(file)}\n${readFileSync(file, "utf8")}`);
+  return parts.join("\0");
 }

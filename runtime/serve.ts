@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { getAdapter } from "./adapter/index.ts";
 import { createCompiler } from "./compile/compiler.ts";
+import { createDirectiveStore } from "./directives/store.ts";
 import { createWorkerPool } from "./host/pool.ts";
 import { sandboxBundle } from "./compile/sandbox-bundle.ts";
 import type { ManagementApp, ManagementLoader, ServerControl } from "./control.ts";
@@ -29,6 +30,10 @@ import { tokenOf } from "./server/units.ts";
 import { createAccessLog } from "./logs/access.ts";
 import { realClock, type ScheduleClock } from "./schedule/clock.ts";
 import { DASHBOARD_PATH } from "./server/management-path.ts";
+import { createInstanceRegistry } from "./server/instances.ts";
+import { createScheduler } from "./schedule/scheduler.ts";
+import { createFireHistory } from "./schedule/history.ts";
+import { createProxy } from "./proxy/proxy.ts";
 
 /**
  * How long a serverless request may wait for a Worker when every host is spawning as fast as it
@@ -130,23 +135,12 @@ export async function serve(
     pool.broadcast(patch);
   };
 
-  // Imported here, not at the top, after the first host process was spawned: the directive
-  // schema these bring (zod), the scheduler and the proxy take ~50 ms to load on Bun (~90 ms on
-  // Deno), and loading them while the host boots takes that off the first response.
-  const [{ createInstanceRegistry }, { createScheduler }, { createFireHistory }, { createProxy }] =
-    await Promise.all([
-      import("./server/instances.ts"),
-      import("./schedule/scheduler.ts"),
-      import("./schedule/history.ts"),
-      import("./proxy/proxy.ts"),
-    ]);
-  // A script's missing packages are installed into <root>/node_modules before it first runs.
-  const instances = createInstanceRegistry(
-    config.root,
+  const instances = createInstanceRegistry(config.root, {
     compiler,
+    directives: createDirectiveStore(join(config.root, "_hoody", "cache", "directives")),
     log,
-    ensurePackagesWith(installer),
-  );
+    ensurePackages: ensurePackagesWith(installer),
+  });
   // `@schedule` scripts, armed from disk (below: a second after start) and re-armed on every change
   // the watcher reports.
   const scheduler = createScheduler({
@@ -205,7 +199,7 @@ export async function serve(
   });
   let origin = "";
   // Proxied services and their hooks (docs/proxy-hooks.md): null without --upstream.
-  const proxy = createProxy({ config, instances, pool, selfOrigin: () => origin });
+  const proxy = await createProxy({ config, instances, pool, selfOrigin: () => origin });
   const pipeline = createPipeline({
     config,
     instances,

@@ -1,12 +1,9 @@
 /**
  * A proxy hook record (SPEC §24; docs/proxy-hooks.md): its zod schema, shared by the management API
- * (inputs) and the store (the file read at start), its limits, and how a request is matched.
+ * (inputs) and the store (the file read at start, when there is one), and its timeout's limits.
  */
 import { z } from "zod";
 
-/** Per service, and over every service (SPEC §24). */
-export const MAX_HOOKS_PER_SERVICE = 8;
-export const MAX_HOOKS_TOTAL = 32;
 /** A hook's `timeout` in ms: 1..30000 (the client's types), 5000 when omitted. */
 export const MAX_HOOK_TIMEOUT_MS = 30_000;
 export const DEFAULT_HOOK_TIMEOUT_MS = 5_000;
@@ -87,29 +84,4 @@ function isPathPattern(path: string): boolean {
     // Not a pattern URLPattern accepts: the refinement's message says what is.
     return false;
   }
-}
-
-/** A hook's match, compiled once per stored version of the hook. */
-export interface CompiledMatch {
-  test(method: string, path: string, headers: Headers): boolean;
-}
-
-export function compileMatch(match: HookMatch): CompiledMatch {
-  const methods = match.method === undefined
-    ? null
-    : [match.method].flat().map((m) => m.toUpperCase());
-  const anyMethod = methods === null || methods.includes("*");
-  const pattern = match.path === undefined ? null : new URLPattern({ pathname: match.path });
-  const headers = Object.entries(match.headers ?? {}).map(([n, v]) => [n.toLowerCase(), v]);
-  return {
-    test(method, path, given) {
-      if (!anyMethod && !methods!.includes(method.toUpperCase())) return false;
-      if (pattern && !pattern.test({ pathname: path })) return false;
-      for (const [name, value] of headers) {
-        const actual = given.get(name!);
-        if (actual === null || (value !== "*" && actual !== value)) return false;
-      }
-      return true;
-    },
-  };
 }

@@ -23,10 +23,12 @@ export interface ProxyOptions {
 }
 
 /** The store is read at start (a damaged file stops it, named); no upstream -> no front. */
-export function createProxy(options: ProxyOptions): { front?: ProxyFront; control: ProxyControl } {
+export async function createProxy(
+  options: ProxyOptions,
+): Promise<{ front?: ProxyFront; control: ProxyControl }> {
   const { config, instances, pool } = options;
   const upstreams = parseUpstreams(config.upstreams);
-  const hooks = createHookStore(config.root);
+  const hooks = await createHookStore(config.root);
   const control = { upstreams, hooks };
   if (upstreams.length === 0) return { control };
   const units = createUnits({

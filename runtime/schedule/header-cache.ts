@@ -4,7 +4,6 @@
  * looking at an instance again after a change re-reads only the files that changed.
  */
 import { readFile, stat } from "node:fs/promises";
-import { parseDirectives } from "../directives/parse.ts";
 
 export interface ScheduleHeader {
   /** The normalised expression, or null when the file declares none (or an invalid one). */
@@ -33,6 +32,9 @@ export function createHeaderCache(): HeaderCache {
       if (cached?.stamp === stamp) return cached.header;
       const source = await readFile(path, "utf8").catch(() => null);
       if (source === null) return null;
+      // Loaded here, not at the top: the scheduler loads at start, the parser (zod, the directive
+      // table) only once a script needs it (directives/store.ts).
+      const { parseDirectives } = await import("../directives/parse.ts");
       const { directives, warnings } = parseDirectives(source);
       const refused = warnings.find((w) => w.directive === "@schedule");
       const header = {

@@ -5,6 +5,7 @@ import { createRouteTable, type RouteTable } from "../../routing/table.ts";
 import { isValidInstanceId } from "../../routing/instance.ts";
 import { isHiddenName } from "../../routing/pattern.ts";
 import type { Compiler } from "../compile/compiler.ts";
+import type { DirectiveStore } from "../directives/store.ts";
 import type { Logger } from "../log.ts";
 import { createScriptCache, type ScriptCache } from "./scripts.ts";
 
@@ -41,12 +42,17 @@ export interface InstanceRegistry {
   recheck(): Promise<void>;
 }
 
-export function createInstanceRegistry(
-  root: string,
-  compiler: Compiler,
-  log: Logger,
-  ensurePackages: (names: string[]) => Promise<void>,
-): InstanceRegistry {
+/** What every instance's scripts are read, compiled and prepared with. */
+export interface InstanceParts {
+  compiler: Compiler;
+  directives: DirectiveStore;
+  log: Logger;
+  /** Installs a script's missing packages into <root>/node_modules before it first runs. */
+  ensurePackages(names: string[]): Promise<void>;
+}
+
+export function createInstanceRegistry(root: string, parts: InstanceParts): InstanceRegistry {
+  const { compiler, directives, log, ensurePackages } = parts;
   const instances = new Map<string, Instance>();
 
   const create = (id: string): Instance => {
@@ -55,6 +61,7 @@ export function createInstanceRegistry(
     let known: Routes | null = null;
     const scripts = createScriptCache(dir, {
       compiler,
+      directives,
       ensurePackages,
       onWarnings: (file, warnings) => {
         for (const w of warnings) log.warn(`${id}/${file}: ${w.message}`);

@@ -5,7 +5,8 @@ import type { CompiledModule, CompileFailure, Compiler } from "../compile/compil
 import { ServerError } from "../errors.ts";
 import type { ModuleRef } from "../protocol/messages.ts";
 import type { Directives } from "../directives/spec.ts";
-import { type DirectiveWarning, parseDirectives } from "../directives/parse.ts";
+import type { DirectiveWarning } from "../directives/parse.ts";
+import type { DirectiveStore } from "../directives/store.ts";
 
 /** One script file as the server knows it: directives at once, the compiled module on first use. */
 export interface Script {
@@ -20,6 +21,7 @@ export interface Script {
 
 export interface ScriptLoaderOptions {
   compiler: Compiler;
+  directives: DirectiveStore;
   onWarnings(file: string, warnings: DirectiveWarning[]): void;
   /** Makes sure the packages a script imports are installed before it first runs. */
   ensurePackages(names: string[]): Promise<void>;
@@ -89,7 +91,7 @@ async function loadScript(
   } catch (cause) {
     throw new ServerError("NOT_FOUND", `No script at ${file}`, { cause });
   }
-  const { directives, warnings } = parseDirectives(source);
+  const { directives, warnings } = await options.directives.read(source);
   if (warnings.length > 0) options.onWarnings(file, warnings);
   let compiled: Promise<ModuleRef> | null = null;
   return {

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { createManagementApp } from "../../management/app.ts";
 import { createCompiler } from "../../runtime/compile/compiler.ts";
+import { createDirectiveStore } from "../../runtime/directives/store.ts";
 import type { ServerControl } from "../../runtime/control.ts";
 import { createLogger } from "../../runtime/log.ts";
 import { detachedMonitor } from "../../runtime/monitor/monitor.ts";
@@ -41,10 +42,10 @@ export interface InProcessManagement extends Disposable {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export function createInProcessManagement(
+export async function createInProcessManagement(
   root: string,
   options: ManagementAppOptions = {},
-): InProcessManagement {
+): Promise<InProcessManagement> {
   const compiler = createCompiler({ cacheDir: join(root, "_hoody", "cache") });
   const installer = createInstaller({
     root,
@@ -52,12 +53,12 @@ export function createInProcessManagement(
     exec: process.execPath,
   });
   const shared = createSharedStore();
-  const instances = createInstanceRegistry(
-    root,
+  const instances = createInstanceRegistry(root, {
     compiler,
-    createLogger(true),
-    (names) => installer.ensure(names),
-  );
+    directives: createDirectiveStore(join(root, "_hoody", "cache", "directives")),
+    log: createLogger(true),
+    ensurePackages: (names) => installer.ensure(names),
+  });
   const control: ServerControl = {
     root,
     adminToken: options.adminToken ?? null,
@@ -79,7 +80,7 @@ export function createInProcessManagement(
     recycleWorkers: () => 0,
     workerModeCount: () => 0,
     flushLogs: () => Promise.resolve(),
-    proxy: { upstreams: [], hooks: createHookStore(root) },
+    proxy: { upstreams: [], hooks: await createHookStore(root) },
     monitor: detachedMonitor(createSocketMetrics().read),
     restart: () => Promise.resolve(),
     // Armed from disk on the first schedules call; a fire answers 503 (no Worker side here).

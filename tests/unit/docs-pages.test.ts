@@ -14,9 +14,9 @@ const PAGES = [
 describe("API reference pages in-process", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/hello.ts": "return 1;\n", "2/two.ts": "return 2;\n" });
-    server = createInProcessManagement(dir.root, { adminToken: "secret-token" });
+    server = await createInProcessManagement(dir.root, { adminToken: "secret-token" });
   });
   after(async () => {
     server[Symbol.dispose]();

@@ -23,9 +23,9 @@ describe("logs API in-process", () => {
   let dir: ScriptsDir;
   let app: InProcessManagement;
   let logs: LogFolder;
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/hello.ts": "return 1;" });
-    app = createInProcessManagement(dir.root);
+    app = await createInProcessManagement(dir.root);
     logs = logFolderOf(dir.root);
     logs.write(EXEC_1, [
       execLine("INFO", "api/users/[id].ts", REQ_A, "first from A"),

@@ -14,9 +14,9 @@ const request = (app: InProcessManagement, path: string, init: RequestInit) =>
 describe("management API in-process: shared state", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/counter.ts": "return 1;\n" });
-    server = createInProcessManagement(dir.root);
+    server = await createInProcessManagement(dir.root);
   });
   after(async () => {
     server[Symbol.dispose]();
@@ -63,9 +63,9 @@ describe("management API in-process: shared state", () => {
 describe("management API in-process: admin access", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/hello.ts": "return 1;" });
-    server = createInProcessManagement(dir.root, { adminToken: "t0ken" });
+    server = await createInProcessManagement(dir.root, { adminToken: "t0ken" });
   });
   after(async () => {
     server[Symbol.dispose]();

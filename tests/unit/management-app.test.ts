@@ -21,11 +21,11 @@ describe("management API in-process: scripts, routes, magic comments", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
   let outside: string;
-  before(() => {
+  before(async () => {
     outside = mkdtempSync(join(tmpdir(), "hoody-exec-outside-"));
     dir = tmpScripts(MANAGEMENT_FILES);
     symlinkSync(outside, join(dir.root, "1", "escape"));
-    server = createInProcessManagement(dir.root);
+    server = await createInProcessManagement(dir.root);
   });
   after(async () => {
     server[Symbol.dispose]();

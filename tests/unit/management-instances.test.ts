@@ -12,9 +12,9 @@ describe("management instances in-process: hidden folders, subdomain", () => {
   let server: InProcessManagement;
   const call = (method: string, path: string, body?: unknown) => server.call(method, path, body);
 
-  before(() => {
+  before(async () => {
     dir = tmpScripts(HIDDEN_FOLDER_FILES);
-    server = createInProcessManagement(dir.root);
+    server = await createInProcessManagement(dir.root);
   });
   after(async () => {
     server[Symbol.dispose]();

@@ -23,7 +23,7 @@ const record = (script: string, status: number, durationMs: number, at: number):
 
 test("monitor/stats, scripts and script-performance answer the client's shapes", async () => {
   await using dir = tmpScripts({ "1/a.ts": "return 1;" });
-  using app = createInProcessManagement(dir.root);
+  using app = await createInProcessManagement(dir.root);
   const { monitor } = app.control;
   monitor.record(record("a.ts", 200, 5, 1));
   monitor.record(record("a.ts", 500, 50, 2));

@@ -11,7 +11,7 @@ test("reload arms what changed on disk; dry_run only reports it", async () => {
     "1/bad.ts": "// @schedule 99 * * * *\nreturn 1;",
     "2/b.ts": "// @schedule @daily\nreturn 1;",
   });
-  using server = createInProcessManagement(dir.root);
+  using server = await createInProcessManagement(dir.root);
   const call = async (method: string, path: string, body?: unknown) => {
     const answer = await server.call(method, path, body);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -53,7 +53,7 @@ test("reload arms what changed on disk; dry_run only reports it", async () => {
 
 test("schedules inputs: bad values are refused with the field", async () => {
   await using dir = tmpScripts({ "1/a.ts": "return 1;" });
-  using server = createInProcessManagement(dir.root);
+  using server = await createInProcessManagement(dir.root);
   const rows: [string, string, unknown, string][] = [
     ["GET", "/schedules/history?limit=1001", undefined, "limit"],
     ["GET", "/schedules/history?since=soon", undefined, "since"],

@@ -26,9 +26,9 @@ describe("templates API in-process", () => {
     return answer;
   };
   const names = (body: Body) => body.templates.map((t: Body) => t.name);
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/existing.ts": "return 'old';" });
-    app = createInProcessManagement(dir.root);
+    app = await createInProcessManagement(dir.root);
   });
   after(async () => {
     app[Symbol.dispose]();
@@ -256,7 +256,7 @@ describe("templates API in-process: a templates folder that leaves the scripts r
     const outside = mkdtempSync(join(tmpdir(), "hoody-exec-outside-"));
     await using dir = tmpScripts({ "1/a.ts": "return 1;", "_hoody/.keep": "" });
     symlinkSync(outside, join(dir.root, "_hoody/templates"));
-    using app = createInProcessManagement(dir.root);
+    using app = await createInProcessManagement(dir.root);
     const { status } = await app.call("POST", "/templates/create-custom", { name: "x", code: "1" });
     assert.equal(status, 403);
     assert.ok(!existsSync(join(outside, "x.js")));

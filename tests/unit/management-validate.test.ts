@@ -10,9 +10,9 @@ const post = (server: InProcessManagement, path: string, body: unknown) =>
 describe("validation in-process", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
-  before(() => {
+  before(async () => {
     dir = tmpScripts({ "1/hello.ts": 'return { id: metadata.parameters.id ?? "old" };' });
-    server = createInProcessManagement(dir.root);
+    server = await createInProcessManagement(dir.root);
   });
   after(async () => {
     server[Symbol.dispose]();

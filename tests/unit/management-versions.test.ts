@@ -17,11 +17,11 @@ describe("script versions and If-Match, in-process", () => {
   let dir: ScriptsDir;
   let app: InProcessManagement;
   let outside: string;
-  before(() => {
+  before(async () => {
     outside = mkdtempSync(join(tmpdir(), "hoody-exec-outside-"));
     dir = tmpScripts({ "1/keep.ts": "return 'keep';\n", "2/two.ts": "return 2;\n" });
     symlinkSync(outside, join(dir.root, "1", "escape"));
-    app = createInProcessManagement(dir.root);
+    app = await createInProcessManagement(dir.root);
   });
   after(async () => {
     app[Symbol.dispose]();

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { compileMatch, type HookMatch, hookMatch } from "../../runtime/proxy/hook-record.ts";
+import { compileMatch } from "../../runtime/proxy/hook-match.ts";
+import { type HookMatch, hookMatch } from "../../runtime/proxy/hook-record.ts";
 import { createHookStore } from "../../runtime/proxy/store.ts";
 import { createUlid } from "../../runtime/proxy/ulid.ts";
 import { parseUpstreams, upstreamOfHost } from "../../runtime/proxy/upstreams.ts";
@@ -98,7 +99,7 @@ describe("hook store", () => {
   test("first match in position order; changes need the version; the file survives", async () => {
     const root = mkdtempSync(join(tmpdir(), "hooks-"));
     try {
-      const store = createHookStore(root);
+      const store = await createHookStore(root);
       assert.equal(store.etag(), "file:v0");
       const hook = (id: string, path: string) => ({
         id: id.padEnd(26, "0"),
@@ -123,23 +124,23 @@ describe("hook store", () => {
         { code: "CONFLICT" },
       );
       assert.equal(store.etag(), "file:v1");
-      assert.deepEqual(createHookStore(root).read(), store.read());
+      assert.deepEqual((await createHookStore(root)).read(), store.read());
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   });
 
-  test("a damaged file stops the start, naming it", () => {
+  test("a damaged file stops the start, naming it", async () => {
     const root = mkdtempSync(join(tmpdir(), "hooks-"));
     try {
       mkdirSync(join(root, "_hoody"));
       writeFileSync(join(root, "_hoody", "proxy-hooks.json"), "{ not json");
-      assert.throws(() => createHookStore(root), /proxy-hooks\.json is not JSON/);
+      await assert.rejects(createHookStore(root), /proxy-hooks\.json is not JSON/);
       writeFileSync(
         join(root, "_hoody", "proxy-hooks.json"),
         '{"file_version":1,"hooks":{"a":[{}]}}',
       );
-      assert.throws(() => createHookStore(root), /proxy-hooks\.json: hooks\.a\.0\.id/);
+      await assert.rejects(createHookStore(root), /proxy-hooks\.json: hooks\.a\.0\.id/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

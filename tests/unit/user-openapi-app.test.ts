@@ -37,9 +37,9 @@ const FILES = {
 describe("user-openapi endpoints in-process", () => {
   let dir: ScriptsDir;
   let server: InProcessManagement;
-  before(() => {
+  before(async () => {
     dir = tmpScripts(FILES);
-    server = createInProcessManagement(dir.root);
+    server = await createInProcessManagement(dir.root);
   });
   after(async () => {
     server[Symbol.dispose]();
