@@ -58,12 +58,14 @@ interface BunGlobal {
     command: string[],
     options: {
       env: Record<string, string>;
-      stdin: Uint8Array;
+      stdin: "pipe";
       stdout: "inherit";
       stderr: "inherit";
     },
   ): {
     pid: number;
+    /** Bun's FileSink. */
+    stdin: { write(text: string): void; end(): void };
     exited: Promise<number>;
     signalCode: string | null;
     kill(signal: string): void;
@@ -163,17 +165,25 @@ export const bunAdapter: Adapter = {
       rmSync(aside, { recursive: true, force: true });
     }
   },
-  spawnHost(entry, kind, env, stdin) {
+  spawnHost(entry, kind, env) {
     const tuning = kind === "serverless" ? SERVERLESS_HOST_TUNING : {};
     try {
       const child = Bun.spawn([process.execPath, entry], {
         env: { ...env, ...tuning },
-        stdin: new TextEncoder().encode(stdin),
+        stdin: "pipe",
         stdout: "inherit",
         stderr: "inherit",
       });
       return {
         pid: child.pid,
+        setup(text) {
+          try {
+            child.stdin.write(text);
+            child.stdin.end();
+          } catch {
+            // it has exited already: its exit says why
+          }
+        },
         kill: () => child.kill("SIGKILL"),
         exited: child.exited.then((code) => child.signalCode ?? String(code)),
       };

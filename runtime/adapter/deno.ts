@@ -99,7 +99,7 @@ export const denoAdapter: Adapter = {
   },
   workerEnv: (kind) => (kind === "worker" ? null : SERVERLESS_ENV),
   workerModule: (bundleUrl) => Promise.resolve(bundleUrl),
-  spawnHost(entry, _kind, env, stdin) {
+  spawnHost(entry, _kind, env) {
     // The project's deno.json resolves npm packages from node_modules, whatever the cwd is.
     const config = new URL("../../deno.json", import.meta.url).pathname;
     const args = [
@@ -120,11 +120,13 @@ export const denoAdapter: Adapter = {
         stdout: "inherit",
         stderr: "inherit",
       }).spawn();
-      const writer = child.stdin.getWriter();
-      // A host that died at once: its exit says why.
-      writer.write(new TextEncoder().encode(stdin)).then(() => writer.close()).catch(() => {});
       return {
         pid: child.pid,
+        setup(text) {
+          const writer = child.stdin.getWriter();
+          // A host that died at once: its exit says why.
+          writer.write(new TextEncoder().encode(text)).then(() => writer.close()).catch(() => {});
+        },
         kill() {
           try {
             child.kill("SIGKILL");

@@ -19,7 +19,12 @@ export function lastResortResponse(): Response {
 /** spawnHost's answer when the process could not start at all (a missing executable, no memory). */
 export function notStarted(error: unknown): ChildHandle {
   const why = error instanceof Error ? error.message : String(error);
-  return { pid: 0, kill: () => {}, exited: Promise.resolve(`it could not start: ${why}`) };
+  return {
+    pid: 0,
+    setup: () => {},
+    kill: () => {},
+    exited: Promise.resolve(`it could not start: ${why}`),
+  };
 }
 
 export interface SocketLimits {
@@ -58,6 +63,8 @@ export interface RunningServer {
 export interface ChildHandle {
   /** 0 when it could not start. */
   readonly pid: number;
+  /** Writes `text` to its standard input and closes it; nothing if it has exited. */
+  setup(text: string): void;
   /** SIGKILL; nothing once it has exited. */
   kill(): void;
   /** Resolves once it has exited: the name of the signal that ended it, its exit code, or why it never started. */
@@ -72,17 +79,12 @@ export interface Adapter {
   /**
    * Starts `entry` (a TypeScript file) in a new process of this runtime as a host of Workers of
    * this kind: exactly `env` as its environment (plus the runtime tuning such a host wants), its
-   * output on ours, and `stdin` written to its standard input, which is then closed. Never throws:
-   * a process that cannot start is one that exited at once. The runtime's own spawn, not
-   * node:child_process, which took 10-13 ms of the server's thread on Bun (Bun.spawn: 0.6 ms) and
-   * 12-25 ms on Deno (Deno.Command: 4 ms), plus its import, all before the first response.
+   * output on ours, its standard input open for `ChildHandle.setup`. Never throws: a process that
+   * cannot start is one that exited at once. The runtime's own spawn, not node:child_process,
+   * which took 10-13 ms of the server's thread on Bun (Bun.spawn: 0.6 ms) and 12-25 ms on Deno
+   * (Deno.Command: 4 ms), plus its import, all before the first response.
    */
-  spawnHost(
-    entry: string,
-    kind: "worker" | "serverless",
-    env: Record<string, string>,
-    stdin: string,
-  ): ChildHandle;
+  spawnHost(entry: string, kind: "worker" | "serverless", env: Record<string, string>): ChildHandle;
   /**
    * Options for a new Worker. Serverless Workers get the least the runtime can grant: on Deno
    * no environment (but a few harmless names), writes only under the scripts root, no

@@ -24,17 +24,27 @@ import type {
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && process.exit(0), 1000);
 
-const { socketPath, token, workerUrl, scriptsRoot } = await readSetup();
+const { socketPath, token, workerUrl, scriptsRoot, spawns } = await readSetup();
 const adapter = await getAdapter();
 const workers = new Map<string, Worker>();
+
+// The Workers asked for before this host started boot while it connects; what they say meanwhile
+// waits here.
+const early: [FromHost, Uint8Array | null][] = [];
+let send = (message: FromHost, body: Uint8Array | null = null): void => {
+  early.push([message, body]);
+};
+for (const message of spawns) onServer(message, null);
 
 const socket = await connectUnix(socketPath, {
   data: createFrameReader<ToHost>(({ message, body }) => onServer(message, body)),
   // Without its server a host has nothing to do.
   close: () => process.exit(0),
 }).catch(() => process.exit(1));
-const send = createFrameWriter(socket);
-send({ t: "hello", token } satisfies FromHost);
+const write = createFrameWriter(socket);
+write({ t: "hello", token } satisfies FromHost);
+for (const [message, body] of early.splice(0)) write(message, body);
+send = write;
 
 function onServer(message: ToHost, body: Bytes | null): void {
   switch (message.t) {

@@ -140,7 +140,14 @@ export interface HostSetup {
   /** Module every Worker starts from. */
   workerUrl: string;
   scriptsRoot: string;
+  /**
+   * The Workers asked of the host before its setup left (a worker-mode host's spare, a serverless
+   * host's stock): it starts them at once, while it connects, not after its hello.
+   */
+  spawns: SpawnWorker[];
 }
+
+export type SpawnWorker = Extract<ToHost, { t: "spawn" }>;
 
 // server -> host (control: a host only starts and stops Workers)
 export type ToHost =

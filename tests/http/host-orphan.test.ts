@@ -24,7 +24,13 @@ test("a Worker host whose server died exits, even while its connection stays ope
   });
   const socketPath = join(dir, "server.sock");
   await new Promise<void>((resolve) => listener.listen(socketPath, resolve));
-  const setup = { socketPath, token: "t", workerUrl: "file:///none.js", scriptsRoot: dir };
+  const setup = {
+    socketPath,
+    token: "t",
+    workerUrl: "file:///none.js",
+    scriptsRoot: dir,
+    spawns: [],
+  };
   const runtimeArgs = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
   const parent = spawn(process.execPath, [...runtimeArgs, PARENT, JSON.stringify(setup)], {
     stdio: ["ignore", "pipe", "inherit"],
