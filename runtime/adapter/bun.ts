@@ -101,6 +101,7 @@ const SERVERLESS_HOST_TUNING = {
 export const bunAdapter: Adapter = {
   name: "bun",
   terminateStopsLoops: true,
+  serverlessOwnSocket: true,
   serve(options: ServeOptions): Promise<RunningServer> {
     const server = Bun.serve({
       hostname: options.hostname,

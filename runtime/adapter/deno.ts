@@ -60,6 +60,7 @@ const SERVERLESS_ENV = ["NODE_ENV", "NODE_DEBUG", "TZ", "LANG", "DEBUG"] as cons
 export const denoAdapter: Adapter = {
   name: "deno",
   terminateStopsLoops: false,
+  serverlessOwnSocket: false,
   serve(options: ServeOptions): Promise<RunningServer> {
     return new Promise((resolve) => {
       const server = Deno.serve(

@@ -75,6 +75,13 @@ export interface Adapter {
   readonly name: "bun" | "deno";
   /** Whether `worker.terminate()` stops a Worker busy in a synchronous loop (Bun: yes; Deno: no). */
   readonly terminateStopsLoops: boolean;
+  /**
+   * Whether a serverless Worker opens its own socket to the server, as a worker-mode one does, or
+   * speaks through its host. Bun: its own (Bun has no per-Worker permissions to keep, and a paced
+   * request then skips the two hops through the host's thread, ~0.2 ms). Deno: through the host
+   * (dialling the socket needs write permission on its path, which would let a script remove it).
+   */
+  readonly serverlessOwnSocket: boolean;
   serve(options: ServeOptions): Promise<RunningServer>;
   /**
    * Starts `entry` (a TypeScript file) in a new process of this runtime as a host of Workers of

@@ -24,7 +24,7 @@ import type {
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && process.exit(0), 1000);
 
-const { socketPath, token, workerUrl, scriptsRoot, spawns } = await readSetup();
+const { socketPath, token, workerUrl, scriptsRoot, mode, spawns } = await readSetup();
 const adapter = await getAdapter();
 const workers = new Map<string, Worker>();
 
@@ -66,20 +66,20 @@ function onServer(message: ToHost, body: Bytes | null): void {
 
 /** A direct Worker connects to the server itself; any other speaks through this host. */
 function spawnWorker(workerId: string, workerToken: string, direct: boolean): void {
-  const kind = direct ? "worker" : "serverless";
-  const worker = new Worker(workerUrl, adapter.workerOptions(kind, scriptsRoot));
+  const worker = new Worker(workerUrl, adapter.workerOptions(mode, scriptsRoot));
   // A crash surfaces as the Worker's socket closing or its exit; keep the host alive.
   worker.onerror = (event) => event.preventDefault?.();
+  // Also for a direct Worker: one that ends before its socket is up has no socket to close.
+  worker.addEventListener("close", () => send({ t: "worker-exit", workerId } satisfies FromHost));
   if (!direct) {
     worker.onmessage = ({ data }: MessageEvent<Envelope<FromWorker>>) =>
       send({ t: "from-worker", workerId, message: data.message } satisfies FromHost, data.body);
-    worker.addEventListener("close", () => send({ t: "worker-exit", workerId } satisfies FromHost));
   }
   const boot: WorkerBoot = {
     socketPath: direct ? socketPath : null,
     workerId,
     token: workerToken,
-    env: adapter.workerEnv(kind),
+    env: adapter.workerEnv(mode),
   };
   worker.postMessage(boot);
   workers.set(workerId, worker);

@@ -146,6 +146,7 @@ export function createHosts(options: HostsOptions): Hosts {
           token,
           workerUrl: options.workerUrl,
           scriptsRoot: options.scriptsRoot,
+          mode,
           spawns: takeSpawns(queue),
         };
         child.setup(`${JSON.stringify(setup)}\n`);

@@ -63,7 +63,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     live,
     liveOrNew,
     addHost,
-    spawn: (host) => spawnWorker(host, false),
+    spawn: (host) => spawnWorker(host, options.adapter.serverlessOwnSocket),
     load: (host) => [...workers.values()].filter((w) => w.host === host).length,
     booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
     deliver,
@@ -116,7 +116,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     },
     onWorkerClosed(id) {
       const worker = workers.get(id);
-      if (worker) gone(worker, "the Worker exited");
+      // A host the server killed closes its Workers' sockets before its exit is seen: say why.
+      if (worker) gone(worker, worker.host.killedFor ?? "the Worker exited");
     },
   });
 

@@ -140,6 +140,8 @@ export interface HostSetup {
   /** Module every Worker starts from. */
   workerUrl: string;
   scriptsRoot: string;
+  /** The mode of all its Workers (each mode has hosts of its own). */
+  mode: Mode;
   /**
    * The Workers asked of the host before its setup left (a worker-mode host's spare, a serverless
    * host's stock): it starts them at once, while it connects, not after its hello.
@@ -199,7 +201,7 @@ export type ToWorker =
 // Worker -> server
 export type FromWorker =
   | { t: "hello"; workerId: string; token: string }
-  /** A serverless Worker has booted: it no longer counts against its host's boots at once. */
+  /** Its channel is open (once): a serverless Worker no longer counts against its host's boots. */
   | { t: "ready" }
   | { t: "result"; id: number; response: ResponseInfo }
   | { t: "error"; id: number; error: ErrorInfo }

@@ -1,6 +1,9 @@
 import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../protocol/messages.ts";
 
-/** How a Worker talks to the server: its own socket (worker mode) or through its host (serverless). */
+/**
+ * How a Worker talks to the server: its own socket, or through its host (Deno's serverless Workers:
+ * adapter `serverlessOwnSocket`).
+ */
 export interface Channel {
   post(message: FromWorker, body?: Bytes | null): void;
   /** Sends what is queued and calls `then` once it has left (before a script's exit ends the Worker). */
@@ -32,7 +35,7 @@ export async function openChannel(
       drain: (then) => then(),
     };
   }
-  // Loaded only here: a serverless Worker speaks through its host and never opens a socket.
+  // Loaded only here: a Worker that speaks through its host never opens a socket.
   const { connectUnix } = await import("../adapter/unix-socket.ts");
   const { createFrameReader, createFrameWriter } = await import("../protocol/frames.ts");
   const socket = await connectUnix(boot.socketPath, {

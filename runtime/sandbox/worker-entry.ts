@@ -65,7 +65,7 @@ scope.onmessage = async ({ data: boot }) => {
   workerId = boot.workerId;
   outbox = createConsoleOutbox(await openChannel(boot, onServer));
   channel = outbox.channel;
-  if (boot.socketPath === null) channel.post({ t: "ready" });
+  channel.post({ t: "ready" });
   const env = boot.env;
   onProcess((proc) => {
     if (env) limitEnv(proc, env);

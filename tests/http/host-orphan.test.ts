@@ -29,6 +29,7 @@ test("a Worker host whose server died exits, even while its connection stays ope
     token: "t",
     workerUrl: "file:///none.js",
     scriptsRoot: dir,
+    mode: "worker",
     spawns: [],
   };
   const runtimeArgs = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
