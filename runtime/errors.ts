@@ -90,7 +90,8 @@ export function toErrorResponse(
 
 /**
  * How a request that failed is answered: a ServerError as itself (a 5xx also logged as a
- * warning), anything else as a logged 500 that shows nothing of the server.
+ * warning), anything else as a logged 500 that shows nothing of the server. Logged lines of one
+ * path and code are written at most once a second, with a count of the rest.
  */
 export function requestErrorResponse(
   error: unknown,
@@ -99,10 +100,15 @@ export function requestErrorResponse(
   const known = error instanceof ServerError
     ? error
     : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
+  // A failure of one kind repeats under load: the logger writes it once a second with a count.
+  const kind = `${context.path} ${known.code}`;
   if (!(error instanceof ServerError)) {
-    context.log.error(`${context.path}: ${error instanceof Error ? error.stack : String(error)}`);
+    context.log.error(
+      `${context.path}: ${error instanceof Error ? error.stack : String(error)}`,
+      kind,
+    );
   } else if (known.status >= 500) {
-    context.log.warn(`${context.path}: ${known.code} ${known.message}`);
+    context.log.warn(`${context.path}: ${known.code} ${known.message}`, kind);
   }
   return toErrorResponse(known, context.debug, context.cors);
 }
