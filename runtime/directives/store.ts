@@ -4,7 +4,8 @@
  * and zod, ~30 ms of a Bun server's thread and all of it between the first request and its
  * answer. The parser loads at the first script it has not seen (and for the scheduler's scan, a
  * second after start). The key also covers the parser's own files and the versions of the
- * packages it uses, so a change to any of them parses again.
+ * packages it uses, so a change to any of them parses again. A file holds what its source says (a
+ * `@token` value too), as the compiled module beside it in the cache does.
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";

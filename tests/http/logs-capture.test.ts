@@ -1,6 +1,6 @@
 /** Execution and access logs written under _hoody/logs/<instance>/ (docs/logs.md), both modes. */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { eventually, request, suiteServer, withServer } from "../lib/server.ts";
@@ -168,6 +168,17 @@ test("log files rotate at logMaxFileBytes and the oldest go past logMaxTotalByte
       !names().includes(`exec-${day}-001.log`)
     ),
     names().join(" "),
+  );
+  // The writer appends every 250 ms (the access lines of the last requests may still be on their
+  // way): the files are read once the folder has stood still for longer than that.
+  const snapshot = () =>
+    names().map((n) => `${n}:${statSync(join(dir, n), { throwIfNoEntry: false })?.size}`).join(" ");
+  assert.ok(
+    await eventually(async () => {
+      const before = snapshot();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return snapshot() === before;
+    }, 10_000),
   );
   for (const n of names()) {
     const bytes = readFileSync(join(dir, n));
