@@ -100,15 +100,18 @@ export function requestErrorResponse(
   const known = error instanceof ServerError
     ? error
     : new ServerError("INTERNAL", "Internal Server Error", { cause: error });
-  // A failure of one kind repeats under load: the logger writes it once a second with a count.
-  const kind = `${context.path} ${known.code}`;
+  // A failure of one kind (path and code) repeats under load: the logger writes it once a second
+  // with a count. The kind is built only for a line that is logged: a 404 is not.
   if (!(error instanceof ServerError)) {
     context.log.error(
       `${context.path}: ${error instanceof Error ? error.stack : String(error)}`,
-      kind,
+      `${context.path} ${known.code}`,
     );
   } else if (known.status >= 500) {
-    context.log.warn(`${context.path}: ${known.code} ${known.message}`, kind);
+    context.log.warn(
+      `${context.path}: ${known.code} ${known.message}`,
+      `${context.path} ${known.code}`,
+    );
   }
   return toErrorResponse(known, context.debug, context.cors);
 }

@@ -75,12 +75,14 @@ export async function serve(
   const adapter = await getAdapter();
   const config = resolveConfig(input, adapter.name);
   const log = parts.log ?? createLogger(config.quiet);
-  mkdirSync(join(config.root, "_hoody", "cache"), { recursive: true });
+  // Compiled scripts and their parsed directives, by content hash.
+  const cacheDir = join(config.root, "_hoody", "cache");
+  mkdirSync(cacheDir, { recursive: true });
   // Bun's resolver remembers, for the life of a process, that a folder was missing: a host that
   // started before the first install would never see the packages installed into it.
   mkdirSync(join(config.root, "node_modules"), { recursive: true });
 
-  const compiler = createCompiler({ cacheDir: join(config.root, "_hoody", "cache") });
+  const compiler = createCompiler({ cacheDir });
   const installer = createInstaller({
     root: config.root,
     runtime: adapter.name,
@@ -137,7 +139,7 @@ export async function serve(
 
   const instances = createInstanceRegistry(config.root, {
     compiler,
-    directives: createDirectiveStore(join(config.root, "_hoody", "cache", "directives")),
+    directives: createDirectiveStore(join(cacheDir, "directives")),
     log,
     ensurePackages: ensurePackagesWith(installer),
   });

@@ -5,6 +5,13 @@
  */
 import { readFile, stat } from "node:fs/promises";
 
+/**
+ * The directive parser (zod, the directive table), loaded at the first file this reads, once for
+ * every file after: the scheduler loads at start, the parser only once a script needs it
+ * (directives/store.ts).
+ */
+let parser: Promise<typeof import("../directives/parse.ts")> | null = null;
+
 export interface ScheduleHeader {
   /** The normalised expression, or null when the file declares none (or an invalid one). */
   schedule: string | null;
@@ -32,9 +39,7 @@ export function createHeaderCache(): HeaderCache {
       if (cached?.stamp === stamp) return cached.header;
       const source = await readFile(path, "utf8").catch(() => null);
       if (source === null) return null;
-      // Loaded here, not at the top: the scheduler loads at start, the parser (zod, the directive
-      // table) only once a script needs it (directives/store.ts).
-      const { parseDirectives } = await import("../directives/parse.ts");
+      const { parseDirectives } = await (parser ??= import("../directives/parse.ts"));
       const { directives, warnings } = parseDirectives(source);
       const refused = warnings.find((w) => w.directive === "@schedule");
       const header = {

@@ -46,7 +46,8 @@ export async function createInProcessManagement(
   root: string,
   options: ManagementAppOptions = {},
 ): Promise<InProcessManagement> {
-  const compiler = createCompiler({ cacheDir: join(root, "_hoody", "cache") });
+  const cacheDir = join(root, "_hoody", "cache");
+  const compiler = createCompiler({ cacheDir });
   const installer = createInstaller({
     root,
     runtime: "Bun" in globalThis ? "bun" : "deno",
@@ -55,7 +56,7 @@ export async function createInProcessManagement(
   const shared = createSharedStore();
   const instances = createInstanceRegistry(root, {
     compiler,
-    directives: createDirectiveStore(join(root, "_hoody", "cache", "directives")),
+    directives: createDirectiveStore(join(cacheDir, "directives")),
     log: createLogger(true),
     ensurePackages: (names) => installer.ensure(names),
   });
