@@ -68,6 +68,9 @@ try {
   const median = ratios[Math.floor(ratios.length / 2)];
   process.stdout.write(`${runtime}: ${B} / ${A} median ${median.toFixed(3)}\n`);
 } finally {
+  // The server writes its last logs as it stops: the folder goes once it has exited (bounded).
+  const exited = new Promise((resolve) => server.once("exit", resolve));
   server.kill("SIGTERM");
-  rmSync(root, { recursive: true, force: true });
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 6000))]);
+  rmSync(root, { recursive: true, force: true, maxRetries: 5 });
 }
