@@ -2,7 +2,7 @@
 import { isServe } from "./bin/command.mjs";
 import { loadManagement } from "./management/load.ts";
 import { createLogger } from "./runtime/log.ts";
-import { serve } from "./runtime/serve.ts";
+import { serve, STOP_DRAIN_MS } from "./runtime/serve.ts";
 import { readServeCommand, USAGE } from "./runtime/server/flags.mjs";
 
 async function main(argv: string[]): Promise<number> {
@@ -22,11 +22,17 @@ async function main(argv: string[]): Promise<number> {
     ? (await import("./management/cli/dev.ts")).requestLog(createLogger())
     : undefined;
   const running = await serve(config, { management: loadManagement, hooks, log });
-  // A stop signal ends the process whatever stop() does: a hang or a failure in it must not keep
-  // the server alive until the supervisor's SIGKILL.
+  // A stop signal lets running script requests finish, then ends the process whatever stop()
+  // does: a hang or a failure in it must not keep the server alive until the supervisor's SIGKILL.
+  let stopping = false;
   const stop = () => {
-    const bound = new Promise((resolve) => setTimeout(resolve, 5000));
-    void Promise.race([running.stop(), bound]).catch(() => {}).finally(() => process.exit(0));
+    // A second signal while running requests drain: stop now.
+    if (stopping) process.exit(0);
+    stopping = true;
+    const bound = new Promise((resolve) => setTimeout(resolve, STOP_DRAIN_MS + 5000));
+    void Promise.race([running.stop(STOP_DRAIN_MS), bound]).catch(() => {}).finally(() =>
+      process.exit(0)
+    );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -49,8 +49,15 @@ export interface RunningHoodyExec {
   readonly config: ResolvedConfig;
   /** WebSocket counts per script and in total (for monitoring). */
   readonly websocketMetrics: SocketMetrics["read"];
-  stop(): Promise<void>;
+  /**
+   * Stops the server. With `drainMs`, script requests answer 503 meanwhile and the running ones may
+   * finish for that long first (a stop signal gives them STOP_DRAIN_MS); without, they fail now.
+   */
+  stop(drainMs?: number): Promise<void>;
 }
+
+/** How long a stop signal lets running script requests finish (main.ts). */
+export const STOP_DRAIN_MS = 5000;
 
 /** What the caller plugs in beside the config. */
 export interface ServeParts {
@@ -241,7 +248,7 @@ export async function serve(
     restart: async ({ drainTimeoutMs, reason }) => {
       log.warn(`restarting: ${reason}`);
       monitor.restarted();
-      await pipeline.drain(drainTimeoutMs);
+      await pipeline.drain(drainTimeoutMs, "restarting");
       try {
         clearCompiled();
         await pool.restart();
@@ -274,9 +281,10 @@ export async function serve(
     url: origin,
     config,
     websocketMetrics: () => websockets.metrics.read(),
-    async stop() {
+    async stop(drainMs = 0) {
       clearTimeout(arming);
       unwatch();
+      if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
       // No fire starts from now; the running ones end with the pool and are recorded.
       const scheduled = scheduler.stop();
       await server.stop();

@@ -46,9 +46,9 @@ export interface Pipeline {
   activeRequests(): ActiveRequest[];
   /**
    * From now on script requests answer 503 (the management API still answers); resolves when the
-   * running ones have finished, or after `ms`.
+   * running ones have finished, or after `ms`. `why` ends "The server is …" in the 503's message.
    */
-  drain(ms: number): Promise<void>;
+  drain(ms: number, why: "restarting" | "stopping"): Promise<void>;
   /** Takes script requests again after a drain. */
   resume(): void;
   /** Every `@concurrent` gate's running and waiting requests. */
@@ -241,7 +241,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return toResponse(request.method, outcome, exchange.cors);
   }
 
-  let draining = false;
+  let draining: "restarting" | "stopping" | null = null;
   /** Steps 1-6 for one request; never throws: a failure is its error response. */
   async function answer(exchange: Exchange, socketIp: string): Promise<Response> {
     const { request } = exchange;
@@ -256,7 +256,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       exchange.clientIp = at.clientIp;
       exchange.scheduleRun = scheduleRunOf(request);
       if (draining) {
-        throw new ServerError("UNAVAILABLE", "The server is restarting; retry in a moment", {
+        throw new ServerError("UNAVAILABLE", `The server is ${draining}; retry in a moment`, {
           headers: { "retry-after": "1" },
         });
       }
@@ -291,14 +291,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   return {
     fetch,
     activeRequests: () => active.values().map(publicView),
-    async drain(ms) {
-      draining = true;
+    async drain(ms, why) {
+      draining = why;
       const deadline = Date.now() + ms;
       while (active.size > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
-    resume: () => void (draining = false),
+    resume: () => void (draining = null),
     queues: () => gateOf.depths(),
   };
 }

@@ -9,7 +9,10 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
   const serverPid = () => server.serverPid();
 
   before(async () => {
-    server = await superviseServe({ "1/hello.ts": `return { hello: "supervised" };` });
+    server = await superviseServe({
+      "1/hello.ts": `return { hello: "supervised" };`,
+      "1/slow.ts": `await new Promise((r) => setTimeout(r, 500));\nreturn "finished";`,
+    });
     launcher = server.launcher;
   });
   // Whatever a failed test left running, end it: the launcher, then any server pid seen.
@@ -37,13 +40,21 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
     assert.deepEqual(await response.json(), { hello: "supervised" });
   });
 
-  test("SIGTERM to the launcher stops the server and exits 0, without a restart", async () => {
+  test("SIGTERM to the launcher lets running requests finish, stops the server and exits 0, without a restart", async () => {
     const pid = await poll(serverPid);
     assert.ok(pid, `the server is not answering:\n${launcher.stderr}`);
     const restartsBefore = launcher.stderr.match(/restarting/g)?.length ?? 0;
+    const slow = fetch(`${server.base}/slow`);
+    const running = await poll(async () => {
+      const active = await fetch(`${server.base}/api/v1/exec/monitor/active-requests`);
+      return (await active.json() as { count: number }).count > 0 || undefined;
+    });
+    assert.ok(running, `the slow request never started:\n${launcher.stderr}`);
     // process.kill, not child.kill: Deno's ChildProcess then reports the kill signal, not the exit.
     process.kill(launcher.child.pid!, "SIGTERM");
 
+    const finished = await slow;
+    assert.equal(`${finished.status} ${await finished.text()}`, "200 finished");
     const result = await within(launcher.exited, 40_000);
     assert.deepEqual(result, { code: 0, signal: null }, launcher.stderr);
     assert.equal(alive(pid), false, `server pid ${pid} outlived the launcher`);
