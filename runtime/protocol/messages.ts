@@ -47,6 +47,8 @@ export interface Unit {
   selfOrigin: string;
   /** `@ai true`: the AI helpers' settings (the Worker then loads them); null otherwise. */
   ai: AiSettings | null;
+  /** The `.env` variables of the script's folder and those above it, added to `process.env`. */
+  env: Readonly<Record<string, string>> | null;
 }
 
 /** What a `// @ai true` script's helpers call: the server's gateway with the script's settings. */

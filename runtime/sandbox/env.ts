@@ -17,3 +17,16 @@ export function limitEnv(proc: typeof process, names: readonly string[]): void {
     configurable: true,
   });
 }
+
+/**
+ * The script's `.env` variables over the Worker's own (docs/scripts.md, Environment), in a
+ * `process.env` of this Worker alone: other Workers of the host keep theirs.
+ */
+export function addEnv(proc: typeof process, vars: Readonly<Record<string, string>>): void {
+  Object.defineProperty(proc, "env", {
+    value: { ...proc.env, ...vars },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}

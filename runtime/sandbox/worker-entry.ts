@@ -15,7 +15,7 @@ import type {
 import { NULL_BODY_STATUSES } from "../protocol/bytes.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { type ConsoleOutbox, createConsoleOutbox, redact, secretsOf } from "./console.ts";
-import { limitEnv } from "./env.ts";
+import { addEnv, limitEnv } from "./env.ts";
 import { toErrorInfo } from "./error-info.ts";
 import {
   createExecution,
@@ -139,9 +139,12 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
     (unit.websocket || unit.ai !== null || unitModules.some((ref) => !ref.runsWithinCall));
   const execution = await createExecution(tracked);
   await installGlobals(unit, execution, relay, outbox.push);
-  // A script that imports node:process may call exit() without touching the global, which is
-  // what hooks it: hook it now. Only then: a Deno Worker's `process` costs 3.3 MiB of memory.
-  if (unit.mode === "worker" && unitModules.some((ref) => ref.importsProcess)) {
+  const env = unit.env;
+  if (env) onProcess((proc) => addEnv(proc, env));
+  // A script that imports node:process may call exit() or read its env without touching the
+  // global, which is what hooks it: hook it now. Only then: a Deno Worker's `process` costs 3.3
+  // MiB of memory.
+  if ((unit.mode === "worker" || env) && unitModules.some((ref) => ref.importsProcess)) {
     void globalThis.process;
   }
   // Evaluated only where used: a serverless Worker evaluates its sandbox once per request.

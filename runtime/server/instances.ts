@@ -7,6 +7,7 @@ import { isHiddenName } from "../../routing/pattern.ts";
 import type { Compiler } from "../compile/compiler.ts";
 import type { DirectiveStore } from "../directives/store.ts";
 import type { Logger } from "../log.ts";
+import { createDotenvFiles, type DotenvFiles } from "./dotenv.ts";
 import { createScriptCache, type ScriptCache } from "./scripts.ts";
 
 /** One instance: the folder `DIR/{execId}/`, its routes and its scripts, always current. */
@@ -17,6 +18,8 @@ export interface Instance {
   /** The routes if they are scanned already: the synchronous fast path for every request after the first. */
   peekRoutes(): Routes | null;
   scripts: ScriptCache;
+  /** Its `.env` files: what each folder's scripts get in `process.env`. */
+  dotenv: DotenvFiles;
   /** A file below the instance changed: an edit drops its script, anything else rescans the routes. */
   touched(file: string): void;
   /** The routes are scanned again at the next request, and each loaded script is read again now. */
@@ -67,10 +70,12 @@ export function createInstanceRegistry(root: string, parts: InstanceParts): Inst
         for (const w of warnings) log.warn(`${id}/${file}: ${w.message}`);
       },
     });
+    const dotenv = createDotenvFiles(dir, (line) => log.warn(`${id}/${line}`));
     return {
       id,
       dir,
       scripts,
+      dotenv,
       routes() {
         if (routes) return routes;
         const scanning: Promise<Routes> = scanInstance(dir).then((scan) => {
@@ -88,6 +93,7 @@ export function createInstanceRegistry(root: string, parts: InstanceParts): Inst
       async recheck() {
         routes = null;
         known = null;
+        dotenv.changed();
         await scripts.recheck();
       },
       touched(file) {
@@ -97,6 +103,8 @@ export function createInstanceRegistry(root: string, parts: InstanceParts): Inst
         if (!isKnown || !existsSync(join(dir, file))) {
           routes = null;
           known = null;
+          // A folder that came or went may have brought or taken a `.env`.
+          dotenv.changed();
         }
       },
     };
@@ -126,9 +134,14 @@ export function createInstanceRegistry(root: string, parts: InstanceParts): Inst
     changed(relative) {
       const [id = "", ...rest] = relative.split(/[\\/]/);
       const file = rest.join("/");
-      if (isHiddenName(id) || rest.some(isHiddenName)) return;
+      if (isHiddenName(id)) return;
       const instance = instances.get(id);
-      if (!instance) return;
+      // A `.env` is hidden (never a route) but read for the scripts beside and below it.
+      if (rest.at(-1) === ".env" && !rest.slice(0, -1).some(isHiddenName)) {
+        instance?.dotenv.changed();
+        return;
+      }
+      if (rest.some(isHiddenName) || !instance) return;
       if (!isDirectory(instance.dir)) {
         instances.delete(id);
         return;

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { RouteMatch } from "../../routing/table.ts";
 import { type AiGateway, aiSettings } from "../ai/settings.ts";
 import type { ModuleRef, Unit } from "../protocol/messages.ts";
+import type { EnvVars } from "./dotenv.ts";
 import type { Instance, Routes } from "./instances.ts";
 import type { Script } from "./scripts.ts";
 
@@ -45,19 +47,25 @@ export function createUnits(context: UnitContext): UnitFor {
    */
   const units = new WeakMap<
     Script,
-    { pre: Script | undefined; post: Script | undefined; unit: Unit }
+    { pre: Script | undefined; post: Script | undefined; env: EnvVars | null; unit: Unit }
   >();
 
   const load = async (instance: Instance, routes: Routes, match: RouteMatch, script: Script) => {
     const middleware = routes.middleware.get(match.route.dir) ?? {};
+    const env = instance.dotenv.forFolder(match.route.dir);
     const [pre, post] = await Promise.all([
       middleware.pre ? instance.scripts.get(middleware.pre) : null,
       middleware.post ? instance.scripts.get(middleware.post) : null,
     ]);
     // Same content, same key: the pool keeps a worker-mode script's Worker across a reload.
-    const key = [instance.id, script.file, script.hash, pre?.hash ?? "", post?.hash ?? ""].join(
-      ":",
-    );
+    const key = [
+      instance.id,
+      script.file,
+      script.hash,
+      pre?.hash ?? "",
+      post?.hash ?? "",
+      env ? envHash(env) : "",
+    ].join(":");
     const moduleOf = (s: Script | null): Promise<ModuleRef | null> =>
       s ? s.module() : Promise.resolve(null);
     const [main, preRef, postRef] = await Promise.all([
@@ -80,8 +88,9 @@ export function createUnits(context: UnitContext): UnitFor {
       echo: context.echo,
       selfOrigin: context.selfOrigin(),
       ai: aiSettings(context.ai, script.directives),
+      env,
     };
-    units.set(script, { pre: pre ?? undefined, post: post ?? undefined, unit });
+    units.set(script, { pre: pre ?? undefined, post: post ?? undefined, env, unit });
     tokens.set(unit, script.directives.token);
     return unit;
   };
@@ -92,8 +101,14 @@ export function createUnits(context: UnitContext): UnitFor {
       const middleware = routes.middleware.get(match.route.dir);
       const pre = middleware?.pre ? instance.scripts.peek(middleware.pre) : undefined;
       const post = middleware?.post ? instance.scripts.peek(middleware.post) : undefined;
-      if (seen.pre === pre && seen.post === post) return seen.unit;
+      const env = instance.dotenv.forFolder(match.route.dir);
+      if (seen.pre === pre && seen.post === post && seen.env === env) return seen.unit;
     }
     return load(instance, routes, match, script);
   };
+}
+
+/** Part of the unit's key: a changed `.env` replaces a worker-mode script's Worker. */
+function envHash(env: EnvVars): string {
+  return createHash("sha256").update(JSON.stringify(env)).digest("hex").slice(0, 16);
 }
