@@ -76,11 +76,18 @@ export class ScriptMetadata implements HoodyMetadata {
 type _NothingUndeclared<Extra extends never = Exclude<keyof ScriptMetadata, keyof HoodyMetadata>> =
   Extra;
 
-export async function createScriptRequest(
+/** What a script's call is given of its request. */
+export interface MadeRequest {
+  req: HoodyRequest;
+  metadata: ScriptMetadata;
+}
+
+/** At once for a request without a body (no await on the hot path); once its body is parsed otherwise. */
+export function createScriptRequest(
   info: RequestInfo,
   body: Bytes | null,
   mode: "worker" | "serverless",
-): Promise<{ req: HoodyRequest; metadata: ScriptMetadata }> {
+): MadeRequest | Promise<MadeRequest> {
   // The server sent the absolute URL it routed (never anything splitUrl refuses).
   const { path, search } = splitUrl(info.url) ?? { path: "/", search: "" };
   const headers = toRecord(info.headers);
@@ -90,10 +97,15 @@ export async function createScriptRequest(
     url: path + search,
     path,
     headers,
-    body: body ? await parseBody(headers["content-type"] ?? "", body) : undefined,
+    body: undefined,
     query,
   };
-  return { req, metadata: new ScriptMetadata(info, body, mode, { path, query, headers }) };
+  const made = { req, metadata: new ScriptMetadata(info, body, mode, { path, query, headers }) };
+  if (!body || body.byteLength === 0) return made;
+  return parseBody(headers["content-type"] ?? "", body).then((parsed) => {
+    req.body = parsed;
+    return made;
+  });
 }
 
 /** Header pairs -> one object (a plain loop: Object.fromEntries costs Deno several times more). */

@@ -50,6 +50,8 @@ let channel: Channel;
 let outbox: ConsoleOutbox;
 let workerId = "";
 let loaded: Promise<Loaded> | null = null;
+/** What `loaded` gave, once it has: a request then runs without awaiting it. */
+let loadedValue: Loaded | null = null;
 let unitModules: ModuleRef[] = [];
 const relayed = new Map<number, (response: Response) => void>();
 let relayCount = 0;
@@ -86,7 +88,8 @@ function onServer(message: ToWorker, body: Bytes | null): void {
         ref !== null
       );
       loaded = load(message.unit, message.shared);
-      loaded.catch(() => {}); // reported per request in handle()
+      // A failure is reported per request, in handle().
+      loaded.then((value) => (loadedValue = value), () => {});
       return;
     case "run":
       void handle(message.id, message.request, body, message.upgrade);
@@ -107,7 +110,9 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       sockets?.closed(message.conn, message.code, message.reason);
       return;
     case "shared-patch":
-      void loaded?.then((l) => l.replica?.receive(message.patch));
+      // In order with the runs around it: a run after it in a frame must read it.
+      if (loadedValue) loadedValue.replica?.receive(message.patch);
+      else void loaded?.then((l) => l.replica?.receive(message.patch));
       return;
     case "fetch-result": {
       const { status, headers } = message.response;
@@ -217,7 +222,7 @@ async function handle(
   upgrade: string | undefined,
 ): Promise<void> {
   try {
-    const ready = await loaded!;
+    const ready = loadedValue ?? await loaded!;
     const context = contextOf(request);
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
     let reply = await runRequest(ready.scripts, request, body, ready.replica?.proxy ?? {}, {

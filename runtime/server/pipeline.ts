@@ -210,8 +210,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       };
       exchange.executionId = info.executionId;
       const slot = active.add(info);
-      const outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn)
-        .finally(() => active.delete(slot));
+      let outcome: RunOutcome;
+      try {
+        outcome = await pool.run(unit, info, body, d.timeout, exchange.ticket?.conn);
+      } finally {
+        active.delete(slot);
+      }
       return respond(exchange, routed, outcome);
     } finally {
       release?.();
