@@ -284,9 +284,9 @@ export async function serve(
     async stop(drainMs = 0) {
       clearTimeout(arming);
       unwatch();
-      if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
-      // No fire starts from now; the running ones end with the pool and are recorded.
+      // No fire starts from now; the running ones drain or end with the pool, and are recorded.
       const scheduled = scheduler.stop();
+      if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
       await server.stop();
       await pool.close();
       await scheduled;
