@@ -25,7 +25,7 @@ export interface ServerlessOptions {
   live(mode: Mode): Host[];
   liveOrNew(mode: Mode): Host[];
   addHost(mode: Mode): Host;
-  /** A new Worker on `host` that speaks through it (serverless Workers have no socket). */
+  /** A new serverless Worker on `host` (own socket or via the host: `serverlessOwnSocket`). */
   spawn(host: Host): WorkerRecord;
   /** How many Workers a host runs now. */
   load(host: Host): number;

@@ -10,12 +10,7 @@ export function limitEnv(proc: typeof process, names: readonly string[]): void {
     const value = proc.env[name];
     if (value !== undefined) visible[name] = value;
   }
-  Object.defineProperty(proc, "env", {
-    value: visible,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
+  setEnv(proc, visible);
 }
 
 /**
@@ -23,8 +18,13 @@ export function limitEnv(proc: typeof process, names: readonly string[]): void {
  * `process.env` of this Worker alone: other Workers of the host keep theirs.
  */
 export function addEnv(proc: typeof process, vars: Readonly<Record<string, string>>): void {
+  setEnv(proc, { ...proc.env, ...vars });
+}
+
+/** `process.env` as a plain object of this Worker's, writable as the runtime's own is. */
+function setEnv(proc: typeof process, env: Record<string, string | undefined>): void {
   Object.defineProperty(proc, "env", {
-    value: { ...proc.env, ...vars },
+    value: env,
     writable: true,
     enumerable: true,
     configurable: true,

@@ -9,6 +9,9 @@ import { parseEnv } from "node:util";
 
 export type EnvVars = Readonly<Record<string, string>>;
 
+/** The file's name, in any folder of an instance. */
+export const DOTENV_FILE = ".env";
+
 export interface DotenvFiles {
   /**
    * The variables of a script in `folder` (relative to the instance, "" at its top), or null when
@@ -30,7 +33,7 @@ export function createDotenvFiles(instanceDir: string, warn: (line: string) => v
 
   const ownOf = (folder: string): EnvVars | null => {
     if (own.has(folder)) return own.get(folder)!;
-    const vars = readEnvFile(join(instanceDir, folder, ".env"), folder, warn);
+    const vars = readEnvFile(join(instanceDir, folder, DOTENV_FILE), folder, warn);
     own.set(folder, vars);
     return vars;
   };
@@ -55,7 +58,7 @@ export function createDotenvFiles(instanceDir: string, warn: (line: string) => v
 }
 
 function readEnvFile(path: string, folder: string, warn: (line: string) => void): EnvVars | null {
-  const name = folder === "" ? ".env" : `${folder}/.env`;
+  const name = folder === "" ? DOTENV_FILE : `${folder}/${DOTENV_FILE}`;
   let text: string;
   try {
     const bytes = readFileSync(path);

@@ -7,7 +7,7 @@ import { isHiddenName } from "../../routing/pattern.ts";
 import type { Compiler } from "../compile/compiler.ts";
 import type { DirectiveStore } from "../directives/store.ts";
 import type { Logger } from "../log.ts";
-import { createDotenvFiles, type DotenvFiles } from "./dotenv.ts";
+import { createDotenvFiles, DOTENV_FILE, type DotenvFiles } from "./dotenv.ts";
 import { createScriptCache, type ScriptCache } from "./scripts.ts";
 
 /** One instance: the folder `DIR/{execId}/`, its routes and its scripts, always current. */
@@ -137,7 +137,7 @@ export function createInstanceRegistry(root: string, parts: InstanceParts): Inst
       if (isHiddenName(id)) return;
       const instance = instances.get(id);
       // A `.env` is hidden (never a route) but read for the scripts beside and below it.
-      if (rest.at(-1) === ".env" && !rest.slice(0, -1).some(isHiddenName)) {
+      if (rest.at(-1) === DOTENV_FILE && !rest.slice(0, -1).some(isHiddenName)) {
         instance?.dotenv.changed();
         return;
       }

@@ -149,15 +149,7 @@ export async function answer(server: { readonly port: number }, path: string): P
   return `${response.status} ${await response.text()}`;
 }
 
-/** Polls until `check` passes or `ms` run out: only for what is asynchronous by nature (a file watcher). */
-export async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return await check();
-}
+export { eventually } from "./eventually.ts";
 
 /** A management API call (`/api/v1/exec` + `path`), JSON in and out. */
 export async function managementCall(

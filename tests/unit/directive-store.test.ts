@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseDirectives } from "../../runtime/directives/parse.ts";
 import { createDirectiveStore } from "../../runtime/directives/store.ts";
+import { eventually } from "../lib/eventually.ts";
 
 const SOURCES = [
   "return 1;",
@@ -16,13 +17,14 @@ const SOURCES = [
 
 /** Settles the store's writes, which it does not wait for. */
 async function filesIn(dir: string, count: number): Promise<string[]> {
-  for (let i = 0; i < 200; i++) {
-    const names = readdirSync(dir, { withFileTypes: true })
+  const names = () =>
+    readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => e.name);
-    if (names.length >= count) return names;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`the store wrote fewer than ${count} files in ${dir}`);
+  assert.ok(
+    await eventually(async () => names().length >= count, 1000),
+    `the store wrote fewer than ${count} files in ${dir}`,
+  );
+  return names();
 }
 
 test("the directive store answers what the parser does, from the parser and then from disk", async () => {
@@ -58,12 +60,11 @@ test("a stored file is the source's own: an edit parses again, a damaged file is
     assert.equal((await fresh.read("// @timeout 1000\nreturn 1;")).directives.timeout, 1000);
     assert.equal((await fresh.read("// @timeout 2000\nreturn 1;")).directives.timeout, 2000);
     // Both were written again, whole.
-    for (let i = 0; i < 200; i++) {
-      const texts = [first!, second!].map((name) => readFileSync(join(dir, name), "utf8"));
-      if (texts.every((text) => text.startsWith('{"directives":{'))) return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    assert.fail("the damaged files were not replaced");
+    const rewritten = async () =>
+      [first!, second!].every((name) =>
+        readFileSync(join(dir, name), "utf8").startsWith('{"directives":{')
+      );
+    assert.ok(await eventually(rewritten, 1000), "the damaged files were not replaced");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createLogger } from "../../runtime/log.ts";
+import { eventually } from "../lib/eventually.ts";
 
 /** What the logger writes to stderr while `body` runs, and until `until` holds (bounded). */
 async function captured(
@@ -15,9 +16,7 @@ async function captured(
   }) as typeof process.stderr.write;
   try {
     body(createLogger(true));
-    for (let i = 0; i < 500 && !until(lines); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => Promise.resolve(until(lines)), 5000);
     return lines;
   } finally {
     process.stderr.write = write;
