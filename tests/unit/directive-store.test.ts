@@ -21,7 +21,7 @@ async function filesIn(dir: string, count: number): Promise<string[]> {
     readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => e.name);
   assert.ok(
-    await eventually(async () => names().length >= count, 1000),
+    await eventually(() => Promise.resolve(names().length >= count), 1000),
     `the store wrote fewer than ${count} files in ${dir}`,
   );
   return names();
@@ -60,9 +60,11 @@ test("a stored file is the source's own: an edit parses again, a damaged file is
     assert.equal((await fresh.read("// @timeout 1000\nreturn 1;")).directives.timeout, 1000);
     assert.equal((await fresh.read("// @timeout 2000\nreturn 1;")).directives.timeout, 2000);
     // Both were written again, whole.
-    const rewritten = async () =>
-      [first!, second!].every((name) =>
-        readFileSync(join(dir, name), "utf8").startsWith('{"directives":{')
+    const rewritten = () =>
+      Promise.resolve(
+        [first!, second!].every((name) =>
+          readFileSync(join(dir, name), "utf8").startsWith('{"directives":{')
+        ),
       );
     assert.ok(await eventually(rewritten, 1000), "the damaged files were not replaced");
   } finally {
