@@ -71,11 +71,17 @@ export function createServerless(options: ServerlessOptions): Serverless {
   }, WARM_IDLE_MS / 2);
   sweeper.unref?.();
 
-  /** Gives a Worker its script: it serves one request with it and is terminated. */
-  function initialised(worker: WorkerRecord, unit: Unit): WorkerRecord {
+  /**
+   * Gives a Worker its script: it serves one request with it and is terminated. `ahead`: no
+   * request is waiting for it yet (a warm spare).
+   */
+  function initialised(worker: WorkerRecord, unit: Unit, ahead: boolean): WorkerRecord {
     worker.ephemeral = true;
     worker.unit = unit;
-    options.deliver(worker, { t: "init", unit, shared: {} });
+    // A rehearsal only pays off in idle time: it takes the first runs of the request path off a
+    // request that comes later (paced p50), and costs its CPU whenever one already waits.
+    const rehearse = ahead && waiting.length === 0;
+    options.deliver(worker, { t: "init", unit, shared: {}, rehearse });
     return worker;
   }
 
@@ -89,7 +95,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
   function workerFor(unit: Unit): WorkerRecord | null {
     const hit = warm.take(unit.key);
     const fresh = hit ? null : takeWorker();
-    const worker = hit ?? (fresh && initialised(fresh, unit));
+    const worker = hit ?? (fresh && initialised(fresh, unit, false));
     if (!worker) return null;
     // Once answered, it is replaced by a Worker holding the same script: after a hit, or once on
     // the first miss. Never on every miss: under load that would double the spawns.
@@ -167,7 +173,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
     const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
       ? takeWorker() ?? spawnIfRoom(leastBusy())
       : null;
-    if (spare && unit) warm.add(unit.key, initialised(spare, unit));
+    if (spare && unit) warm.add(unit.key, initialised(spare, unit, true));
     topUp();
   }
 

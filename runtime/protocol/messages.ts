@@ -185,7 +185,8 @@ export interface WorkerBoot {
 
 // server -> Worker (frames over the Worker's own socket)
 export type ToWorker =
-  | { t: "init"; unit: Unit; shared: unknown }
+  /** `rehearse`: a serverless Worker readied ahead of its request runs the request path once first. */
+  | { t: "init"; unit: Unit; shared: unknown; rehearse?: boolean }
   /** `upgrade`: the request asks for a WebSocket, which gets this connection id if accepted. */
   | { t: "run"; id: number; request: RequestInfo; upgrade?: string }
   | { t: "shared-patch"; patch: SharedPatch }

@@ -87,7 +87,7 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       unitModules = [message.unit.main, message.unit.pre, message.unit.post].filter((ref) =>
         ref !== null
       );
-      loaded = load(message.unit, message.shared);
+      loaded = load(message.unit, message.shared, message.rehearse === true);
       // A failure is reported per request, in handle().
       loaded.then((value) => (loadedValue = value), () => {});
       return;
@@ -137,7 +137,7 @@ const relay: FetchRelay = (request, body) => {
   return new Promise((resolve) => relayed.set(id, resolve));
 };
 
-async function load(unit: Unit, shared: unknown): Promise<Loaded> {
+async function load(unit: Unit, shared: unknown, rehearsal: boolean): Promise<Loaded> {
   // Requests interleave in a worker-mode Worker once its scripts can run code later, and always
   // with WebSockets or the AI helpers (their code runs when a message or a stream chunk comes).
   const tracked = unit.mode === "worker" &&
@@ -179,7 +179,7 @@ async function load(unit: Unit, shared: unknown): Promise<Loaded> {
     loadScript(unit.main),
     optional(unit.pre),
     optional(unit.post),
-    unit.mode === "serverless" ? rehearse(contextOf) : null,
+    rehearsal ? rehearse(contextOf) : null,
   ]);
   return {
     execution,

@@ -4,7 +4,7 @@ import type { ServerError } from "../../runtime/errors.ts";
 import type { Host } from "../../runtime/host/hosts.ts";
 import { createServerless } from "../../runtime/host/serverless.ts";
 import type { Job, WorkerRecord } from "../../runtime/host/worker-record.ts";
-import type { Unit } from "../../runtime/protocol/messages.ts";
+import type { ToWorker, Unit } from "../../runtime/protocol/messages.ts";
 
 /** The serverless scheduler against a fake host: what it spawns and which Worker serves what. */
 function setup() {
@@ -13,6 +13,8 @@ function setup() {
   const started: [WorkerRecord, Job][] = [];
   const served = new Map<string, string>();
   const shed: ServerError[] = [];
+  /** Each init's `rehearse`, in order. */
+  const rehearsals: boolean[] = [];
   let spawned = 0;
   let mostBooting = 0;
   const booting = () => [...workers].filter((w) => !w.booted).length;
@@ -34,7 +36,9 @@ function setup() {
     },
     load: () => workers.size,
     booting,
-    deliver() {},
+    deliver(_worker, message: ToWorker) {
+      if (message.t === "init") rehearsals.push(message.rehearse === true);
+    },
     terminate(worker) {
       workers.delete(worker);
       serverless.forget(worker);
@@ -61,7 +65,17 @@ function setup() {
   const answerAll = () => {
     for (const [worker] of started.splice(0)) serverless.answered(worker);
   };
-  return { serverless, host, served, shed, request, bootAll, answerAll, most: () => mostBooting };
+  return {
+    serverless,
+    host,
+    served,
+    shed,
+    rehearsals,
+    request,
+    bootAll,
+    answerAll,
+    most: () => mostBooting,
+  };
 }
 
 test("a burst of requests and answers never boots more than two Workers on a host at once", () => {
@@ -79,4 +93,23 @@ test("a burst of requests and answers never boots more than two Workers on a hos
   assert.equal(new Set(served.values()).size, 20, "each its own fresh Worker");
   assert.equal(shed.length, 0);
   assert.equal(most(), 2, "never more than two Workers booting on the host");
+});
+
+test("only a Worker readied ahead of its request, while none waits, rehearses", async () => {
+  const { serverless, host, rehearsals, request, bootAll, answerAll } = setup();
+  serverless.fill(host);
+  bootAll();
+  serverless.run(request(0));
+  assert.deepEqual(rehearsals, [false], "a stock Worker taken for a request runs it at once");
+  answerAll();
+  // Nobody waits: the warm spare is readied once the answer has left, and rehearses meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(rehearsals, [false, true]);
+  for (let n = 1; n < 6; n++) serverless.run(request(n));
+  bootAll();
+  answerAll();
+  // Requests wait: a rehearsal would only take CPU from them.
+  assert.equal(rehearsals.length > 2, true);
+  assert.deepEqual(rehearsals.slice(2).filter((r) => r), []);
+  serverless.close();
 });
