@@ -26,6 +26,8 @@ export interface Host {
    */
   readonly mode: Mode;
   readonly connected: Promise<void>;
+  /** Whether it has connected (proved its token) yet: one that exits before it did never started. */
+  hello: boolean;
   condemned: boolean;
   /** Why the server killed it, when it did (its requests say so). */
   killedFor: string | null;
@@ -156,6 +158,7 @@ export function createHosts(options: HostsOptions): Hosts {
         pid: child.pid,
         mode,
         connected,
+        hello: false,
         condemned: false,
         killedFor: null,
         startedAt: performance.now(),
@@ -169,6 +172,7 @@ export function createHosts(options: HostsOptions): Hosts {
         host,
         accept(s) {
           send = s;
+          host.hello = true;
           for (const [message, body] of queue.splice(0)) s(message, body);
           onConnect();
         },

@@ -1,3 +1,4 @@
+import { ServerError } from "../errors.ts";
 import { randomHex } from "../hex.ts";
 import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
@@ -25,6 +26,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   let nextWorker = 0;
   let closing = false;
   let quickDeaths = 0;
+  /** performance.now() until which hosts that die before they connect restart on their backoff only. */
+  let backoffUntil = 0;
 
   const requests = createWorkerRequests({
     deadlines,
@@ -62,7 +65,6 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     closing: () => closing,
     live,
     liveOrNew,
-    addHost,
     spawn: (host) => spawnWorker(host, options.adapter.serverlessOwnSocket),
     load: (host) => [...workers.values()].filter((w) => w.host === host).length,
     booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
@@ -84,6 +86,9 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       // A host that dies young again and again is restarted ever more slowly, never in a tight loop.
       quickDeaths = performance.now() - host.startedAt < 1000 ? quickDeaths + 1 : 0;
       const delay = quickDeaths === 0 ? 0 : Math.min(100 * 2 ** quickDeaths, 5000);
+      // One that never connected is no script's doing (a broken install, no memory for a process):
+      // until its restart, requests that find no host answer 503 rather than each start another.
+      backoffUntil = host.hello ? 0 : performance.now() + delay;
       if (!host.condemned) {
         options.log(
           `worker host ${host.pid} exited (${reason}); starting a new one in ${delay} ms`,
@@ -133,10 +138,24 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     return hosts.filter((h) => !h.condemned && h.mode === mode);
   }
 
-  /** The live hosts of a mode; a request that finds none (one died and waits to restart) starts one now. */
+  /**
+   * The live hosts of a mode; a request that finds none (one died and waits to restart) starts one
+   * now. Not while hosts die before they connect: every request would start a process, hundreds a
+   * second under load, so it answers 503 until the backoff's own restart.
+   */
   function liveOrNew(mode: Mode): Host[] {
     const candidates = live(mode);
-    return candidates.length > 0 ? candidates : [addHost(mode)];
+    if (candidates.length > 0) return candidates;
+    const wait = Math.ceil(backoffUntil - performance.now());
+    if (wait > 0) {
+      throw new ServerError(
+        "UNAVAILABLE",
+        `The script host processes exit before they connect (the server's log says why); ` +
+          `the next starts in ${wait} ms: retry then`,
+        { headers: { "retry-after": String(Math.ceil(wait / 1000)) } },
+      );
+    }
+    return [addHost(mode)];
   }
 
   /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */

@@ -23,8 +23,8 @@ export interface ServerlessOptions {
   deadlines: Deadlines;
   closing(): boolean;
   live(mode: Mode): Host[];
+  /** The live hosts, else a new one; throws 503 while hosts keep dying (pool.ts). */
   liveOrNew(mode: Mode): Host[];
-  addHost(mode: Mode): Host;
   /** A new serverless Worker on `host` (own socket or via the host: `serverlessOwnSocket`). */
   spawn(host: Host): WorkerRecord;
   /** How many Workers a host runs now. */
@@ -104,10 +104,10 @@ export function createServerless(options: ServerlessOptions): Serverless {
     return worker;
   }
 
-  function leastBusy(): Host {
-    return options.liveOrNew("serverless").reduce((a, b) =>
-      options.load(b) < options.load(a) ? b : a
-    );
+  function leastBusy(): Host | null {
+    const hosts = options.live("serverless");
+    if (hosts.length === 0) return null;
+    return hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a);
   }
 
   /** A new Worker on `host`, unless it already boots as many as it may at once. */
@@ -154,24 +154,33 @@ export function createServerless(options: ServerlessOptions): Serverless {
     if (waiting.length >= options.queueLimit) {
       return shed(`${waiting.length} requests already wait for a serverless Worker`);
     }
+    // No serverless host yet (the first request of its kind) or none alive: one starts now, and
+    // its stock serves the queue. While hosts keep dying as they start, a 503 at once instead.
+    const starting = !options.closing() && options.live("serverless").length === 0;
+    if (starting) {
+      try {
+        options.liveOrNew("serverless");
+      } catch (error) {
+        if (error instanceof ServerError) return job.reject(error);
+        throw error;
+      }
+    }
     waiting.push(job);
     job.stopWaiting = options.deadlines.add(options.waitMs, () => {
       const index = waiting.indexOf(job);
       if (index >= 0) waiting.splice(index, 1);
       shed(`no serverless Worker was free within ${options.waitMs} ms`);
     });
-    // No serverless host yet (the first request of its kind) or none alive: one starts now.
-    if (!options.closing() && options.live("serverless").length === 0) {
-      options.addHost("serverless");
-    }
+    if (starting) serveWaiting();
   }
 
   /** The answered Worker goes; a warm replacement (if earned) and the stock follow. */
   function replace(worker: WorkerRecord): void {
     options.terminate(worker);
     const unit = worker.unit;
+    const host = leastBusy();
     const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
-      ? takeWorker() ?? spawnIfRoom(leastBusy())
+      ? takeWorker() ?? (host && spawnIfRoom(host))
       : null;
     if (spare && unit) warm.add(unit.key, initialised(spare, unit, true));
     topUp();

@@ -26,7 +26,6 @@ function setup() {
     closing: () => false,
     live: () => [host],
     liveOrNew: () => [host],
-    addHost: () => host,
     spawn(h) {
       spawned += 1;
       const worker = { id: `w${spawned}`, host: h, booted: false } as WorkerRecord;
