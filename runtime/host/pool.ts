@@ -27,7 +27,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   let closing = false;
   let quickDeaths = 0;
   /** performance.now() until which hosts that die before they connect restart on their backoff only. */
-  let backoffUntil = 0;
+  const backoffUntil: Record<Mode, number> = { worker: 0, serverless: 0 };
 
   const requests = createWorkerRequests({
     deadlines,
@@ -88,7 +88,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       const delay = quickDeaths === 0 ? 0 : Math.min(100 * 2 ** quickDeaths, 5000);
       // One that never connected is no script's doing (a broken install, no memory for a process):
       // until its restart, requests that find no host answer 503 rather than each start another.
-      backoffUntil = host.hello ? 0 : performance.now() + delay;
+      backoffUntil[host.mode] = host.hello ? 0 : performance.now() + delay;
       if (!host.condemned) {
         options.log(
           `worker host ${host.pid} exited (${reason}); starting a new one in ${delay} ms`,
@@ -146,7 +146,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   function liveOrNew(mode: Mode): Host[] {
     const candidates = live(mode);
     if (candidates.length > 0) return candidates;
-    const wait = Math.ceil(backoffUntil - performance.now());
+    const wait = Math.ceil(backoffUntil[mode] - performance.now());
     if (wait > 0) {
       throw new ServerError(
         "UNAVAILABLE",
