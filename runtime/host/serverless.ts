@@ -104,10 +104,11 @@ export function createServerless(options: ServerlessOptions): Serverless {
     return worker;
   }
 
-  function leastBusy(): Host | null {
+  /** A new Worker on the live host that runs the fewest, unless none is live or it is busy booting. */
+  function spawnOnLeastBusy(): WorkerRecord | null {
     const hosts = options.live("serverless");
     if (hosts.length === 0) return null;
-    return hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a);
+    return spawnIfRoom(hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a));
   }
 
   /** A new Worker on `host`, unless it already boots as many as it may at once. */
@@ -178,9 +179,8 @@ export function createServerless(options: ServerlessOptions): Serverless {
   function replace(worker: WorkerRecord): void {
     options.terminate(worker);
     const unit = worker.unit;
-    const host = leastBusy();
     const spare = !options.closing() && worker.warmAfter && unit && warm.wants(unit.key)
-      ? takeWorker() ?? (host && spawnIfRoom(host))
+      ? takeWorker() ?? spawnOnLeastBusy()
       : null;
     if (spare && unit) warm.add(unit.key, initialised(spare, unit, true));
     topUp();
