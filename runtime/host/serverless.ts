@@ -23,7 +23,7 @@ export interface ServerlessOptions {
   deadlines: Deadlines;
   closing(): boolean;
   live(mode: Mode): Host[];
-  /** The live hosts, else a new one; throws 503 while hosts keep dying (pool.ts). */
+  /** The live hosts, else a new one; throws 503 while hosts die before they connect (pool.ts). */
   liveOrNew(mode: Mode): Host[];
   /** A new serverless Worker on `host` (own socket or via the host: `serverlessOwnSocket`). */
   spawn(host: Host): WorkerRecord;
@@ -156,7 +156,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
       return shed(`${waiting.length} requests already wait for a serverless Worker`);
     }
     // No serverless host yet (the first request of its kind) or none alive: one starts now, and
-    // its stock serves the queue. While hosts keep dying as they start, a 503 at once instead.
+    // its stock serves the queue. While hosts die before they connect, a 503 at once instead.
     const starting = !options.closing() && options.live("serverless").length === 0;
     if (starting) {
       try {
