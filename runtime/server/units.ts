@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import type { RouteMatch } from "../../routing/table.ts";
 import { type AiGateway, aiSettings } from "../ai/settings.ts";
+import { sha256Hex } from "../hex.ts";
 import type { ModuleRef, Unit } from "../protocol/messages.ts";
 import type { EnvVars } from "./dotenv.ts";
 import type { Instance, Routes } from "./instances.ts";
@@ -64,7 +64,8 @@ export function createUnits(context: UnitContext): UnitFor {
       script.hash,
       pre?.hash ?? "",
       post?.hash ?? "",
-      env ? envHash(env) : "",
+      // A changed `.env` replaces a worker-mode script's Worker.
+      env ? (await sha256Hex(JSON.stringify(env))).slice(0, 16) : "",
     ].join(":");
     const moduleOf = (s: Script | null): Promise<ModuleRef | null> =>
       s ? s.module() : Promise.resolve(null);
@@ -106,9 +107,4 @@ export function createUnits(context: UnitContext): UnitFor {
     }
     return load(instance, routes, match, script);
   };
-}
-
-/** Part of the unit's key: a changed `.env` replaces a worker-mode script's Worker. */
-function envHash(env: EnvVars): string {
-  return createHash("sha256").update(JSON.stringify(env)).digest("hex").slice(0, 16);
 }
