@@ -98,5 +98,7 @@ async function readSetup(): Promise<HostSetup> {
   const text = runtime.Bun
     ? await runtime.Bun.stdin.text()
     : await new Response(runtime.Deno!.stdin.readable).text();
+  // No setup: the server ended before it sent one (it could not listen, say): nothing to host.
+  if (text.trim() === "") process.exit(0);
   return JSON.parse(text) as HostSetup;
 }

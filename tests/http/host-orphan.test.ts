@@ -54,3 +54,25 @@ test("a Worker host whose server died exits, even while its connection stays ope
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a Worker host whose server ended before its setup exits quietly", async () => {
+  const runtimeArgs = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
+  // An empty setup is what a host reads when its server ends first (it could not listen, say).
+  const parent = spawn(process.execPath, [...runtimeArgs, PARENT, ""], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let errors = "";
+  parent.stderr!.on("data", (chunk: Buffer) => (errors += String(chunk)));
+  let hostPid = 0;
+  try {
+    hostPid = await new Promise<number>((resolve) =>
+      parent.stdout!.on("data", (chunk: Buffer) => resolve(Number(String(chunk).trim())))
+    );
+    for (let i = 0; i < 200 && alive(hostPid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(alive(hostPid), false, "the host without a setup is still running");
+    assert.equal(errors, "", "the host printed an error");
+  } finally {
+    if (hostPid && alive(hostPid)) process.kill(hostPid, "SIGKILL");
+    if (parent.exitCode === null) parent.kill("SIGKILL");
+  }
+});
