@@ -1,6 +1,6 @@
 // The compile Worker: owns esbuild so the ~250 ms start and every transform stay off the
 // server's event loop. Messages are plain data.
-import { bundle } from "./bundle.ts";
+import { bundle, type BundleFiles } from "./bundle.ts";
 import { initEsbuild, transpile } from "./esbuild.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
 import { type CompileFailure, normalise, toLoader } from "./normalise.ts";
@@ -14,8 +14,8 @@ export type CompileRequest =
     /** The user's file, absolute. */
     filename: string;
   }
-  /** One of our own entry files, bundled with everything it imports. */
-  | { id: number; kind: "bundle"; entry: string };
+  /** One of our own entry files, bundled as `<prefix>.mjs` and its parts (bundle.ts). */
+  | { id: number; kind: "bundle"; entry: string; prefix: string };
 
 export type CompileReply =
   | {
@@ -28,7 +28,7 @@ export type CompileReply =
     runsWithinCall: boolean;
     transformations: string[];
   }
-  | { id: number; kind: "bundled"; code: string }
+  | { id: number; kind: "bundled"; files: BundleFiles }
   | { id: number; kind: "failed"; error: CompileFailure }
   /** The compiler itself broke (esbuild did not start, an internal error): not the script's fault. */
   | { id: number; kind: "fault"; message: string };
@@ -48,10 +48,10 @@ initEsbuild().catch(() => {
 scope.onmessage = (event) => {
   const request = event.data;
   const work = request.kind === "bundle"
-    ? bundle(request.entry).then((code): CompileReply => ({
+    ? bundle(request.entry, request.prefix).then((files): CompileReply => ({
       id: request.id,
       kind: "bundled",
-      code,
+      files,
     }))
     : compile(request);
   work.then(

@@ -55,8 +55,9 @@ export interface Compiler {
    */
   compile(source: string, filename: string): Promise<CompileResult>;
   /**
-   * One of our own entries bundled into a single module, cached on disk under `key` (which must
-   * change whenever any bundled file does). Resolves to the bundle's `file:` URL.
+   * One of our own entries bundled into a module and its lazily loaded parts (bundle.ts), cached
+   * on disk under `key` (which must change whenever any bundled file does). Resolves to the entry
+   * module's `file:` URL.
    */
   bundle(entry: string, key: string): Promise<string>;
   /** Forgets the results held in memory. The disk cache stays: its entries are keyed by hash. */
@@ -134,20 +135,23 @@ export function createCompiler(options: CompilerOptions): Compiler {
       return result;
     },
     async bundle(entry, key) {
-      const path = join(
-        cacheDir,
-        `bundle-${await sha256Hex(`${CACHE_TAG}\0${entry}\0${key}`)}.mjs`,
-      );
+      const prefix = `bundle-${await sha256Hex(`${CACHE_TAG}\0${entry}\0${key}`)}`;
+      const path = join(cacheDir, `${prefix}.mjs`);
       const cached = await stat(path).then(() => true, () => false);
       if (!cached) {
-        const reply = await worker.request({ kind: "bundle", entry });
+        const reply = await worker.request({ kind: "bundle", entry, prefix });
         if (reply.kind !== "bundled") {
           throw new Error(
             `bundling ${entry} failed: ${"message" in reply ? reply.message : reply.kind}`,
           );
         }
         await mkdir(cacheDir, { recursive: true });
-        await writeFileAtomic(path, reply.code);
+        // The parts first: a bundle whose entry file exists has all of them.
+        const { [`${prefix}.mjs`]: main, ...parts } = reply.files;
+        for (const [name, code] of Object.entries(parts)) {
+          await writeFileAtomic(join(cacheDir, name), code);
+        }
+        await writeFileAtomic(path, main!);
       }
       return pathToFileURL(path).href;
     },

@@ -1,4 +1,6 @@
+import { connectUnix } from "../adapter/unix-socket.ts";
 import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../protocol/messages.ts";
+import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 
 /**
  * How a Worker talks to the server: its own socket, or through its host (Deno's serverless Workers:
@@ -37,9 +39,9 @@ export async function openChannel(
       drain: (then) => then(),
     };
   }
-  // Loaded only here: a Worker that speaks through its host never opens a socket.
-  const { connectUnix } = await import("../adapter/unix-socket.ts");
-  const { createFrameReader, createFrameWriter } = await import("../protocol/frames.ts");
+  // The socket's modules are in the bundle itself, not a part loaded on use (compile/bundle.ts):
+  // every worker-mode Worker and Bun's serverless ones dial, and on Bun a part is not precompiled
+  // (as a part, Bun's serverless hello went 222 -> 192 served a second).
   const socket = await connectUnix(boot.socketPath, {
     data: createFrameReader<ToWorker>(({ message, body }) => receive(message, body)),
     // The server is gone or dropped this Worker: nothing left to do.

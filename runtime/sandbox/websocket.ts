@@ -7,7 +7,6 @@ import type {
 } from "../../types/script.d.ts";
 import type { Execution } from "./globals.ts";
 import type { ScriptMetadata } from "./request.ts";
-import { markUpgrade } from "./reply.ts";
 import { toOwnBytes } from "./response.ts";
 
 interface Entry {
@@ -39,7 +38,17 @@ export interface Sockets {
   upgrade: HoodyUpgradeWebSocket;
 }
 
-export function createSockets(post: Post, execution: Execution, scriptPath: string): Sockets {
+/**
+ * `markUpgrade` (reply.ts) comes from the caller: this module is a part of the sandbox bundle
+ * loaded on first use, with its own copy of what it imports (compile/bundle.ts), and the mark must
+ * be the one the caller's reply.ts reads.
+ */
+export function createSockets(
+  post: Post,
+  execution: Execution,
+  scriptPath: string,
+  markUpgrade: (response: Response) => Response,
+): Sockets {
   const entries = new Map<string, Entry>();
   const connections = new Map<string, Connection>();
   const expected = new Map<string, { conn: string; edge: EdgeSocket | null }>();

@@ -27,7 +27,7 @@ import {
 import { loadScript } from "./invoke.ts";
 import { onProcess } from "./lazy-process.ts";
 import type { ScriptMetadata } from "./request.ts";
-import type { Reply } from "./reply.ts";
+import { markUpgrade, type Reply } from "./reply.ts";
 import { toBytes } from "./response.ts";
 import { type LoadedUnit, rehearse, runRequest } from "./run.ts";
 import type { SharedReplica } from "./shared.ts";
@@ -162,7 +162,7 @@ async function load(unit: Unit, shared: unknown, rehearsal: boolean): Promise<Lo
     )
     : null;
   sockets = unit.websocket
-    ? (await import("./websocket.ts")).createSockets(send, execution, unit.main.file)
+    ? (await import("./websocket.ts")).createSockets(send, execution, unit.main.file, markUpgrade)
     : null;
   const upgrade = sockets?.upgrade ?? (() => {
     throw new TypeError(
