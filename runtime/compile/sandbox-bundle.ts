@@ -11,10 +11,10 @@ const UNIX_SOCKET = fileURLToPath(new URL("../adapter/unix-socket.ts", import.me
 
 /**
  * The Worker entry as one precompiled module, and its parts loaded only when a script needs them
- * (WebSockets, shared state, the AI helpers, `require`, a socket of its own): a new Worker then
- * loads one file instead of transpiling the sandbox's modules again (the cost of a serverless
- * request is mostly this boot). Keyed by the content of every file the sandbox is made of, and of
- * the bundler, so an edit to either rebuilds it.
+ * (WebSockets, shared state, the AI helpers, `require`): a new Worker then loads one file instead
+ * of transpiling the sandbox's modules again (the cost of a serverless request is mostly this
+ * boot). Keyed by the content of every file the sandbox is made of, and of the bundler, so an edit
+ * to either rebuilds it.
  */
 export async function sandboxBundle(compiler: Compiler): Promise<string> {
   const key = sourcesKey([SANDBOX, PROTOCOL], [BUNDLER, UNIX_SOCKET]);
