@@ -12,7 +12,7 @@ const LOADERS: Record<string, esbuild.Loader> = {
   cjs: "js",
 };
 
-/** A bundle's modules by file name: `<prefix>.mjs`, the entry's, and one `<prefix>.<part>.mjs` per part. */
+/** A bundle's modules by name: `<prefix>.mjs`, the entry, and `<prefix>.<part>.mjs` per part. */
 export type BundleFiles = Record<string, string>;
 
 /**
