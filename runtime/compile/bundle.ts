@@ -65,10 +65,10 @@ async function bundleOne(entry: string, lazy: (source: string) => string): Promi
       setup(build) {
         build.onResolve({ filter: /.*/ }, ({ path, importer, resolveDir, kind }) => {
           if (isBuiltin(path)) return { path, external: true };
-          const local = path.startsWith(".") || path.startsWith("/");
-          const absolute = resolve(resolveDir || dirname(importer), path);
-          if (local && kind === "dynamic-import") return defer(lazy(absolute));
-          if (local) return { path: absolute };
+          if (path.startsWith(".") || path.startsWith("/")) {
+            const absolute = resolve(resolveDir || dirname(importer), path);
+            return kind === "dynamic-import" ? defer(lazy(absolute)) : { path: absolute };
+          }
           // A package our code imports lazily stays its own module, read on first use: a
           // Worker's boot is mostly parsing its bundle, and such a package is rarely needed.
           if (kind === "dynamic-import") return defer(import.meta.resolve(path));
