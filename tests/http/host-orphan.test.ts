@@ -6,10 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { eventually } from "../lib/eventually.ts";
 import { alive } from "../lib/processes.ts";
 
 const PARENT = fileURLToPath(new URL("../lib/host-parent.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+/** How this runtime runs the stand-in server (Deno with the project's config). */
+const RUNTIME_ARGS = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
 
 test("a Worker host whose server died exits, even while its connection stays open", async () => {
   const dir = mkdtempSync(join(tmpdir(), "hoody-orphan-"));
@@ -32,8 +35,7 @@ test("a Worker host whose server died exits, even while its connection stays ope
     mode: "worker",
     spawns: [],
   };
-  const runtimeArgs = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
-  const parent = spawn(process.execPath, [...runtimeArgs, PARENT, JSON.stringify(setup)], {
+  const parent = spawn(process.execPath, [...RUNTIME_ARGS, PARENT, JSON.stringify(setup)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let hostPid = 0;
@@ -44,8 +46,8 @@ test("a Worker host whose server died exits, even while its connection stays ope
     await hostConnected;
     process.kill(parent.pid!, "SIGKILL");
     // Bounded polling, not a timing assertion: the host checks its parent once a second.
-    for (let i = 0; i < 200 && alive(hostPid); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(alive(hostPid), false, "the orphaned host is still running");
+    const gone = await eventually(() => Promise.resolve(!alive(hostPid)), 10_000);
+    assert.equal(gone, true, "the orphaned host is still running");
   } finally {
     if (hostPid && alive(hostPid)) process.kill(hostPid, "SIGKILL");
     if (parent.exitCode === null) parent.kill("SIGKILL");
@@ -56,9 +58,8 @@ test("a Worker host whose server died exits, even while its connection stays ope
 });
 
 test("a Worker host whose server ended before its setup exits quietly", async () => {
-  const runtimeArgs = "Bun" in globalThis ? [] : ["run", "-A", "--no-check", "--config", CONFIG];
   // An empty setup is what a host reads when its server ends first (it could not listen, say).
-  const parent = spawn(process.execPath, [...runtimeArgs, PARENT, ""], {
+  const parent = spawn(process.execPath, [...RUNTIME_ARGS, PARENT, ""], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let errors = "";
@@ -68,8 +69,8 @@ test("a Worker host whose server ended before its setup exits quietly", async ()
     hostPid = await new Promise<number>((resolve) =>
       parent.stdout!.on("data", (chunk: Buffer) => resolve(Number(String(chunk).trim())))
     );
-    for (let i = 0; i < 200 && alive(hostPid); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(alive(hostPid), false, "the host without a setup is still running");
+    const gone = await eventually(() => Promise.resolve(!alive(hostPid)), 10_000);
+    assert.equal(gone, true, "the host without a setup is still running");
     assert.equal(errors, "", "the host printed an error");
   } finally {
     if (hostPid && alive(hostPid)) process.kill(hostPid, "SIGKILL");
