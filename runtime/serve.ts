@@ -115,9 +115,10 @@ export async function serve(
   });
   const accessLog = createAccessLog(logs);
 
+  const workerUrl = sandboxBundle(compiler).then((bundle) => adapter.workerModule(bundle));
   const pool = createWorkerPool({
     adapter,
-    workerUrl: await adapter.workerModule(await sandboxBundle(compiler)),
+    workerUrl,
     scriptsRoot: config.root,
     size: config.hosts,
     stock: config.stock,
@@ -266,6 +267,11 @@ export async function serve(
   const management = () => app ??= parts.management?.(control) ?? Promise.resolve(NO_MANAGEMENT);
   setTimeout(() => void management(), 1000).unref?.();
 
+  // The hosts have booted meanwhile; a sandbox that cannot be bundled stops the start here.
+  await workerUrl.catch(async (error) => {
+    await pool.close();
+    throw error;
+  });
   const server = await adapter.serve({
     hostname: config.host,
     port: config.port,

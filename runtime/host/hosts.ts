@@ -44,8 +44,11 @@ export interface WorkerLink {
 
 export interface HostsOptions {
   adapter: Adapter;
-  /** Module every Worker starts from. */
-  workerUrl: string;
+  /**
+   * Module every Worker starts from. A promise: a host's process boots meanwhile (on Deno ~13 ms,
+   * the sandbox bundle's lookup ~8), and reads its setup, which names it, once it is up.
+   */
+  workerUrl: Promise<string>;
   scriptsRoot: string;
   onHostExit(host: Host, reason: string): void;
   /** A frame from a host after its hello: messages of the Workers that speak through it. */
@@ -139,21 +142,22 @@ export function createHosts(options: HostsOptions): Hosts {
       const queue: [ToHost, Bytes | null][] = [];
       let onConnect = () => {};
       const connected = new Promise<void>((resolve) => (onConnect = resolve));
-      // The setup leaves at the end of this turn, with the Workers asked of the host meanwhile
-      // (the pool asks for its first ones as soon as this returns): the host starts them while it
-      // connects, not after its hello. Traced Bun starts: the first Worker's init came 5-10 ms
-      // after the first request's route was ready, now 1-2 ms.
-      queueMicrotask(() => {
+      // The setup leaves once the Worker module is known, at the end of a turn, with the Workers
+      // asked of the host meanwhile (the pool asks for its first ones as soon as this returns):
+      // the host starts them while it connects, not after its hello. Traced Bun starts: the first
+      // Worker's init came 5-10 ms after the first request's route was ready, now 1-2 ms. No
+      // module: the server's start fails and closes the pool, which kills this host.
+      options.workerUrl.then((workerUrl) => {
         const setup: HostSetup = {
           socketPath,
           token,
-          workerUrl: options.workerUrl,
+          workerUrl,
           scriptsRoot: options.scriptsRoot,
           mode,
           spawns: takeSpawns(queue),
         };
         child.setup(`${JSON.stringify(setup)}\n`);
-      });
+      }, () => {});
       const host: Host = {
         pid: child.pid,
         mode,

@@ -13,8 +13,8 @@ import type {
 /** The Worker pool's contract with the rest of the server (runtime/host/pool.ts implements it). */
 export interface PoolOptions {
   adapter: Adapter;
-  /** Module every Worker starts from (the bundled sandbox). */
-  workerUrl: string;
+  /** Module every Worker starts from (the bundled sandbox); the hosts boot while it is found. */
+  workerUrl: Promise<string>;
   scriptsRoot: string;
   /** How many host processes share the Workers. */
   size: number;

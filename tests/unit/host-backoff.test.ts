@@ -31,7 +31,7 @@ test("hosts that die before they connect restart on their backoff, never one per
   const logs: string[] = [];
   const pool = createWorkerPool({
     adapter,
-    workerUrl: "file:///nowhere.js",
+    workerUrl: Promise.resolve("file:///nowhere.js"),
     scriptsRoot: root,
     size: 1,
     stock: 1,
