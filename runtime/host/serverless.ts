@@ -12,10 +12,16 @@ const WARM_IDLE_MS = 30_000;
  * requests answered together past a client's timeout, and the next burst repeated it.
  */
 const MAX_BOOTING_PER_HOST = 2;
+/** The most ready Workers a host keeps after bursts, unless `--stock` asks for more. */
+const BURST_STOCK = 8;
+/** Each interval this long in which no request waited takes the stock a step back to `--stock`. */
+const STOCK_SHRINK_MS = 5_000;
 
 export interface ServerlessOptions {
-  /** Booted Workers kept per host (and warm ones per hot script). */
+  /** Booted Workers kept per host at the least (and warm ones per hot script). */
   stock: number;
+  /** How often a quiet stock shrinks a step (STOCK_SHRINK_MS; tests pass less). */
+  shrinkMs?: number;
   /** Requests that may wait for a Worker at once; more answer 503 at once. */
   queueLimit: number;
   /** How long a request waits for a Worker before it answers 503 with Retry-After. */
@@ -60,7 +66,19 @@ export function createServerless(options: ServerlessOptions): Serverless {
   /** Requests waiting for a Worker, in arrival order. */
   const waiting: Job[] = [];
   // At least one: a serverless request waits for the stock, so an empty stock would serve none.
-  const stockSize = Math.max(1, options.stock);
+  const floor = Math.max(1, options.stock);
+  const ceiling = Math.max(floor, BURST_STOCK);
+  /**
+   * The ready Workers each host keeps now. A request that found none adds one (up to the ceiling),
+   * so the next burst of that size finds them ready; each quiet interval takes one away.
+   */
+  let stockSize = floor;
+  let waitedLately = false;
+  const shrinker = setInterval(() => {
+    if (!waitedLately && stockSize > floor) shrink();
+    waitedLately = false;
+  }, options.shrinkMs ?? STOCK_SHRINK_MS);
+  shrinker.unref?.();
   const warm = createWarmSet<WorkerRecord>({
     perScript: options.stock,
     total: 64,
@@ -116,13 +134,27 @@ export function createServerless(options: ServerlessOptions): Serverless {
     return options.booting(host) < MAX_BOOTING_PER_HOST ? options.spawn(host) : null;
   }
 
+  /** One ready Worker fewer per host: the surplus goes (a booting one first, it did least). */
+  function shrink(): void {
+    stockSize -= 1;
+    for (const host of options.live("serverless")) {
+      const held = stock.filter((w) => w.host === host);
+      const surplus = held.sort((a, b) => Number(a.booted) - Number(b.booted))
+        .slice(0, Math.max(0, held.length - stockSize));
+      for (const worker of surplus) options.terminate(worker);
+    }
+  }
+
   /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
   function topUp(): void {
-    for (const host of options.closing() ? [] : options.live("serverless")) {
-      let count = stock.filter((w) => w.host === host).length;
-      for (let worker; count++ < stockSize && (worker = spawnIfRoom(host));) stock.push(worker);
-    }
+    for (const host of options.closing() ? [] : options.live("serverless")) refill(host);
     serveWaiting();
+  }
+
+  /** Spawns toward the host's stock, as many as it may boot at once. */
+  function refill(host: Host): void {
+    let count = stock.filter((w) => w.host === host).length;
+    for (let worker; count++ < stockSize && (worker = spawnIfRoom(host));) stock.push(worker);
   }
 
   /**
@@ -167,6 +199,8 @@ export function createServerless(options: ServerlessOptions): Serverless {
       }
     }
     waiting.push(job);
+    waitedLately = true;
+    if (stockSize < ceiling) stockSize += 1;
     job.stopWaiting = options.deadlines.add(options.waitMs, () => {
       const index = waiting.indexOf(job);
       if (index >= 0) waiting.splice(index, 1);
@@ -193,7 +227,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
       else wait(job);
     },
     fill(host) {
-      for (let i = 0; i < stockSize; i++) stock.push(options.spawn(host));
+      refill(host);
       serveWaiting();
     },
     /**
@@ -216,6 +250,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
     },
     close() {
       clearInterval(sweeper);
+      clearInterval(shrinker);
     },
   };
 }

@@ -70,7 +70,7 @@ export const FLAGS = [
     key: "stock",
     type: "integer",
     value: "N",
-    doc: "ready Workers per host for serverless requests (default 1)",
+    doc: "ready Workers per host for serverless requests, at the least (default 1; bursts grow it)",
   },
   {
     flag: "memory-mb",

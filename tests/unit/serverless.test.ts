@@ -5,12 +5,14 @@ import type { Host } from "../../runtime/host/hosts.ts";
 import { createServerless } from "../../runtime/host/serverless.ts";
 import type { Job, WorkerRecord } from "../../runtime/host/worker-record.ts";
 import type { ToWorker, Unit } from "../../runtime/protocol/messages.ts";
+import { eventually } from "../lib/eventually.ts";
 
 /** The serverless scheduler against a fake host: what it spawns and which Worker serves what. */
-function setup() {
+function setup(shrinkMs?: number) {
   const host = { pid: 1, mode: "serverless", condemned: false } as Host;
   const workers = new Set<WorkerRecord>();
   const started: [WorkerRecord, Job][] = [];
+  const handed = new Set<WorkerRecord>();
   const served = new Map<string, string>();
   const shed: ServerError[] = [];
   /** Each init's `rehearse`, in order. */
@@ -20,6 +22,7 @@ function setup() {
   const booting = () => [...workers].filter((w) => !w.booted).length;
   const serverless = createServerless({
     stock: 1,
+    shrinkMs,
     queueLimit: 100,
     waitMs: 1000,
     deadlines: { add: () => () => {} },
@@ -44,6 +47,7 @@ function setup() {
     },
     start(worker, job) {
       served.set(job.request.executionId, worker.id);
+      handed.add(worker);
       started.push([worker, job]);
     },
   });
@@ -64,9 +68,12 @@ function setup() {
   const answerAll = () => {
     for (const [worker] of started.splice(0)) serverless.answered(worker);
   };
+  /** The host's Workers in the stock: spawned, not terminated, never handed a request. */
+  const ready = () => [...workers].filter((w) => !handed.has(w));
   return {
     serverless,
     host,
+    ready,
     served,
     shed,
     rehearsals,
@@ -110,5 +117,63 @@ test("only a Worker readied ahead of its request, while none waits, rehearses", 
   // Requests wait: a rehearsal would only take CPU from them.
   assert.ok(rehearsals.length > 2, "the spares readied meanwhile were told whether to rehearse");
   assert.deepEqual(rehearsals.slice(2).filter((r) => r), []);
+  serverless.close();
+});
+
+test("the stock grows by a Worker for each request that found none, up to eight", async () => {
+  const { serverless, host, served, request, bootAll, answerAll, ready } = setup();
+  serverless.fill(host);
+  bootAll();
+  for (let n = 0; n < 5; n++) serverless.run(request(n));
+  assert.equal(served.size, 1, "one ready Worker, four requests wait");
+  for (let round = 0; round < 20 && served.size < 5; round++) {
+    bootAll();
+    answerAll();
+  }
+  assert.equal(served.size, 5);
+  // Nobody waits now: the stock fills to its new size (two boots at a time), a Worker per waiter more.
+  for (let round = 0; round < 10; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    bootAll();
+  }
+  assert.equal(
+    ready().length,
+    5,
+    "the stock holds one Worker plus one for each request that waited",
+  );
+  for (let n = 5; n < 10; n++) serverless.run(request(n));
+  assert.equal(served.size, 10, "the next burst of five finds a Worker each, none waits");
+
+  for (let n = 10; n < 40; n++) serverless.run(request(n));
+  for (let round = 0; round < 100 && served.size < 40; round++) {
+    bootAll();
+    answerAll();
+  }
+  for (let round = 0; round < 10; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    bootAll();
+  }
+  assert.equal(ready().length, 8, "never more than eight ready Workers on a host");
+  serverless.close();
+});
+
+test("a quiet stock steps back to --stock, a Worker at a time", async () => {
+  const { serverless, host, served, request, bootAll, answerAll, ready } = setup(30);
+  serverless.fill(host);
+  bootAll();
+  for (let n = 0; n < 4; n++) serverless.run(request(n));
+  for (let round = 0; round < 20 && served.size < 4; round++) {
+    bootAll();
+    answerAll();
+  }
+  for (let round = 0; round < 10 && ready().length < 4; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    bootAll();
+  }
+  assert.equal(ready().length, 4);
+  assert.ok(await eventually(() => Promise.resolve(ready().length === 1)), "back to one");
+  // And stays there: the floor is --stock.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(ready().length, 1);
   serverless.close();
 });
