@@ -151,10 +151,18 @@ export function createServerless(options: ServerlessOptions): Serverless {
     serveWaiting();
   }
 
-  /** Spawns toward the host's stock, as many as it may boot at once. */
+  /**
+   * Spawns toward the host's stock: `--stock` as fast as the host may boot, the Workers a burst
+   * added one boot at a time and only while no request waits (each Worker then goes to one of them
+   * as it comes, and boots side by side cost Deno more each: refilled two at a time, the grown
+   * stock served 5% fewer a second at 50 connections).
+   */
   function refill(host: Host): void {
     let count = stock.filter((w) => w.host === host).length;
-    for (let worker; count++ < stockSize && (worker = spawnIfRoom(host));) stock.push(worker);
+    for (let worker; count < floor && (worker = spawnIfRoom(host)); count++) stock.push(worker);
+    if (count < stockSize && waiting.length === 0 && options.booting(host) === 0) {
+      stock.push(options.spawn(host));
+    }
   }
 
   /**

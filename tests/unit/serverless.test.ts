@@ -12,6 +12,7 @@ function setup(shrinkMs?: number) {
   const host = { pid: 1, mode: "serverless", condemned: false } as Host;
   const workers = new Set<WorkerRecord>();
   const started: [WorkerRecord, Job][] = [];
+  /** Workers given a script: every one but those in the stock. */
   const handed = new Set<WorkerRecord>();
   const served = new Map<string, string>();
   const shed: ServerError[] = [];
@@ -38,8 +39,10 @@ function setup(shrinkMs?: number) {
     },
     load: () => workers.size,
     booting,
-    deliver(_worker, message: ToWorker) {
-      if (message.t === "init") rehearsals.push(message.rehearse === true);
+    deliver(worker, message: ToWorker) {
+      if (message.t !== "init") return;
+      rehearsals.push(message.rehearse === true);
+      handed.add(worker);
     },
     terminate(worker) {
       workers.delete(worker);
@@ -47,7 +50,6 @@ function setup(shrinkMs?: number) {
     },
     start(worker, job) {
       served.set(job.request.executionId, worker.id);
-      handed.add(worker);
       started.push([worker, job]);
     },
   });
@@ -68,7 +70,7 @@ function setup(shrinkMs?: number) {
   const answerAll = () => {
     for (const [worker] of started.splice(0)) serverless.answered(worker);
   };
-  /** The host's Workers in the stock: spawned, not terminated, never handed a request. */
+  /** The host's Workers in the stock: spawned, not terminated, given no script yet. */
   const ready = () => [...workers].filter((w) => !handed.has(w));
   return {
     serverless,
