@@ -208,7 +208,8 @@ export function createServerless(options: ServerlessOptions): Serverless {
     }
     waiting.push(job);
     waitedLately = true;
-    if (stockSize < ceiling) stockSize += 1;
+    // One that waits for the host to start says nothing about bursts.
+    if (!starting && stockSize < ceiling) stockSize += 1;
     job.stopWaiting = options.deadlines.add(options.waitMs, () => {
       const index = waiting.indexOf(job);
       if (index >= 0) waiting.splice(index, 1);

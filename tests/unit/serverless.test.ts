@@ -8,8 +8,10 @@ import type { ToWorker, Unit } from "../../runtime/protocol/messages.ts";
 import { eventually } from "../lib/eventually.ts";
 
 /** The serverless scheduler against a fake host: what it spawns and which Worker serves what. */
-function setup(shrinkMs?: number) {
+function setup(shrinkMs?: number, hostStarted = true) {
   const host = { pid: 1, mode: "serverless", condemned: false } as Host;
+  /** The live hosts: without one, the first request starts it (as pool.ts does, filling its stock). */
+  const hosts = hostStarted ? [host] : [];
   const workers = new Set<WorkerRecord>();
   const started: [WorkerRecord, Job][] = [];
   /** Workers given a script: every one but those in the stock. */
@@ -28,8 +30,14 @@ function setup(shrinkMs?: number) {
     waitMs: 1000,
     deadlines: { add: () => () => {} },
     closing: () => false,
-    live: () => [host],
-    liveOrNew: () => [host],
+    live: () => hosts,
+    liveOrNew() {
+      if (hosts.length === 0) {
+        hosts.push(host);
+        serverless.fill(host);
+      }
+      return hosts;
+    },
     spawn(h) {
       spawned += 1;
       const worker = { id: `w${spawned}`, host: h, booted: false } as WorkerRecord;
@@ -184,5 +192,16 @@ test("a quiet stock steps back to --stock, a Worker at a time", async () => {
   // And stays there: the floor is --stock.
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.equal(ready().length, 1);
+  serverless.close();
+});
+
+test("a request that waits for the first host to start does not grow the stock", async () => {
+  const { serverless, served, request, bootAll, answerAll, ready } = setup(undefined, false);
+  serverless.run(request(0));
+  bootAll();
+  assert.equal(served.size, 1);
+  answerAll();
+  await fillStock(ready, bootAll, 2);
+  assert.equal(ready().length, 1, "the stock is --stock: no burst was seen");
   serverless.close();
 });
