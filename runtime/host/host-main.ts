@@ -23,7 +23,12 @@ import type {
  * Deno's own calls where it has them: its global `process` loads the Node compatibility layer on
  * first use, 12-17 ms of a host's start, all of it before its first Worker and the first response.
  */
-const deno = (globalThis as { Deno?: { readonly ppid: number; exit(code: number): never } }).Deno;
+interface DenoCalls {
+  readonly ppid: number;
+  exit(code: number): never;
+  stdin: { readable: ReadableStream<Uint8Array> };
+}
+const deno = (globalThis as { Deno?: DenoCalls }).Deno;
 const parentPid = (): number => deno ? deno.ppid : process.ppid;
 const exit = (code: number): never => deno ? deno.exit(code) : process.exit(code);
 const parent = parentPid();
@@ -103,12 +108,8 @@ function spawnWorker(workerId: string, workerToken: string, direct: boolean): vo
  * `new Response(stdin).text()` 2-3 ms more than a reader, all of it before the first response.
  */
 async function readSetup(): Promise<HostSetup> {
-  const runtime = globalThis as unknown as {
-    Bun?: { stdin: { stream(): ReadableStream<Uint8Array> } };
-    Deno?: { stdin: { readable: ReadableStream<Uint8Array> } };
-  };
-  const reader = (runtime.Bun ? runtime.Bun.stdin.stream() : runtime.Deno!.stdin.readable)
-    .getReader();
+  const bun = (globalThis as { Bun?: { stdin: { stream(): ReadableStream<Uint8Array> } } }).Bun;
+  const reader = (deno ? deno.stdin.readable : bun!.stdin.stream()).getReader();
   const decoder = new TextDecoder();
   let text = "";
   while (!text.includes("\n")) {
