@@ -98,10 +98,20 @@ const SERVERLESS_HOST_TUNING = {
   BUN_GC_TIMER_DISABLE: "1",
 };
 
+/**
+ * JSC without its JIT (interpreter only): a VM then starts and ends with ~0.8 ms less CPU (a
+ * Worker importing the sandbox's bytecode, spawned and ended in a loop on one core: 2.0-2.4 ->
+ * 1.2-1.6 ms; a serverless hello at 50 connections, alternated: 217 -> 254 served a second). Hot
+ * loops run ~2.5x slower and WebAssembly ~30x, so the pool moves a script whose request took
+ * more CPU than a hello ever does to hosts with the JIT (pool.ts, HEAVY_CPU_MS).
+ */
+const NO_JIT = { BUN_JSC_useJIT: "0" };
+
 export const bunAdapter: Adapter = {
   name: "bun",
   terminateStopsLoops: true,
   serverlessOwnSocket: true,
+  jitlessServerless: true,
   serve(options: ServeOptions): Promise<RunningServer> {
     const server = Bun.serve({
       hostname: options.hostname,
@@ -166,8 +176,8 @@ export const bunAdapter: Adapter = {
       rmSync(aside, { recursive: true, force: true });
     }
   },
-  spawnHost(entry, kind, env) {
-    const tuning = kind === "serverless" ? SERVERLESS_HOST_TUNING : {};
+  spawnHost(entry, kind, env, jit) {
+    const tuning = kind === "worker" ? {} : { ...SERVERLESS_HOST_TUNING, ...(jit ? {} : NO_JIT) };
     try {
       const child = Bun.spawn([process.execPath, entry], {
         env: { ...env, ...tuning },

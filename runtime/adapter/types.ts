@@ -82,6 +82,13 @@ export interface Adapter {
    * (dialling the socket needs write permission on its path, which would let a script remove it).
    */
   readonly serverlessOwnSocket: boolean;
+  /**
+   * Whether serverless hosts may run without a JIT (`spawnHost`'s `jit` false). Bun: a JSC VM
+   * with its JIT on costs ~0.8 ms more CPU to start and end, and a serverless Worker is a VM
+   * that serves one request; its script rarely runs long enough for the JIT to pay that back.
+   * Deno: no (V8 without a JIT has no WebAssembly).
+   */
+  readonly jitlessServerless: boolean;
   serve(options: ServeOptions): Promise<RunningServer>;
   /**
    * Starts `entry` (a TypeScript file) in a new process of this runtime as a host of Workers of
@@ -89,9 +96,15 @@ export interface Adapter {
    * output on ours, its standard input open for `ChildHandle.setup`. Never throws: a process that
    * cannot start is one that exited at once. The runtime's own spawn, not node:child_process,
    * which took 10-13 ms of the server's thread on Bun (Bun.spawn: 0.6 ms) and 12-25 ms on Deno
-   * (Deno.Command: 4 ms), plus its import, all before the first response.
+   * (Deno.Command: 4 ms), plus its import, all before the first response. `jit` false: a
+   * serverless host without a JIT (only where `jitlessServerless`).
    */
-  spawnHost(entry: string, kind: "worker" | "serverless", env: Record<string, string>): ChildHandle;
+  spawnHost(
+    entry: string,
+    kind: "worker" | "serverless",
+    env: Record<string, string>,
+    jit: boolean,
+  ): ChildHandle;
   /**
    * Options for a new Worker. Serverless Workers get the least the runtime can grant: on Deno
    * no environment (but a few harmless names), writes only under the scripts root, no

@@ -25,6 +25,8 @@ export interface Host {
    * its Workers and a runaway of one mode never costs the other its Workers.
    */
   readonly mode: Mode;
+  /** Whether its runtime runs with a JIT: all but the light serverless hosts (adapter `jitlessServerless`). */
+  readonly jit: boolean;
   readonly connected: Promise<void>;
   /** Whether it has connected (proved its token) yet: one that exits before it did never started. */
   hello: boolean;
@@ -63,7 +65,7 @@ export interface HostsOptions {
 }
 
 export interface Hosts {
-  spawn(mode: Mode): Host;
+  spawn(mode: Mode, jit: boolean): Host;
   close(): Promise<void>;
 }
 
@@ -132,11 +134,11 @@ export function createHosts(options: HostsOptions): Hosts {
   }
 
   return {
-    spawn(mode) {
+    spawn(mode, jit) {
       const token = randomHex(24);
       const env: Record<string, string> = {};
       for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
-      const child = options.adapter.spawnHost(HOST_ENTRY, mode, env);
+      const child = options.adapter.spawnHost(HOST_ENTRY, mode, env, jit);
       children.add(child);
       let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
       const queue: [ToHost, Bytes | null][] = [];
@@ -161,6 +163,7 @@ export function createHosts(options: HostsOptions): Hosts {
       const host: Host = {
         pid: child.pid,
         mode,
+        jit,
         connected,
         hello: false,
         condemned: false,

@@ -13,6 +13,14 @@ import { NO_TIMER, type WorkerRecord } from "./worker-record.ts";
 import { createWorkerRequests } from "./worker-requests.ts";
 
 const EXTRA_HOSTS_AFTER_MS = 1000;
+/**
+ * CPU a serverless request may take in a Worker without a JIT (adapter `jitlessServerless`)
+ * before its script's next requests go to hosts with one. A hello takes ~1 ms there; a request
+ * that computes for long runs ~2.5x faster with the JIT (WebAssembly ~30x).
+ */
+const HEAVY_CPU_MS = 20;
+/** The most scripts remembered as heavy (the oldest is forgotten first). */
+const HEAVY_SCRIPTS_KEPT = 1000;
 
 /**
  * Workers in killable host processes (docs/architecture.md, Workers). This file keeps the
@@ -27,7 +35,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   let closing = false;
   let quickDeaths = 0;
   /** performance.now() until which hosts that die before they connect restart on their backoff only. */
-  const backoffUntil: Record<Mode, number> = { worker: 0, serverless: 0 };
+  const backoffUntil = new Map<string, number>();
+  const jitless = options.adapter.jitlessServerless;
+  /** Scripts (unit keys) whose request took HEAVY_CPU_MS or more in a Worker without a JIT. */
+  const heavyScripts = new Set<string>();
 
   const requests = createWorkerRequests({
     deadlines,
@@ -36,12 +47,16 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     terminate,
     gone,
     condemn: (host, reason) => condemn(host, reason),
-    onSettled(worker) {
-      if (worker.ephemeral) serverless.answered(worker);
-      else workerMode.settled(worker);
+    onSettled(worker, cpuMs) {
+      if (worker.ephemeral) {
+        if (!worker.host.jit && worker.unit && cpuMs !== null && cpuMs >= HEAVY_CPU_MS) {
+          markHeavy(worker.unit.key);
+        }
+        serverlessOf(worker.host).answered(worker);
+      } else workerMode.settled(worker);
       maybeKillCondemned(worker.host);
     },
-    onReady: () => serverless.booted(),
+    onReady: (worker) => serverlessOf(worker.host).booted(),
     onPatch: options.onPatch,
     onConsole: (worker, text) => worker.unit && options.onConsole(worker.unit, text),
     onFetch: options.onFetch,
@@ -50,28 +65,35 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const workerMode = createWorkerMode({
     maxWorkers: options.maxWorkers,
     snapshot: options.snapshot,
-    liveOrNew,
-    live,
+    liveOrNew: () => liveOrNew("worker", true),
+    live: () => live("worker", true),
     spawn: (host) => spawnWorker(host, true),
     deliver,
     terminate,
     closeSockets: requests.closeSockets,
   });
-  const serverless = createServerless({
-    stock: options.stock,
-    queueLimit: options.queueLimit,
-    waitMs: options.waitMs,
-    deadlines,
-    closing: () => closing,
-    live,
-    liveOrNew,
-    spawn: (host) => spawnWorker(host, options.adapter.serverlessOwnSocket),
-    load: (host) => [...workers.values()].filter((w) => w.host === host).length,
-    booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
-    deliver,
-    terminate,
-    start: requests.start,
-  });
+  /** The stock of serverless Workers on the hosts with (`jit`) or without a JIT. */
+  const stockOn = (jit: boolean) =>
+    createServerless({
+      stock: options.stock,
+      queueLimit: options.queueLimit,
+      waitMs: options.waitMs,
+      deadlines,
+      closing: () => closing,
+      live: () => live("serverless", jit),
+      liveOrNew: () => liveOrNew("serverless", jit),
+      spawn: (host) => spawnWorker(host, options.adapter.serverlessOwnSocket),
+      load: (host) => [...workers.values()].filter((w) => w.host === host).length,
+      booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
+      deliver,
+      terminate,
+      start: requests.start,
+    });
+  // Serverless scripts run on hosts without a JIT where the runtime has them; the heavy ones (and
+  // all of them elsewhere) on hosts with one, which start with the first heavy script.
+  const serverless = stockOn(!jitless);
+  const heavyServerless = jitless ? stockOn(true) : serverless;
+  const serverlessOf = (host: Host) => (host.jit ? heavyServerless : serverless);
 
   const processes = createHosts({
     adapter: options.adapter,
@@ -88,14 +110,16 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       const delay = quickDeaths === 0 ? 0 : Math.min(100 * 2 ** quickDeaths, 5000);
       // One that never connected is no script's doing (a broken install, no memory for a process):
       // until its restart, requests that find no host answer 503 rather than each start another.
-      backoffUntil[host.mode] = host.hello ? 0 : performance.now() + delay;
+      backoffUntil.set(kindOf(host.mode, host.jit), host.hello ? 0 : performance.now() + delay);
       if (!host.condemned) {
         options.log(
           `worker host ${host.pid} exited (${reason}); starting a new one in ${delay} ms`,
         );
       }
       setTimeout(() => {
-        if (!closing && live(host.mode).length < options.size) addHost(host.mode);
+        if (!closing && live(host.mode, host.jit).length < options.size) {
+          addHost(host.mode, host.jit);
+        }
       }, delay);
     },
     onWorker(id, token, link) {
@@ -126,16 +150,29 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     },
   });
 
-  function addHost(mode: Mode): Host {
-    const host = processes.spawn(mode);
+  function addHost(mode: Mode, jit: boolean): Host {
+    const host = processes.spawn(mode, jit);
     hosts.push(host);
-    if (mode === "serverless") serverless.fill(host);
+    if (mode === "serverless") serverlessOf(host).fill(host);
     else workerMode.prime(host);
     return host;
   }
 
-  function live(mode: Mode): Host[] {
-    return hosts.filter((h) => !h.condemned && h.mode === mode);
+  function live(mode: Mode, jit: boolean): Host[] {
+    return hosts.filter((h) => !h.condemned && h.mode === mode && h.jit === jit);
+  }
+
+  function kindOf(mode: Mode, jit: boolean): string {
+    return jit ? mode : `${mode} without a JIT`;
+  }
+
+  /** A heavy script's next requests go to hosts with a JIT. */
+  function markHeavy(key: string): void {
+    if (heavyScripts.has(key)) return;
+    if (heavyScripts.size >= HEAVY_SCRIPTS_KEPT) {
+      heavyScripts.delete(heavyScripts.values().next().value!);
+    }
+    heavyScripts.add(key);
   }
 
   /**
@@ -143,10 +180,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
    * now. Not while hosts die before they connect: every request would start a process, hundreds a
    * second under load, so it answers 503 until the backoff's own restart.
    */
-  function liveOrNew(mode: Mode): Host[] {
-    const candidates = live(mode);
+  function liveOrNew(mode: Mode, jit: boolean): Host[] {
+    const candidates = live(mode, jit);
     if (candidates.length > 0) return candidates;
-    const wait = Math.ceil(backoffUntil[mode] - performance.now());
+    const wait = Math.ceil((backoffUntil.get(kindOf(mode, jit)) ?? 0) - performance.now());
     if (wait > 0) {
       throw new ServerError(
         "UNAVAILABLE",
@@ -155,7 +192,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         { headers: { "retry-after": String(Math.ceil(wait / 1000)) } },
       );
     }
-    return [addHost(mode)];
+    return [addHost(mode, jit)];
   }
 
   /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */
@@ -203,7 +240,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     if (worker.gone) return;
     worker.gone = true;
     workers.delete(worker.id);
-    serverless.forget(worker);
+    serverlessOf(worker.host).forget(worker);
     workerMode.forget(worker);
     requests.abandon(worker, reason);
     maybeKillCondemned(worker.host);
@@ -222,7 +259,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     for (const worker of [...workers.values()]) {
       if (worker.host === host && worker.pending.size === 0) terminate(worker);
     }
-    if (replace) addHost(host.mode);
+    if (replace) addHost(host.mode, host.jit);
     maybeKillCondemned(host);
     setTimeout(() => host.kill(), options.drainMs).unref?.();
   }
@@ -239,11 +276,11 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   // (and a first request start its work) while they boot. One worker-mode host now, the rest a
   // second later (or a serverless one at its first request): booting them all at once shares
   // the cores with the first requests (Bun, first response with 1,000 scripts: 250 -> 330+ ms).
-  const modes: Mode[] = ["worker", "serverless"];
-  addHost("worker");
+  const kinds: [Mode, boolean][] = [["worker", true], ["serverless", !jitless]];
+  addHost("worker", true);
   const more = setTimeout(() => {
-    for (const mode of modes) {
-      for (let i = live(mode).length; i < options.size && !closing; i++) addHost(mode);
+    for (const [mode, jit] of kinds) {
+      for (let i = live(mode, jit).length; i < options.size && !closing; i++) addHost(mode, jit);
     }
   }, EXTRA_HOSTS_AFTER_MS);
   more.unref?.();
@@ -261,8 +298,9 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           reject,
           stopWaiting: NO_TIMER,
         };
-        if (unit.mode === "serverless") serverless.run(job);
-        else requests.start(workerMode.workerFor(unit), job);
+        if (unit.mode !== "serverless") requests.start(workerMode.workerFor(unit), job);
+        else if (heavyScripts.has(unit.key)) heavyServerless.run(job);
+        else serverless.run(job);
       });
     },
     broadcast: (patch) => workerMode.broadcast(patch),
@@ -273,7 +311,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     hosts: () => hosts.map((h) => ({ pid: h.pid, mode: h.mode })),
     async restart() {
       const old = [...hosts];
-      const fresh = old.map((host) => addHost(host.mode));
+      const fresh = old.map((host) => addHost(host.mode, host.jit));
       for (const host of old) condemn(host, "restart requested", false);
       await Promise.all(fresh.map((h) => h.connected));
     },
@@ -282,6 +320,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       clearTimeout(more);
       stopWatching();
       serverless.close();
+      heavyServerless.close();
       await processes.close();
     },
   };

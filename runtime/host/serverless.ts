@@ -1,5 +1,5 @@
 import { ServerError } from "../errors.ts";
-import type { Bytes, Mode, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Bytes, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Deadlines } from "./deadlines.ts";
 import type { Host } from "./hosts.ts";
 import { createWarmSet } from "./warm.ts";
@@ -28,9 +28,10 @@ export interface ServerlessOptions {
   waitMs: number;
   deadlines: Deadlines;
   closing(): boolean;
-  live(mode: Mode): Host[];
+  /** The live hosts this stock draws on. */
+  live(): Host[];
   /** The live hosts, else a new one; throws 503 while hosts die before they connect (pool.ts). */
-  liveOrNew(mode: Mode): Host[];
+  liveOrNew(): Host[];
   /** A new serverless Worker on `host` (own socket or via the host: `serverlessOwnSocket`). */
   spawn(host: Host): WorkerRecord;
   /** How many Workers a host runs now. */
@@ -124,7 +125,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
 
   /** A new Worker on the live host that runs the fewest, unless none is live or it is busy booting. */
   function spawnOnLeastBusy(): WorkerRecord | null {
-    const hosts = options.live("serverless");
+    const hosts = options.live();
     if (hosts.length === 0) return null;
     return spawnIfRoom(hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a));
   }
@@ -137,7 +138,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
   /** One ready Worker fewer per host: the surplus goes (a booting one first, it did least). */
   function shrink(): void {
     stockSize -= 1;
-    for (const host of options.live("serverless")) {
+    for (const host of options.live()) {
       const held = stock.filter((w) => w.host === host);
       const surplus = held.sort((a, b) => Number(a.booted) - Number(b.booted))
         .slice(0, Math.max(0, held.length - stockSize));
@@ -147,7 +148,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
 
   /** Every live host back to its stock of Workers, and the waiting requests handed what is there. */
   function topUp(): void {
-    for (const host of options.closing() ? [] : options.live("serverless")) refill(host);
+    for (const host of options.closing() ? [] : options.live()) refill(host);
     serveWaiting();
   }
 
@@ -197,10 +198,10 @@ export function createServerless(options: ServerlessOptions): Serverless {
     }
     // No serverless host yet (the first request of its kind) or none alive: one starts now, and
     // its stock serves the queue. While hosts die before they connect, a 503 at once instead.
-    const starting = !options.closing() && options.live("serverless").length === 0;
+    const starting = !options.closing() && options.live().length === 0;
     if (starting) {
       try {
-        options.liveOrNew("serverless");
+        options.liveOrNew();
       } catch (error) {
         if (error instanceof ServerError) return job.reject(error);
         throw error;

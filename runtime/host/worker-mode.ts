@@ -1,4 +1,4 @@
-import type { Bytes, Mode, SharedPatch, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Bytes, SharedPatch, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Host } from "./hosts.ts";
 import type { WorkerRecord } from "./worker-record.ts";
 
@@ -7,9 +7,10 @@ export interface WorkerModeOptions {
   maxWorkers: number;
   /** The instance's `shared` now, for a new Worker's init. */
   snapshot(instance: string): unknown;
-  liveOrNew(mode: Mode): Host[];
-  /** The hosts of a mode neither condemned nor exited. */
-  live(mode: Mode): Host[];
+  /** The live worker-mode hosts, else a new one (pool.ts). */
+  liveOrNew(): Host[];
+  /** The worker-mode hosts neither condemned nor exited. */
+  live(): Host[];
   /** A new Worker on `host` that opens its own socket to the server. */
   spawn(host: Host): WorkerRecord;
   deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
@@ -78,7 +79,7 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
   }
 
   function prime(host: Host): void {
-    if (spares.has(host) || !options.live("worker").includes(host)) return;
+    if (spares.has(host) || !options.live().includes(host)) return;
     spares.set(host, options.spawn(host));
   }
 
@@ -91,7 +92,7 @@ export function createWorkerMode(options: WorkerModeOptions): WorkerMode {
   }
 
   function hostFor(name: string): Host {
-    const candidates = options.liveOrNew("worker");
+    const candidates = options.liveOrNew();
     let hash = 0;
     for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
     return candidates[hash % candidates.length]!;

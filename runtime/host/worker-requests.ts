@@ -31,8 +31,11 @@ export interface WorkerRequestsOptions {
   /** The Worker ended on its own: forget it, and fail what it held with this reason. */
   gone(worker: WorkerRecord, reason: string): void;
   condemn(host: Host, reason: string): void;
-  /** A request of this Worker is settled (answered, failed or its stream ended). */
-  onSettled(worker: WorkerRecord): void;
+  /**
+   * A request of this Worker is settled (answered, failed or its stream ended); `cpuMs`: what it
+   * took of the Worker's thread, where the Worker says (serverless on Bun), else null.
+   */
+  onSettled(worker: WorkerRecord, cpuMs: number | null): void;
   /** A serverless Worker has booted. */
   onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
@@ -93,9 +96,19 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
   function receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
     switch (message.t) {
       case "result":
-        return settle(worker, message.id, (p) => p.resolve({ response: message.response, body }));
+        return settle(
+          worker,
+          message.id,
+          (p) => p.resolve({ response: message.response, body }),
+          message.cpuMs,
+        );
       case "error":
-        return settle(worker, message.id, (p) => fail(p, fromErrorInfo(message.error)));
+        return settle(
+          worker,
+          message.id,
+          (p) => fail(p, fromErrorInfo(message.error)),
+          message.cpuMs,
+        );
       case "head":
         return startStream(worker, message.id, message.response);
       case "chunk":
@@ -173,13 +186,18 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
     pending.resolve({ response, body: null, stream: pending.inbound.stream });
   }
 
-  function settle(worker: WorkerRecord, id: number, done: (p: Pending) => void): void {
+  function settle(
+    worker: WorkerRecord,
+    id: number,
+    done: (p: Pending) => void,
+    cpuMs?: number,
+  ): void {
     const pending = worker.pending.get(id);
     if (!pending) return;
     worker.pending.delete(id);
     pending.stopTimer();
     done(pending);
-    options.onSettled(worker);
+    options.onSettled(worker, cpuMs ?? null);
   }
 
   /** Past its deadline: a Worker that still answers a ping was only waiting, and keeps running. */

@@ -206,8 +206,9 @@ export type FromWorker =
   | { t: "hello"; workerId: string; token: string }
   /** Its channel is open (once): a serverless Worker no longer counts against its host's boots. */
   | { t: "ready" }
-  | { t: "result"; id: number; response: ResponseInfo }
-  | { t: "error"; id: number; error: ErrorInfo }
+  /** `cpuMs`: what the request took of a serverless Worker's thread, where the runtime says (Bun). */
+  | { t: "result"; id: number; response: ResponseInfo; cpuMs?: number }
+  | { t: "error"; id: number; error: ErrorInfo; cpuMs?: number }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch"; id: number; request: FetchInfo }
   /** The script called process.exit: the Worker ends once this has left (its requests fail). */

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { RUNTIME } from "../lib/processes.ts";
 import { request, suiteServer, type TestServer, withServer } from "../lib/server.ts";
 
 const json = async (server: TestServer, path: string, host?: string) =>
@@ -19,6 +21,25 @@ describe("execution modes", () => {
       `// @mode worker\nlet count = 0;\nexport default async () => {\n  const mine = ++count;\n  Promise.reject(new Error("stray"));\n  setTimeout(() => { throw new Error("late"); }, 0);\n  await new Promise((r) => setTimeout(r, 20));\n  return { count: mine };\n};`,
     "2/inc.ts":
       `// @mode worker\nshared.visits = (shared.visits ?? 0) + 100;\nreturn { visits: shared.visits };`,
+    // Tens of ms of CPU even with a JIT; the host's pid says which host served it.
+    "1/heavy.ts":
+      `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { s, host: process.pid };`,
+    "1/light.ts": `return { host: process.pid };`,
+  });
+
+  /** Whether the host process runs its runtime without a JIT (Bun's light serverless hosts). */
+  const jitless = (pid: number) =>
+    readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes("BUN_JSC_useJIT=0");
+
+  test("a serverless script whose request computes for long moves to hosts with a JIT; a light one stays on hosts without (Bun; Deno's hosts all have one)", async () => {
+    const first = await json(server, "/heavy");
+    const next = await json(server, "/heavy");
+    const light = await json(server, "/light");
+    assert.equal(next.s, first.s);
+    assert.deepEqual(
+      [jitless(first.host), jitless(next.host), jitless(light.host)],
+      RUNTIME === "bun" ? [true, false, true] : [false, false, false],
+    );
   });
 
   test("a stray rejection or a callback's throw keeps the Worker and its module state (worker mode only: a serverless Worker ends anyway)", async () => {

@@ -7,7 +7,7 @@ import { getAdapter } from "../../runtime/adapter/index.ts";
 
 const entry = fileURLToPath(new URL("../../runtime/host/host-main.ts", import.meta.url));
 const env = { PATH: process.env.PATH ?? "" };
-const host = (await getAdapter()).spawnHost(entry, "worker", env);
+const host = (await getAdapter()).spawnHost(entry, "worker", env, true);
 host.setup(`${process.argv[2]}\n`);
 console.log(host.pid);
 setInterval(() => {}, 60_000);
