@@ -219,14 +219,16 @@ function contextOf(request: RequestInfo): ExecutionContext {
  * This thread's CPU time in ms, where the runtime tells it cheaply: Bun. Never asked on Deno,
  * whose node `process` costs 12-15 ms to build in a fresh Worker (lazy-process.ts).
  */
-const threadCpuMs = (globalThis as { Bun?: unknown }).Bun
-  ? () => {
-    const { user, system } = (process as unknown as {
-      threadCpuUsage(): { user: number; system: number };
-    }).threadCpuUsage();
+const threadCpuMs = (() => {
+  if (!(globalThis as { Bun?: unknown }).Bun) return null;
+  const usage = (process as { threadCpuUsage?: () => { user: number; system: number } })
+    .threadCpuUsage?.bind(process);
+  if (!usage) return null;
+  return () => {
+    const { user, system } = usage();
     return (user + system) / 1000;
-  }
-  : null;
+  };
+})();
 
 async function handle(
   id: number,
