@@ -110,7 +110,6 @@ const NO_JIT = { BUN_JSC_useJIT: "0" };
 export const bunAdapter: Adapter = {
   name: "bun",
   terminateStopsLoops: true,
-  serverlessOwnSocket: true,
   jitlessServerless: true,
   serve(options: ServeOptions): Promise<RunningServer> {
     const server = Bun.serve({

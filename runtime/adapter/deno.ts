@@ -74,7 +74,6 @@ const SERVERLESS_HOST_FLAGS = ["--v8-flags=--no-concurrent-recompilation,--no-la
 export const denoAdapter: Adapter = {
   name: "deno",
   terminateStopsLoops: false,
-  serverlessOwnSocket: false,
   jitlessServerless: false,
   serve(options: ServeOptions): Promise<RunningServer> {
     return new Promise((resolve) => {

@@ -76,13 +76,6 @@ export interface Adapter {
   /** Whether `worker.terminate()` stops a Worker busy in a synchronous loop (Bun: yes; Deno: no). */
   readonly terminateStopsLoops: boolean;
   /**
-   * Whether a serverless Worker opens its own socket to the server, as a worker-mode one does, or
-   * speaks through its host. Bun: its own (Bun has no per-Worker permissions to keep, and a paced
-   * request then skips the two hops through the host's thread, ~0.2 ms). Deno: through the host
-   * (dialling the socket needs write permission on its path, which would let a script remove it).
-   */
-  readonly serverlessOwnSocket: boolean;
-  /**
    * Whether serverless hosts may run without a JIT (`spawnHost`'s `jit` false). Bun: a JSC VM
    * with its JIT on costs ~0.8 ms more CPU to start and end, and a serverless Worker is a VM
    * that serves one request; its script rarely runs long enough for the JIT to pay that back.

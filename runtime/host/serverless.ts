@@ -32,7 +32,7 @@ export interface ServerlessOptions {
   live(): Host[];
   /** The live hosts, else a new one; throws 503 while hosts die before they connect (pool.ts). */
   liveOrNew(): Host[];
-  /** A new serverless Worker on `host` (own socket or via the host: `serverlessOwnSocket`). */
+  /** A new serverless Worker on `host` (it speaks through its host). */
   spawn(host: Host): WorkerRecord;
   /** How many Workers a host runs now. */
   load(host: Host): number;

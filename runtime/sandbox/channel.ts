@@ -3,8 +3,7 @@ import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../proto
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 
 /**
- * How a Worker talks to the server: its own socket, or through its host (Deno's serverless Workers:
- * adapter `serverlessOwnSocket`).
+ * How a Worker talks to the server: its own socket (worker mode), or through its host (serverless).
  */
 export interface Channel {
   post(message: FromWorker, body?: Bytes | null): void;
@@ -40,8 +39,7 @@ export async function openChannel(
     };
   }
   // The socket's modules are in the bundle itself, not a part loaded on use (compile/bundle.ts):
-  // every worker-mode Worker and Bun's serverless ones dial, and on Bun a part is not precompiled
-  // (as a part, Bun's serverless hello went 222 -> 192 served a second).
+  // every worker-mode Worker dials, and on Bun a part is not precompiled to bytecode.
   const socket = await connectUnix(boot.socketPath, {
     data: createFrameReader<ToWorker>(({ message, body }) => receive(message, body)),
     // The server is gone or dropped this Worker: nothing left to do.

@@ -16,7 +16,6 @@ function dyingHosts() {
   const adapter = {
     name: "bun",
     terminateStopsLoops: true,
-    serverlessOwnSocket: false,
     spawnHost(): ChildHandle {
       spawns += 1;
       return { pid: 1_000_000 + spawns, setup() {}, kill() {}, exited: later(1).then(() => "1") };
