@@ -95,8 +95,7 @@ export async function installGlobals(
     get: () => execution.current()?.metadata?.hook,
   });
 
-  const modules = [unit.main, unit.pre, unit.post];
-  if (modules.some((ref) => ref?.usesRequire)) {
+  if (unit.main.usesRequire || unit.pre?.usesRequire || unit.post?.usesRequire) {
     const { createScriptRequire } = await import("./require.ts");
     (globalThis as Record<string, unknown>).require = await createScriptRequire(unit);
   }

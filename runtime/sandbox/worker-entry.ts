@@ -84,9 +84,7 @@ scope.onmessage = async ({ data: boot }) => {
 function onServer(message: ToWorker, body: Bytes | null): void {
   switch (message.t) {
     case "init":
-      unitModules = [message.unit.main, message.unit.pre, message.unit.post].filter((ref) =>
-        ref !== null
-      );
+      unitModules = modulesOf(message.unit);
       loaded = load(message.unit, message.shared, message.rehearse === true);
       // A failure is reported per request, in handle().
       loaded.then((value) => (loadedValue = value), () => {});
@@ -175,12 +173,15 @@ async function load(unit: Unit, shared: unknown, rehearsal: boolean): Promise<Lo
     await (await import("./ai.ts")).installAi(unit.ai, unit.main.source);
   }
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
-  const [main, pre, post] = await Promise.all([
-    loadScript(unit.main),
-    optional(unit.pre),
-    optional(unit.post),
-    rehearsal ? rehearse(contextOf) : null,
-  ]);
+  // A lone script skips Promise.all (see modulesOf).
+  const [main, pre, post] = unit.pre || unit.post || rehearsal
+    ? await Promise.all([
+      loadScript(unit.main),
+      optional(unit.pre),
+      optional(unit.post),
+      rehearsal ? rehearse(contextOf) : null,
+    ])
+    : [await loadScript(unit.main), null, null];
   return {
     execution,
     replica,
@@ -202,12 +203,30 @@ function openStream(id: number): Outbound {
   return out;
 }
 
+/**
+ * The unit's modules, main first, by plain pushes. What a serverless Worker runs once per request
+ * avoids the array and promise builtins JavaScriptCore implements in JavaScript (filter, find,
+ * some, sort, Promise.all…): each costs a fresh VM ~50 µs of CPU on its first call, compiled
+ * from source (a bare Worker loop without the JIT: 1.56 -> 1.80 ms a Worker for four of them).
+ */
+function modulesOf(unit: Unit): ModuleRef[] {
+  const refs = [unit.main];
+  if (unit.pre) refs.push(unit.pre);
+  if (unit.post) refs.push(unit.post);
+  return refs;
+}
+
+function hostOf(headers: readonly [string, string][]): string {
+  for (const [name, value] of headers) if (name === "host") return value;
+  return "localhost";
+}
+
 /** What the sandbox's globals see of the request running now (the console's redaction among it). */
 function contextOf(request: RequestInfo): ExecutionContext {
   return {
     executionId: request.executionId,
     scriptPath: request.scriptPath,
-    host: request.headers.find(([name]) => name === "host")?.[1] ?? "localhost",
+    host: hostOf(request.headers),
     metadata: null,
     secrets: aiSecrets.length === 0
       ? secretsOf(request.headers, request.url)
