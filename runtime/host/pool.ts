@@ -37,7 +37,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   /** performance.now() until which hosts that die before they connect restart on their backoff only. */
   const backoffUntil = new Map<string, number>();
   const jitless = options.adapter.jitlessServerless;
-  /** Scripts (unit keys) whose request took HEAVY_CPU_MS or more in a Worker without a JIT. */
+  /**
+   * Scripts (unit keys) whose request took HEAVY_CPU_MS or more in a Worker without a JIT, or ran
+   * out of its @timeout computing there.
+   */
   const heavyScripts = new Set<string>();
 
   const requests = createWorkerRequests({
@@ -55,6 +58,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
         serverlessOf(worker.host).answered(worker);
       } else workerMode.settled(worker);
       maybeKillCondemned(worker.host);
+    },
+    // A request that ran out of time computing may have missed its deadline for want of a JIT.
+    onExpired(worker, busy) {
+      if (busy && worker.ephemeral && !worker.host.jit && worker.unit) markHeavy(worker.unit.key);
     },
     onReady: (worker) => serverlessOf(worker.host).booted(),
     onPatch: options.onPatch,

@@ -36,6 +36,11 @@ export interface WorkerRequestsOptions {
    * took of the Worker's thread, where the Worker says (serverless on Bun), else null.
    */
   onSettled(worker: WorkerRecord, cpuMs: number | null): void;
+  /**
+   * A request of this Worker passed its `@timeout`; `busy`: the Worker did not answer a ping
+   * either (its thread is computing, not waiting).
+   */
+  onExpired(worker: WorkerRecord, busy: boolean): void;
   /** A serverless Worker has booted. */
   onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
@@ -204,6 +209,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
   async function expire(worker: WorkerRecord, id: number): Promise<void> {
     worker.pending.delete(id);
     const alive = await ping(worker);
+    options.onExpired(worker, !alive);
     if (alive && !worker.ephemeral) return;
     options.terminate(worker);
     if (!alive && !options.terminateStopsLoops) {

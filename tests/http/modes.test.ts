@@ -25,6 +25,8 @@ describe("execution modes", () => {
     "1/heavy.ts":
       `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { s, host: process.pid };`,
     "1/light.ts": `return { host: process.pid };`,
+    "1/sometimes-spins.ts":
+      `// @timeout 300\nif (req.query.spin) while (true) {}\nreturn { host: process.pid };`,
   });
 
   /** Whether the host process runs its runtime without a JIT (Bun's light serverless hosts). */
@@ -39,6 +41,21 @@ describe("execution modes", () => {
     assert.deepEqual(
       [jitless(first.host), jitless(next.host), jitless(light.host)],
       RUNTIME === "bun" ? [true, false, true] : [false, false, false],
+    );
+  });
+
+  test("a serverless script whose request ran out of its @timeout computing moves to hosts with a JIT (Bun; Deno's hosts all have one)", async () => {
+    const before = await json(server, "/sometimes-spins");
+    assert.equal((await request(server, "/sometimes-spins?spin=1")).status, 504);
+    // The pool tells a Worker computing from one waiting by a ping after the 504 (250 ms of grace).
+    let after = await json(server, "/sometimes-spins");
+    for (let i = 0; i < 20 && jitless(after.host); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await json(server, "/sometimes-spins");
+    }
+    assert.deepEqual(
+      [jitless(before.host), jitless(after.host)],
+      RUNTIME === "bun" ? [true, false] : [false, false],
     );
   });
 
