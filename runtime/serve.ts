@@ -86,10 +86,10 @@ export async function serve(
   const log = parts.log ?? createLogger(config.quiet);
   // Compiled scripts and their parsed directives, by content hash.
   const cacheDir = join(config.root, "_hoody", "cache");
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolder(cacheDir, "compiled scripts");
   // Bun's resolver remembers, for the life of a process, that a folder was missing: a host that
   // started before the first install would never see the packages installed into it.
-  mkdirSync(join(config.root, "node_modules"), { recursive: true });
+  makeFolder(join(config.root, "node_modules"), "installed packages");
 
   const compiler = createCompiler({ cacheDir });
   const installer = createInstaller({
@@ -303,4 +303,16 @@ export async function serve(
       compiler.close();
     },
   };
+}
+
+/** A folder the server writes to, made if missing; else a start error that says what to do. */
+function makeFolder(path: string, what: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw new Error(
+      `cannot make the folder ${path} (${what}): ${(error as Error).message}. ` +
+        "Make the scripts root writable, or move away the file that has that name",
+    );
+  }
 }

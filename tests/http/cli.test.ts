@@ -26,3 +26,9 @@ test("hoody-exec serve refuses a non-loopback --host without an admin token, nam
   });
   await assert.rejects(cli.address(), /--admin-token/);
 });
+
+test("hoody-exec serve stops at start with a message naming the folder it cannot make, and what to do", async () => {
+  await using dir = tmpScripts({ "1/hello.ts": "return 1;", "_hoody/cache": "not a folder" });
+  await using cli = runCli(["serve", "--root", dir.root, "--port", "0"]);
+  await assert.rejects(cli.address(), /_hoody\/cache \(compiled scripts\).*move away the file/);
+});
