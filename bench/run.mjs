@@ -604,7 +604,7 @@ function printTable({ runtimes }) {
 function targets(runtime, s) {
   const logging = s.loggingRatio === undefined ? [] : [[
     "worker-mode hello that logs a line >= 0.9x the same with logging off",
-    `${s.loggingRatio.toFixed(3)}x (median of ${s.loggingPairs.length} alternated pairs: ${
+    `${s.loggingRatio.toFixed(4)}x (median of ${s.loggingPairs.length} alternated pairs: ${
       s.loggingPairs.map((r) => r.toFixed(2)).join(" ")
     })`,
     s.loggingRatio >= 0.9,
