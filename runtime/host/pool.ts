@@ -52,16 +52,14 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     condemn: (host, reason) => condemn(host, reason),
     onSettled(worker, cpuMs) {
       if (worker.ephemeral) {
-        if (!worker.host.jit && worker.unit && cpuMs !== null && cpuMs >= HEAVY_CPU_MS) {
-          markHeavy(worker.unit.key);
-        }
+        if (cpuMs !== null && cpuMs >= HEAVY_CPU_MS) markHeavy(worker);
         serverlessOf(worker.host).answered(worker);
       } else workerMode.settled(worker);
       maybeKillCondemned(worker.host);
     },
     // A request that ran out of time computing may have missed its deadline for want of a JIT.
     onExpired(worker, busy) {
-      if (busy && worker.ephemeral && !worker.host.jit && worker.unit) markHeavy(worker.unit.key);
+      if (busy) markHeavy(worker);
     },
     onReady: (worker) => serverlessOf(worker.host).booted(),
     onPatch: options.onPatch,
@@ -74,7 +72,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     snapshot: options.snapshot,
     liveOrNew: () => liveOrNew("worker", true),
     live: () => live("worker", true),
-    spawn: (host) => spawnWorker(host, true),
+    spawn: spawnWorker,
     deliver,
     terminate,
     closeSockets: requests.closeSockets,
@@ -89,10 +87,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       closing: () => closing,
       live: () => live("serverless", jit),
       liveOrNew: () => liveOrNew("serverless", jit),
-      // Through its host: dialling the socket would need, on Deno, write permission on its path
-      // (a script could remove it), and on Bun the dial and the server's accept cost more than
-      // the relay (JIT-less hosts, 50 connections, alternated: 270 -> 297 served a second).
-      spawn: (host) => spawnWorker(host, false),
+      spawn: spawnWorker,
       load: (host) => [...workers.values()].filter((w) => w.host === host).length,
       booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
       deliver,
@@ -176,9 +171,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     return jit ? mode : `${mode} without a JIT`;
   }
 
-  /** A heavy script's next requests go to hosts with a JIT. */
-  function markHeavy(key: string): void {
-    if (heavyScripts.has(key)) return;
+  /** A serverless Worker without a JIT found heavy: its script's next requests go to hosts with one. */
+  function markHeavy(worker: WorkerRecord): void {
+    const key = worker.unit?.key;
+    if (!worker.ephemeral || worker.host.jit || key === undefined || heavyScripts.has(key)) return;
     if (heavyScripts.size >= HEAVY_SCRIPTS_KEPT) {
       heavyScripts.delete(heavyScripts.values().next().value!);
     }
@@ -205,8 +201,14 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     return [addHost(mode, jit)];
   }
 
-  /** `direct` Workers open their own socket (worker mode); the rest speak through their host. */
-  function spawnWorker(host: Host, direct: boolean): WorkerRecord {
+  /**
+   * A new Worker on `host`. A worker-mode one opens its own socket to the server; a serverless one
+   * speaks through its host: dialling would need, on Deno, write permission on the socket's path (a
+   * script could remove it), and on Bun the dial and the server's accept cost more than the relay
+   * (JIT-less hosts, 50 connections, alternated: 270 -> 297 served a second).
+   */
+  function spawnWorker(host: Host): WorkerRecord {
+    const direct = host.mode === "worker";
     nextWorker += 1;
     const worker: WorkerRecord = {
       id: `w${nextWorker}`,
