@@ -27,7 +27,7 @@ function isEdgeObject(value: unknown): value is EdgeObject {
 
 /** Imports a compiled module and tells its shape apart (docs/scripts.md, Script shapes). */
 export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
-  const mod = await import(ref.url) as { default?: unknown; __shape?: string };
+  const mod = await importModule(ref.url) as { default?: unknown; __shape?: string };
   const exported = mod.default;
   if (isEdgeObject(exported)) {
     return ({ metadata }) => exported.fetch.call(exported, metadata.request, metadata);
@@ -42,4 +42,26 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   if (ref.shape === "edge") return ({ metadata }) => handler(metadata.request, metadata);
   return ({ req, res, metadata, shared, ws, mainResult }) =>
     handler(req, res, metadata, shared, ws, mainResult);
+}
+
+interface BunGlobal {
+  fileURLToPath(url: string): string;
+}
+
+/**
+ * On Bun, whose sandbox bundle is CommonJS, `require` loads an ES module synchronously and, in a
+ * fresh JIT-less Worker, in about half the time `import()` takes (a hello's module: ~260 against
+ * ~490 µs), its first `import()` setting up the loader's asynchronous path. A module that awaits
+ * at its top level cannot be required: Bun says so once its evaluation has begun, and `import()`
+ * then carries on with that same evaluation (it does not run twice). Deno has only `import()`.
+ */
+function importModule(url: string): Promise<unknown> {
+  const bun = (globalThis as { Bun?: BunGlobal }).Bun;
+  if (!bun || typeof require !== "function") return import(url);
+  try {
+    return Promise.resolve(require(bun.fileURLToPath(url)));
+  } catch (error) {
+    if (String((error as Error)?.message).includes("async module")) return import(url);
+    return Promise.reject(error);
+  }
 }

@@ -116,6 +116,12 @@ export const CASES: Case[] = [
         `export default { fetch(request: Request) { return new Response("edge " + new URL(request.url).pathname); } };`,
       "edge-fn.ts": `export default (request: Request) => Response.json({ edge: request.method });`,
       "top.ts": `const n: number = 2;\nreturn { shape: "return", n };`,
+      // Bun requires a module, which cannot await at its top level: it is imported instead, and
+      // its top level still runs once.
+      "awaits.ts": `const g = globalThis as { loads?: number };\ng.loads = (g.loads ?? 0) + 1;\n` +
+        `const late = await new Promise((r) => setTimeout(() => r("late"), 5));\n` +
+        `export default () => ({ shape: "esm", late, loads: g.loads });`,
+      "fails-to-load.ts": `throw new Error("not at load");\nexport default () => "never";`,
     },
     exchanges: [
       { path: "/cjs", status: 200, json: { shape: "cjs", id: true } },
@@ -123,6 +129,13 @@ export const CASES: Case[] = [
       { path: "/edge-object", status: 200, text: "edge /edge-object" },
       { path: "/edge-fn", init: { method: "PUT" }, status: 200, json: { edge: "PUT" } },
       { path: "/top", status: 200, json: { shape: "return", n: 2 } },
+      { path: "/awaits", status: 200, json: { shape: "esm", late: "late", loads: 1 } },
+      { path: "/awaits", status: 200, json: { shape: "esm", late: "late", loads: 1 } },
+      {
+        path: "/fails-to-load",
+        status: 500,
+        jsonHas: { code: "SCRIPT_ERROR", error: "not at load" },
+      },
     ],
   },
   {
