@@ -40,7 +40,8 @@ export interface ServerlessOptions {
   booting(host: Host): number;
   deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
   terminate(worker: WorkerRecord): void;
-  start(worker: WorkerRecord, job: Job): void;
+  /** `waited`: the job waited in the queue for its Worker (messages.ts, `run`). */
+  start(worker: WorkerRecord, job: Job, waited: boolean): void;
 }
 
 export interface Serverless {
@@ -181,7 +182,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
       }
       waiting.splice(i, 1);
       job.stopWaiting();
-      options.start(worker, job);
+      options.start(worker, job, true);
     }
   }
 
@@ -233,7 +234,7 @@ export function createServerless(options: ServerlessOptions): Serverless {
   return {
     run(job) {
       const worker = workerFor(job.unit);
-      if (worker) options.start(worker, job);
+      if (worker) options.start(worker, job, false);
       else wait(job);
     },
     fill(host) {

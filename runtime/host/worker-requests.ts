@@ -51,7 +51,8 @@ export interface WorkerRequestsOptions {
 
 export interface WorkerRequests {
   /** Sends a request to its Worker; its `@timeout` runs from here. */
-  start(worker: WorkerRecord, job: Job): void;
+  /** `waited`: the job waited in the serverless queue for its Worker (messages.ts, `run`). */
+  start(worker: WorkerRecord, job: Job, waited?: boolean): void;
   /** A message from the Worker (over its socket, or relayed by its host). */
   receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void;
   /** The Worker is gone: every request it holds fails with this reason, its sockets close. */
@@ -64,7 +65,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
   const { deadlines, deliver } = options;
   let nonce = 0;
 
-  function start(worker: WorkerRecord, job: Job): void {
+  function start(worker: WorkerRecord, job: Job, waited = false): void {
     const { request, timeoutMs, upgrade } = job;
     const answer = !upgrade ? job.resolve : (outcome: RunOutcome) =>
       job.resolve(
@@ -93,7 +94,11 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
     worker.lastUsed = performance.now();
     deliver(
       worker,
-      upgrade ? { t: "run", id, request, upgrade } : { t: "run", id, request },
+      upgrade
+        ? { t: "run", id, request, upgrade }
+        : waited
+        ? { t: "run", id, request, waited }
+        : { t: "run", id, request },
       job.body,
     );
   }

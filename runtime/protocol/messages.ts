@@ -187,8 +187,12 @@ export interface WorkerBoot {
 export type ToWorker =
   /** `rehearse`: a serverless Worker readied ahead of its request runs the request path once first. */
   | { t: "init"; unit: Unit; shared: unknown; rehearse?: boolean }
-  /** `upgrade`: the request asks for a WebSocket, which gets this connection id if accepted. */
-  | { t: "run"; id: number; request: RequestInfo; upgrade?: string }
+  /**
+   * `upgrade`: the request asks for a WebSocket, which gets this connection id if accepted.
+   * `waited`: the request waited in the queue for its serverless Worker, so requests are coming
+   * faster than Workers: the Worker ends as soon as it has answered (sandbox/worker-entry.ts).
+   */
+  | { t: "run"; id: number; request: RequestInfo; upgrade?: string; waited?: true }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch-result"; id: number; response: ResponseInfo }
   | { t: "ping"; nonce: number }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { describe, test } from "node:test";
 import { RUNTIME } from "../lib/processes.ts";
 import { request, suiteServer, type TestServer, withServer } from "../lib/server.ts";
@@ -25,6 +26,8 @@ describe("execution modes", () => {
     "1/heavy.ts":
       `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { s, host: process.pid };`,
     "1/light.ts": `return { host: process.pid };`,
+    "1/lingers.ts":
+      `// @mode serverless\nsetInterval(() => fetch(\`http://127.0.0.1:\${req.query.port}/\`).catch(() => {}), 2);\nreturn "answered";`,
     "1/sometimes-spins.ts":
       `// @timeout 300\nif (req.query.spin) while (true) {}\nreturn { host: process.pid };`,
   });
@@ -86,6 +89,18 @@ describe("execution modes", () => {
     assert.deepEqual(await json(server, "/module-state"), { hits: 2 });
   });
 
+  test("a timer a serverless script leaves running ends with its Worker (serverless only)", async () => {
+    let hits = 0;
+    await using counter = await listen(() => (hits += 1));
+    const response = await request(server, `/lingers?port=${counter.port}`);
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = hits;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(hits, after);
+  });
+
   test("a serverless request starts from fresh globals and a fresh shared (serverless only)", async () => {
     assert.deepEqual(await json(server, "/fresh"), { leak: 1, shared: 1 });
     assert.deepEqual(await json(server, "/fresh"), { leak: 1, shared: 1 });
@@ -116,3 +131,16 @@ test("a Worker that exits is replaced: its request answers 502, the next one a n
   assert.equal((await exited.json()).code, "SCRIPT_CRASHED");
   assert.deepEqual(await json(server, "/exit"), { hits: 1 });
 });
+
+/** An HTTP server on a free port that calls `hit` for every request it gets. */
+async function listen(hit: () => void) {
+  const counter = createServer((_request, response) => {
+    hit();
+    response.end();
+  });
+  await new Promise<void>((resolve) => counter.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (counter.address() as { port: number }).port,
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => counter.close(() => resolve())),
+  };
+}
