@@ -65,6 +65,11 @@ let sockets: Sockets | null = null;
 /** The AI key of a `@ai true` script: redacted from its console lines and errors. */
 let aiSecrets: string[] = [];
 const send = (message: FromWorker, body: Bytes | null = null) => channel.post(message, body);
+/** A request's last message (its result or its error): a serverless Worker then ends (`answered`). */
+const sendLast = (message: FromWorker, body: Bytes | null = null) => {
+  send(message, body);
+  answered();
+};
 
 scope.onmessage = async ({ data: boot }) => {
   scope.onmessage = null;
@@ -297,16 +302,12 @@ async function handle(
     if (upgrade) reply = decideUpgrade(ready, request.executionId, context.metadata, reply);
     if (reply.streaming) return;
     if (!reply.source) {
-      send({ t: "result", id, response: reply.response, ...spent() }, reply.body);
-      return answered();
+      return sendLast({ t: "result", id, response: reply.response, ...spent() }, reply.body);
     }
     await sendBody(
       reply.response,
       reply.source,
-      (bytes) => {
-        send({ t: "result", id, response: reply.response, ...spent() }, bytes);
-        answered();
-      },
+      (bytes) => sendLast({ t: "result", id, response: reply.response, ...spent() }, bytes),
       () => openStream(id),
       toBytes,
       toError,
@@ -314,9 +315,8 @@ async function handle(
   } catch (error) {
     void loaded?.then((l) => l.replica?.flush(), () => {});
     const out = streams.get(id);
-    if (out) return out.end(await toError(error));
-    send({ t: "error", id, error: await toError(error), ...spent() });
-    answered();
+    if (out) out.end(await toError(error));
+    else sendLast({ t: "error", id, error: await toError(error), ...spent() });
   }
 }
 
