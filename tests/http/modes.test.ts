@@ -132,6 +132,26 @@ test("a Worker that exits is replaced: its request answers 502, the next one a n
   assert.deepEqual(await json(server, "/exit"), { hits: 1 });
 });
 
+// Its own server: the burst grows the serverless stock, which the other tests' scripts would share.
+test("a hot serverless script is kept ready in a Worker again after a burst (serverless only)", async () => {
+  await using server = await withServer({
+    // `ahead`: the module was loaded before its request reached the server, i.e. by a Worker
+    // made ready for this script in advance, not on the request's own path.
+    "1/ready.ts":
+      `// @mode serverless\nconst loadedAt = Date.now();\nexport default (_req, _res, metadata) => ({ ahead: loadedAt < metadata.startedAt });`,
+  });
+  const ahead = async () => (await json(server, "/ready")).ahead as boolean;
+  await ahead();
+  // More at once than Workers are ready: most of them wait, and miss the script's ready Worker.
+  await Promise.all(Array.from({ length: 24 }, () => ahead()));
+  const after: boolean[] = [];
+  for (let i = 0; i < 10 && !after.includes(true); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after.push(await ahead());
+  }
+  assert.ok(after.includes(true), `no request found the script ready: ${after.join(" ")}`);
+});
+
 /** An HTTP server on a free port that calls `hit` for every request it gets. */
 async function listen(hit: () => void) {
   const counter = createServer((_request, response) => {
