@@ -14,7 +14,7 @@ import { findRuntime } from "../bin/runtimes.mjs";
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-/** Paced requests to each of ours and raw serve, one every 50 ms each (after 10 dropped). */
+/** Paced requests to each of ours, reference B and raw serve, one every 50 ms each (after 10 dropped). */
 const PACED_REQUESTS = 100;
 /** Alternated pairs of the logging scenarios (issue 12's ratio), 2 s each. */
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 21); // odd: the median is a middle pair
@@ -31,6 +31,11 @@ const WRK_CORE = String(Math.min(1, cpus().length - 1));
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : null;
 const LOGGING = "worker-mode hello that logs";
 const LOGGING_OFF = "worker-mode hello with logging off";
+
+/** ../shared/perf-reference, when it sits beside this checkout (startReferences). */
+const REFERENCE_DIR = join(ROOT, "..", "shared", "perf-reference");
+const REFERENCE_B = "reference B: fresh Worker per request (host, stock 2)";
+const REFERENCE_B_ARGS = ["serverless/server.ts", "host", "2"];
 
 ensureWrk();
 const work = mkdtempSync(join(tmpdir(), "hoody-exec-bench-"));
@@ -122,6 +127,7 @@ async function benchRuntime(runtime) {
   const pacedPair = await paced(runtime, exec, root);
   summary["serverless hello, paced 20 req/s"] = pacedPair.ours;
   summary["raw serve, paced 20 req/s"] = pacedPair.raw;
+  if (pacedPair.reference) summary["reference B, paced 20 req/s"] = pacedPair.reference;
   summary.firstResponse = await firstResponse(runtime, exec, root);
   summary.rssMbWith1000WorkerScripts = await rssWith1000(runtime, exec, root);
   summary.editServedMs = await editLatency(runtime, exec, root);
@@ -166,35 +172,39 @@ function writeScripts(root) {
  * socket, one per request, is the card's serverless shape with nothing else in it.
  */
 async function startReferences(runtime, exec) {
-  const dir = join(ROOT, "..", "shared", "perf-reference");
-  if (!existsSync(dir)) {
-    process.stderr.write(`no ${dir}: the references are left out\n`);
+  if (!existsSync(REFERENCE_DIR)) {
+    process.stderr.write(`no ${REFERENCE_DIR}: the references are left out\n`);
     return {};
   }
   const variants = {
     "reference A: bare channel": ["worker-mode/server.ts", "base"],
     "reference A: + five per-request steps": ["worker-mode/server.ts", "fast"],
-    "reference B: fresh Worker per request (host, stock 2)": ["serverless/server.ts", "host", "2"],
+    [REFERENCE_B]: REFERENCE_B_ARGS,
   };
   const started = {};
-  for (const [name, [file, ...rest]] of Object.entries(variants)) {
-    const server = join(dir, file);
-    const args = runtime === "bun" ? [server, ...rest] : ["run", "-A", server, ...rest];
-    const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const port = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        const ready = /READY (\d+)/.exec(out);
-        if (ready) resolve(Number(ready[1]));
-      });
-      child.on("exit", (code) => reject(new Error(`${file} ${rest.join(" ")} exited (${code})`)));
-    });
-    started[name] = { port, stop: () => child.kill("SIGTERM") };
+  for (const [name, args] of Object.entries(variants)) {
+    started[name] = await startReference(runtime, exec, args);
   }
   return started;
+}
+
+/** One reference server, pinned like ours; resolves once it says on which port it listens. */
+async function startReference(runtime, exec, [file, ...rest]) {
+  const server = join(REFERENCE_DIR, file);
+  const args = runtime === "bun" ? [server, ...rest] : ["run", "-A", server, ...rest];
+  const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const ready = /READY (\d+)/.exec(out);
+      if (ready) resolve(Number(ready[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`${file} ${rest.join(" ")} exited (${code})`)));
+  });
+  return { port, pid: child.pid, stop: () => child.kill("SIGTERM") };
 }
 
 function rawServeArgs(runtime) {
@@ -305,33 +315,44 @@ async function oneConnection(runtime, exec, root) {
 
 /**
  * Latency when requests come with gaps (one every 50 ms to each server), as real traffic does: a
- * warm Worker holding the script is then waiting, which wrk's closed loop never lets happen. Ours
- * and raw serve are paced in turn, 25 ms apart, over the same seconds: the machine's speed drifts
- * (other jobs share it), and a target against raw serve's p50 must meet both in the same weather.
+ * warm Worker holding the script is then waiting, which wrk's closed loop never lets happen. Ours,
+ * reference B (the card's serverless shape with nothing else in it) and raw serve are paced in
+ * turn, evenly apart, over the same seconds: the machine's speed drifts (other jobs share it), and
+ * a target against raw serve's p50 must meet all three in the same weather.
  */
 async function paced(runtime, exec, root) {
   const raw = await start(runtime, exec, rawServeArgs(runtime), 19509);
   const ours = await start(runtime, exec, hoodyArgs(runtime, root, 19508), 19508);
+  const reference = existsSync(REFERENCE_DIR)
+    ? await startReference(runtime, exec, REFERENCE_B_ARGS)
+    : null;
   try {
     // From a ready stock, as a light load meets a running server: the first request starts the
     // serverless host, and a second after start the schedules' scan and the management API's load
     // (seconds of CPU with this root's 10,000 files on Deno) are start-up, not a request's latency.
-    await get(ours.port, "/sl");
-    await get(raw.port, "/");
+    const servers = [["ours", ours.port, "/sl"], ["raw", raw.port, "/"]];
+    if (reference) servers.push(["reference", reference.port, "/"]);
+    for (const [, port, path] of servers) await get(port, path);
     await quiet(ours.pid);
-    const times = { ours: [], raw: [] };
+    const times = Object.fromEntries(servers.map(([name]) => [name, []]));
+    const gap = 50 / servers.length;
     for (let i = 0; i < PACED_REQUESTS + 10; i++) {
-      for (const [name, port, path] of [["ours", ours.port, "/sl"], ["raw", raw.port, "/"]]) {
+      for (const [name, port, path] of servers) {
         const started = performance.now();
         await get(port, path);
         if (i >= 10) times[name].push(performance.now() - started);
-        await sleep(Math.max(0, 25 - (performance.now() - started)));
+        await sleep(Math.max(0, gap - (performance.now() - started)));
       }
     }
-    return { ours: latencies(times.ours), raw: latencies(times.raw) };
+    return {
+      ours: latencies(times.ours),
+      raw: latencies(times.raw),
+      reference: reference ? latencies(times.reference) : null,
+    };
   } finally {
     ours.stop();
     raw.stop();
+    reference?.stop();
   }
 }
 
@@ -616,6 +637,7 @@ function targets(runtime, s) {
   const floor = s["reference floor: bare fresh Workers"];
   const paced = s["serverless hello, paced 20 req/s"];
   const rawPaced = s["raw serve, paced 20 req/s"];
+  const referencePaced = s["reference B, paced 20 req/s"];
   const workerGoal = runtime === "bun" ? 0.65 : 0.45;
   const reference = s["reference A: + five per-request steps"];
   const channel = s["reference A: bare channel"];
@@ -626,7 +648,7 @@ function targets(runtime, s) {
     : "";
   const pacedSlack = runtime === "bun" ? 1 : 3;
   const floorRatio = floor.rps > 0 ? serverless.servedRps / floor.rps : 0;
-  const stock = s["reference B: fresh Worker per request (host, stock 2)"];
+  const stock = s[REFERENCE_B];
   const stockNote = stock && floor.rps > 0
     ? ` (reference B, same run: ${stock.rps.toFixed(0)} / ${floor.rps.toFixed(0)} = ${
       (stock.rps / floor.rps).toFixed(2)
@@ -652,7 +674,9 @@ function targets(runtime, s) {
     ],
     [
       `serverless paced p50 <= raw paced p50 + ${pacedSlack} ms`,
-      `${paced.p50Ms} vs ${rawPaced.p50Ms} ms`,
+      `${paced.p50Ms} vs ${rawPaced.p50Ms} ms${
+        referencePaced ? ` (reference B, same run: ${referencePaced.p50Ms} ms)` : ""
+      }`,
       paced.p50Ms <= rawPaced.p50Ms + pacedSlack,
     ],
     [
