@@ -31,6 +31,7 @@ import { createAccessLog } from "./logs/access.ts";
 import { realClock, type ScheduleClock } from "./schedule/clock.ts";
 import { DASHBOARD_PATH } from "./server/management-path.ts";
 import { createInstanceRegistry } from "./server/instances.ts";
+import { watchScripts } from "./server/scripts-watcher.ts";
 import { createScheduler } from "./schedule/scheduler.ts";
 import { createFireHistory } from "./schedule/history.ts";
 import { createProxy } from "./proxy/proxy.ts";
@@ -178,7 +179,7 @@ export async function serve(
   let unwatch = () => {};
   const arming = setTimeout(() => {
     try {
-      unwatch = adapter.watch(config.root, (relative) => {
+      unwatch = watchScripts(adapter, config.root, (relative) => {
         instances.changed(relative);
         scheduler.changed(relative);
       });

@@ -201,8 +201,8 @@ export const bunAdapter: Adapter = {
       return notStarted(error);
     }
   },
-  watch(dir, onChange) {
-    const watcher = watch(dir, { recursive: true }, (_event, file) => onChange(String(file ?? "")));
+  watch(dir, recursive, onChange) {
+    const watcher = watch(dir, { recursive }, (_event, file) => onChange(String(file ?? "")));
     return () => watcher.close();
   },
 };

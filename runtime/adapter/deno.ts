@@ -156,8 +156,8 @@ export const denoAdapter: Adapter = {
       return notStarted(error);
     }
   },
-  watch(dir, onChange) {
-    const watcher = Deno.watchFs(dir, { recursive: true });
+  watch(dir, recursive, onChange) {
+    const watcher = Deno.watchFs(dir, { recursive });
     (async () => {
       // Here, not at the top: node:path loads Deno's Node layer, ~12 ms of a host's start.
       const { relative } = await import("node:path");

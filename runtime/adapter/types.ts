@@ -112,6 +112,9 @@ export interface Adapter {
    * quarter of a serverless request. Deno caches compiled code itself and gets the bundle as is.
    */
   workerModule(bundleUrl: string): Promise<string>;
-  /** Calls `onChange` with a path relative to `dir` whenever something below it changes. */
-  watch(dir: string, onChange: (relative: string) => void): () => void;
+  /**
+   * Calls `onChange` with a path relative to `dir` whenever something below it changes (`recursive`:
+   * at any depth, else only its own entries).
+   */
+  watch(dir: string, recursive: boolean, onChange: (relative: string) => void): () => void;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { answer, eventually, suiteServer } from "../lib/server.ts";
+import { answer, eventually, request, suiteServer } from "../lib/server.ts";
 
 describe("an edit in the first second, before the watcher is armed", () => {
   const server = suiteServer({ "1/early.ts": `return "v1";` });
@@ -60,6 +60,22 @@ describe("files take effect with no restart", () => {
     );
     assert.ok(await eventually(async () => (await answer(server, "/count")).startsWith("200 b")));
     assert.match(await answer(server, "/count"), /^200 b[4-9]$/);
+  });
+
+  test("an instance folder made on disk answers, and so do its edits and its removal", async () => {
+    const two = async () => {
+      const response = await request(server, "/made", { host: "exec-2.localhost" });
+      return `${response.status} ${await response.text()}`;
+    };
+    assert.ok((await two()).startsWith("404"));
+    server.dir.write("2/made.ts", `return "v1";`);
+    assert.ok(await eventually(async () => (await two()) === "200 v1"));
+    server.dir.write("2/made.ts", `return "v2";`);
+    assert.ok(await eventually(async () => (await two()) === "200 v2"));
+    server.dir.remove("2");
+    assert.ok(await eventually(async () => (await two()).startsWith("404")));
+    server.dir.write("2/made.ts", `return "v3";`);
+    assert.ok(await eventually(async () => (await two()) === "200 v3"));
   });
 
   test("middleware edits take effect too", async () => {
