@@ -50,8 +50,10 @@ export interface WorkerRequestsOptions {
 }
 
 export interface WorkerRequests {
-  /** Sends a request to its Worker; its `@timeout` runs from here. */
-  /** `waited`: the job waited in the serverless queue for its Worker (messages.ts, `run`). */
+  /**
+   * Sends a request to its Worker; its `@timeout` runs from here. `waited`: the job waited in the
+   * serverless queue for its Worker (messages.ts, `run`).
+   */
   start(worker: WorkerRecord, job: Job, waited?: boolean): void;
   /** A message from the Worker (over its socket, or relayed by its host). */
   receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void;
