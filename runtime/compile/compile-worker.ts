@@ -1,6 +1,7 @@
 // The compile Worker: owns esbuild so the ~250 ms start and every transform stay off the
 // server's event loop. Messages are plain data.
 import { bundle, type BundleFiles } from "./bundle.ts";
+import { toClassicScript } from "./classic-script.ts";
 import { initEsbuild, transpile } from "./esbuild.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
 import { type CompileFailure, normalise, toLoader } from "./normalise.ts";
@@ -27,6 +28,8 @@ export type CompileReply =
     importsProcess: boolean;
     runsWithinCall: boolean;
     transformations: string[];
+    /** The module as a classic script, when it can be one (classic-script.ts). */
+    classic: string | null;
   }
   | { id: number; kind: "bundled"; files: BundleFiles }
   | { id: number; kind: "failed"; error: CompileFailure }
@@ -91,5 +94,6 @@ async function compile(
     importsProcess,
     runsWithinCall,
     transformations,
+    classic: toClassicScript(result.code),
   };
 }

@@ -16,7 +16,7 @@ const ESBUILD_VERSION: string = JSON.parse(
   readFileSync(fileURLToPath(import.meta.resolve("esbuild-wasm/package.json")), "utf8"),
 ).version;
 /** Bump when the compiler's output changes in a way the other two tags do not capture. */
-const COMPILER_VERSION = "3";
+const COMPILER_VERSION = "4";
 const CACHE_TAG = `hoody-compile@${COMPILER_VERSION} esbuild-wasm@${ESBUILD_VERSION} ` +
   `normalise@${NORMALISE_VERSION}`;
 const SHAPES: readonly string[] = ["return", "commonjs", "esm", "edge"] satisfies ScriptShape[];
@@ -35,6 +35,8 @@ export interface CompiledModule {
   /** None of its code can run once its call has returned (analyse.ts, `runsLater`). */
   runsWithinCall: boolean;
   transformations: string[];
+  /** The module as a classic script, when it can be one (classic-script.ts); else null. */
+  classic: string | null;
 }
 
 export type CompileResult = { ok: true; module: CompiledModule } | {
@@ -72,6 +74,7 @@ interface CacheRecord {
   importsProcess: boolean;
   runsWithinCall: boolean;
   transformations: string[];
+  classic: string | null;
 }
 
 /**
@@ -111,6 +114,7 @@ export function createCompiler(options: CompilerOptions): Compiler {
       importsProcess: reply.importsProcess,
       runsWithinCall: reply.runsWithinCall,
       transformations: reply.transformations,
+      classic: reply.classic,
     };
     // On every miss, not once: the folder may have been removed since (a cache clear).
     await mkdir(cacheDir, { recursive: true });
@@ -179,7 +183,8 @@ async function readRecord(
     const valid = typeof record.shape === "string" && SHAPES.includes(record.shape) &&
       Array.isArray(record.imports) && typeof record.importsProcess === "boolean" &&
       typeof record.runsWithinCall === "boolean" &&
-      Array.isArray(record.transformations);
+      Array.isArray(record.transformations) &&
+      (record.classic === null || typeof record.classic === "string");
     return valid ? (record as CacheRecord) : undefined;
   } catch {
     // Missing or unreadable cache files are a miss: the compile rewrites them.

@@ -1,3 +1,4 @@
+import { CLASSIC_PREFIX } from "../protocol/classic.ts";
 import type { ErrorInfo, ModuleRef } from "../protocol/messages.ts";
 
 const FRAME_POSITION = /:(\d+):(\d+)\)?\s*$/;
@@ -19,14 +20,21 @@ export async function toErrorInfo(error: unknown, modules: ModuleRef[]): Promise
       if (frame.includes(ref.source)) {
         return { code: "SCRIPT_ERROR", message, stack, file: ref.file, line, column };
       }
-      const compiled = decodeURIComponent(new URL(ref.url).pathname);
+      const compiled = compiledPath(ref);
       if (frame.includes(compiled)) {
-        const original = await mapPosition(compiled, line, column);
+        // A classic script's first line starts with its prefix (protocol/classic.ts).
+        const shift = ref.classic !== null && line === 1 ? CLASSIC_PREFIX.length : 0;
+        const original = await mapPosition(compiled, line, column - shift);
         return { code: "SCRIPT_ERROR", message, stack, file: ref.file, ...original };
       }
     }
   }
   return { code: "SCRIPT_ERROR", message, stack };
+}
+
+/** The compiled module's file: what its frames name, imported or evaluated (invoke.ts). */
+export function compiledPath(ref: ModuleRef): string {
+  return decodeURIComponent(new URL(ref.url).pathname);
 }
 
 async function mapPosition(

@@ -1,4 +1,5 @@
 import type { ModuleRef } from "../protocol/messages.ts";
+import { compiledPath } from "./error-info.ts";
 import type { ScriptMetadata, ScriptRequest } from "./request.ts";
 import type { ScriptResponse } from "./response.ts";
 
@@ -25,9 +26,14 @@ function isEdgeObject(value: unknown): value is EdgeObject {
     typeof (value as { fetch?: unknown }).fetch === "function";
 }
 
-/** Imports a compiled module and tells its shape apart (docs/scripts.md, Script shapes). */
+/**
+ * Loads a compiled module (evaluated as a classic script when it has that form, else imported)
+ * and tells its shape apart (docs/scripts.md, Script shapes).
+ */
 export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
-  const mod = await importModule(ref.url) as { default?: unknown; __shape?: string };
+  const mod = (ref.classic === null ? await importModule(ref.url) : evaluate(ref.classic, ref)) as {
+    default?: unknown;
+  };
   const exported = mod.default;
   if (isEdgeObject(exported)) {
     return ({ metadata }) => exported.fetch.call(exported, metadata.request, metadata);
@@ -42,6 +48,14 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   if (ref.shape === "edge") return ({ metadata }) => handler(metadata.request, metadata);
   return ({ req, res, metadata, shared, ws, mainResult }) =>
     handler(req, res, metadata, shared, ws, mainResult);
+}
+
+/**
+ * Indirect eval: global scope, strict by the text's own prefix. Frames name the compiled file, so
+ * an error maps to the user's line as an imported module's does (error-info.ts).
+ */
+function evaluate(classic: string, ref: ModuleRef): unknown {
+  return (0, eval)(`${classic}\n//# sourceURL=${compiledPath(ref)}`);
 }
 
 interface BunGlobal {

@@ -134,6 +134,7 @@ async function compile(
     usesRequire,
     importsProcess: module.importsProcess,
     runsWithinCall: module.runsWithinCall,
+    classic: module.classic,
   };
 }
 
