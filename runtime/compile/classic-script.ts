@@ -1,23 +1,27 @@
 /**
- * A compiled module as a classic script, when it can be one: a Worker evaluates that text instead
- * of importing the module file. In a fresh, JIT-less Bun Worker, `require` of a hello's module
- * took ~255 µs and evaluating the same text ~18 µs (Deno: `import()` ~150 µs, ~75 evaluated): the
- * module loader's own work, paid again by every serverless Worker.
+ * A compiled module as a classic script, when it can be one: a Bun Worker evaluates that text
+ * instead of loading the module file (sandbox/invoke.ts). In a fresh, JIT-less Bun Worker,
+ * `require` of a hello's module took ~255 µs and evaluating the same text ~18: the module loader's
+ * own work, paid again by every serverless Worker.
  *
  * Only a module that needs nothing of a module qualifies: no imports, no `import()`, no
- * `import.meta`, no top-level await, no CommonJS names it does not declare, and one `export { … }`
- * as its last statement (esbuild's output always ends so). The text keeps every position of the
- * module's: the export clause is blanked, the source map comment dropped, and the wrapper adds
- * `CLASSIC_PREFIX` to the start of line 1 (so a frame on line 1 is `CLASSIC_PREFIX.length`
- * columns to the right) and a `return` of the exports after the last line. Evaluated, it gives the
- * module's exports as an object.
+ * `import.meta`, no top-level await, no top-level `arguments`, no CommonJS names it does not
+ * declare, and one `export { … }` as its last statement (esbuild's output always ends so). The
+ * text keeps every position of the module's: the export clause is blanked, the source map comment
+ * dropped, and the wrapper adds `CLASSIC_PREFIX` to the start of line 1 (so a frame on line 1 is
+ * `CLASSIC_PREFIX.length` columns to the right) and a `return` of the exports after the last line.
+ * Evaluated, it gives the module's exports as an object.
  */
 import type TS from "typescript";
 import { CLASSIC_PREFIX } from "../protocol/classic.ts";
 import { loadTypeScript, ts } from "./typescript.ts";
 
-/** A larger module's parse, not the loader, is most of its load: the module file serves. */
-const MAX_CLASSIC_CHARS = 64 * 1024;
+/**
+ * The server holds each loaded script's classic text (it rides in the Worker's `init`): 1,000
+ * scripts at this size would be 16 MiB. A larger module's parse, not the loader, is most of its
+ * load, so its file serves as well.
+ */
+const MAX_CLASSIC_CHARS = 16 * 1024;
 /** Names Bun gives an ES module of its own and a classic script would read as globals. */
 const MODULE_NAMES = new Set(["require", "module", "exports", "__dirname", "__filename"]);
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=[^\n]*\s*$/;
@@ -63,12 +67,14 @@ function classic(statement: TS.Statement, declared: ReadonlySet<string>): boolea
     )
   ) return false;
   let ok = true;
-  const visit = (node: TS.Node, inFunction: boolean): void => {
+  // `inFunction`: an await there is not top-level. `ownArguments`: an arrow function has none.
+  const visit = (node: TS.Node, inFunction: boolean, ownArguments: boolean): void => {
     if (!ok) return;
     if (
       ts.isMetaProperty(node) ||
       (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) ||
       (!inFunction && isTopLevelAwait(node)) ||
+      (!ownArguments && isArguments(node)) ||
       (ts.isIdentifier(node) && MODULE_NAMES.has(node.text) && !declared.has(node.text) &&
         !isPropertyName(node))
     ) {
@@ -76,9 +82,10 @@ function classic(statement: TS.Statement, declared: ReadonlySet<string>): boolea
       return;
     }
     const nested = inFunction || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node);
-    ts.forEachChild(node, (child) => visit(child, nested));
+    const own = ownArguments || (ts.isFunctionLike(node) && !ts.isArrowFunction(node));
+    ts.forEachChild(node, (child) => visit(child, nested, own));
   };
-  visit(statement, false);
+  visit(statement, false, false);
   return ok;
 }
 
@@ -86,6 +93,11 @@ function isTopLevelAwait(node: TS.Node): boolean {
   return ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && !!node.awaitModifier) ||
     (ts.isVariableDeclarationList(node) &&
       (node.flags & ts.NodeFlags.AwaitUsing) === ts.NodeFlags.AwaitUsing);
+}
+
+/** A module has no `arguments`; the classic script's wrapper function would. */
+function isArguments(node: TS.Node): boolean {
+  return ts.isIdentifier(node) && node.text === "arguments" && !isPropertyName(node);
 }
 
 /** `x.name`, `{ name: … }`: not a read of `name`. */

@@ -24,8 +24,9 @@ export interface ModuleRef {
    */
   runsWithinCall: boolean;
   /**
-   * The module as a classic script (compile/classic-script.ts), evaluated instead of importing
-   * `url` (the loader's work, ~0.25 ms of a fresh Bun Worker); null when it must be imported.
+   * The module as a classic script (compile/classic-script.ts), which a Bun Worker evaluates
+   * instead of loading `url` (the loader's work, ~0.25 ms of a fresh one); null when it must be
+   * loaded. Deno always imports `url` (sandbox/invoke.ts says why).
    */
   classic: string | null;
 }

@@ -1,5 +1,6 @@
 import { CLASSIC_PREFIX } from "../protocol/classic.ts";
 import type { ErrorInfo, ModuleRef } from "../protocol/messages.ts";
+import { compiledPath, evaluated } from "./invoke.ts";
 
 const FRAME_POSITION = /:(\d+):(\d+)\)?\s*$/;
 
@@ -22,19 +23,14 @@ export async function toErrorInfo(error: unknown, modules: ModuleRef[]): Promise
       }
       const compiled = compiledPath(ref);
       if (frame.includes(compiled)) {
-        // A classic script's first line starts with its prefix (protocol/classic.ts).
-        const shift = ref.classic !== null && line === 1 ? CLASSIC_PREFIX.length : 0;
+        // An evaluated classic script's first line starts with its prefix (protocol/classic.ts).
+        const shift = evaluated(ref) && line === 1 ? CLASSIC_PREFIX.length : 0;
         const original = await mapPosition(compiled, line, column - shift);
         return { code: "SCRIPT_ERROR", message, stack, file: ref.file, ...original };
       }
     }
   }
   return { code: "SCRIPT_ERROR", message, stack };
-}
-
-/** The compiled module's file: what its frames name, imported or evaluated (invoke.ts). */
-export function compiledPath(ref: ModuleRef): string {
-  return decodeURIComponent(new URL(ref.url).pathname);
 }
 
 async function mapPosition(

@@ -1,5 +1,4 @@
 import type { ModuleRef } from "../protocol/messages.ts";
-import { compiledPath } from "./error-info.ts";
 import type { ScriptMetadata, ScriptRequest } from "./request.ts";
 import type { ScriptResponse } from "./response.ts";
 
@@ -27,13 +26,11 @@ function isEdgeObject(value: unknown): value is EdgeObject {
 }
 
 /**
- * Loads a compiled module (evaluated as a classic script when it has that form, else imported)
- * and tells its shape apart (docs/scripts.md, Script shapes).
+ * Loads a compiled module (on Bun, evaluated as a classic script when it has that form) and tells
+ * its shape apart (docs/scripts.md, Script shapes).
  */
 export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
-  const mod = (ref.classic === null ? await importModule(ref.url) : evaluate(ref.classic, ref)) as {
-    default?: unknown;
-  };
+  const mod = await loadModule(ref) as { default?: unknown };
   const exported = mod.default;
   if (isEdgeObject(exported)) {
     return ({ metadata }) => exported.fetch.call(exported, metadata.request, metadata);
@@ -50,32 +47,44 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
     handler(req, res, metadata, shared, ws, mainResult);
 }
 
-/**
- * Indirect eval: global scope, strict by the text's own prefix. Frames name the compiled file, so
- * an error maps to the user's line as an imported module's does (error-info.ts).
- */
-function evaluate(classic: string, ref: ModuleRef): unknown {
-  return (0, eval)(`${classic}\n//# sourceURL=${compiledPath(ref)}`);
-}
-
 interface BunGlobal {
   fileURLToPath(url: string): string;
 }
 
+/** Bun, whose sandbox bundle is CommonJS (`require` is there); undefined on Deno. */
+const bun = typeof require === "function" ? (globalThis as { Bun?: BunGlobal }).Bun : undefined;
+
+/** Whether `ref` is evaluated from its classic text here rather than loaded from its file. */
+export function evaluated(ref: ModuleRef): boolean {
+  return bun !== undefined && ref.classic !== null;
+}
+
+/** The compiled module's file: what its frames name, loaded or evaluated. */
+export function compiledPath(ref: ModuleRef): string {
+  return decodeURIComponent(new URL(ref.url).pathname);
+}
+
 /**
- * On Bun, whose sandbox bundle is CommonJS, `require` loads an ES module synchronously and, in a
- * fresh JIT-less Worker, in about half the time `import()` takes (a hello's module: ~260 against
- * ~490 µs), its first `import()` setting up the loader's asynchronous path. A module that awaits
- * at its top level cannot be required: Bun says so once its evaluation has begun, and `import()`
- * then carries on with that same evaluation (it does not run twice). Deno has only `import()`.
+ * On Bun, a module with a classic form (compile/classic-script.ts) is evaluated by indirect eval,
+ * with no module loader at all: in a fresh JIT-less Worker a hello's load took ~255 µs by
+ * `require` and ~18 evaluated. Its frames name the compiled file (`sourceURL`), as a required
+ * module's do, and error-info.ts maps them to the user's line. Any other module is required:
+ * `require` loads an ES module synchronously and, in a fresh JIT-less Worker, in about half the
+ * time `import()` takes (~260 against ~490 µs), its first `import()` setting up the loader's
+ * asynchronous path. A module that awaits at its top level cannot be required: Bun says so once
+ * its evaluation has begun, and `import()` then carries on with that same evaluation (it does not
+ * run twice).
+ * Deno imports every module: evaluating saved nothing measurable there (a serverless hello: 11.5
+ * ms of CPU either way), and Deno maps an imported module's frames to the user's file itself, an
+ * evaluated one's not.
  */
-function importModule(url: string): Promise<unknown> {
-  const bun = (globalThis as { Bun?: BunGlobal }).Bun;
-  if (!bun || typeof require !== "function") return import(url);
+function loadModule(ref: ModuleRef): unknown {
+  if (!bun) return import(ref.url);
+  if (ref.classic !== null) return (0, eval)(`${ref.classic}\n//# sourceURL=${compiledPath(ref)}`);
   try {
-    return Promise.resolve(require(bun.fileURLToPath(url)));
+    return require(bun.fileURLToPath(ref.url));
   } catch (error) {
-    if (String((error as Error)?.message).includes("async module")) return import(url);
-    return Promise.reject(error);
+    if (String((error as Error)?.message).includes("async module")) return import(ref.url);
+    throw error;
   }
 }

@@ -71,6 +71,14 @@ describe("toClassicScript (through the compiler)", () => {
     ["module.exports (CommonJS)", `module.exports = () => 1;`, false],
     ["__dirname", `export default () => __dirname;`, false],
     ["a property named module", `const o = { module: 1 };\nexport default () => o.module;`, true],
+    ["arguments at the top level", `const a = typeof arguments;\nexport default () => a;`, false],
+    ["arguments in a function", `export default function () { return arguments.length; }`, true],
+    ["arguments in a top-level arrow", `export default () => arguments.length;`, false],
+    [
+      "a module over 16 KiB",
+      `const s = "${"x".repeat(17 * 1024)}";\nexport default () => s;`,
+      false,
+    ],
   ];
   for (const [what, source, expected] of table) {
     test(`${what}: ${expected ? "classic" : "imported"}`, async () => {
