@@ -57,17 +57,21 @@ test("serverless requests that find no Worker wait in a bounded queue: past the 
     "1/slow.ts": `await new Promise((r) => setTimeout(r, 400));\nreturn "done";`,
   }, { hosts: 1, stock: 1, queueLimit: 1 });
   await request(server, "/slow"); // compiled, and a Worker warm with the script
-  // Eight at once: the warm and the stock Worker take two, one waits (the queue holds one)
-  // and gets the next Worker the host boots, and the ones past the limit are refused now.
+  // Eight at once: the ready Workers take one or two (the warm one may still be on its way when a
+  // loaded machine lets the burst in first), one waits (the queue holds one) and gets the next
+  // Worker the host boots, and the ones past the limit are refused now, for the full queue: none
+  // is shed after waiting, so the one that waited was served.
   const answers = await Promise.all(Array.from({ length: 8 }, () => request(server, "/slow")));
   const refused = answers.filter((answer) => answer.status === 503);
   const served = answers.filter((answer) => answer.status === 200);
   assert.ok(refused.length >= 1, "some are past the queue's limit");
-  assert.ok(served.length >= 3, `${served.length} served`);
+  assert.ok(served.length >= 2, `${served.length} served`);
   assert.equal(refused.length + served.length, answers.length);
   for (const answer of refused) {
     assert.equal(answer.headers.get("retry-after"), "1");
-    assert.equal((await answer.json()).code, "UNAVAILABLE");
+    const body = await answer.json();
+    assert.equal(body.code, "UNAVAILABLE");
+    assert.match(body.error, /already wait/);
   }
   for (const answer of served) assert.equal(await answer.text(), "done");
 });
