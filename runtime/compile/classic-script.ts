@@ -14,6 +14,7 @@
  */
 import type TS from "typescript";
 import { CLASSIC_PREFIX } from "../protocol/classic.ts";
+import { declaresAtTopLevel } from "./analyse.ts";
 import { loadTypeScript, ts } from "./typescript.ts";
 
 /**
@@ -34,7 +35,8 @@ export function toClassicScript(code: string): string | null {
   const statements = file.statements;
   const last = statements[statements.length - 1];
   if (!last || !isLocalExportList(last)) return null;
-  const declared = topLevelNames(statements);
+  // A module may bind one of them itself (compile/normalise.ts binds `require`).
+  const declared = new Set([...MODULE_NAMES].filter((name) => declaresAtTopLevel(file, name)));
   for (const statement of statements.slice(0, -1)) {
     if (!classic(statement, declared)) return null;
   }
@@ -106,23 +108,6 @@ function isPropertyName(node: TS.Identifier): boolean {
   return (ts.isPropertyAccessExpression(parent) && parent.name === node) ||
     ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) ||
       ts.isPropertyDeclaration(parent)) && parent.name === node);
-}
-
-/** The names the module declares at its top level (a bound `require`, say). */
-function topLevelNames(statements: readonly TS.Statement[]): Set<string> {
-  const names = new Set<string>();
-  for (const statement of statements) {
-    if (
-      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name
-    ) {
-      names.add(statement.name.text);
-    } else if (ts.isVariableStatement(statement)) {
-      for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
-      }
-    }
-  }
-  return names;
 }
 
 /** The engine's own word, without running it: whatever the checks above missed falls back. */
