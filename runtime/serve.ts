@@ -45,6 +45,8 @@ import { createProxy } from "./proxy/proxy.ts";
  * (p99 1.31-1.41 s, six runs of 5 s).
  */
 const SERVERLESS_WAIT_MS = 1500;
+/** When a start looks through the compile cache for entries to remove. */
+const CACHE_PRUNE_AFTER_MS = 10_000;
 
 export interface RunningHoodyExec {
   readonly port: number;
@@ -267,6 +269,15 @@ export async function serve(
   let app: Promise<ManagementApp> | null = null;
   const management = () => app ??= parts.management?.(control) ?? Promise.resolve(NO_MANAGEMENT);
   setTimeout(() => void management(), 1000).unref?.();
+  // The cache's entries no server has used for a month go (compile/cache-prune.ts), once the
+  // start's own reads are done.
+  const pruning = setTimeout(() => {
+    compiler.prune().then(
+      (removed) => removed > 0 && log.info(`cache: removed ${removed} files unused for 30 days`),
+      (error: Error) => log.warn(`cache: pruning failed: ${error.message}`),
+    );
+  }, CACHE_PRUNE_AFTER_MS);
+  pruning.unref?.();
 
   // The hosts have booted meanwhile; a sandbox that cannot be bundled stops the start here.
   await workerUrl.catch(async (error) => {
@@ -292,6 +303,7 @@ export async function serve(
     websocketMetrics: () => websockets.metrics.read(),
     async stop(drainMs = 0) {
       clearTimeout(arming);
+      clearTimeout(pruning);
       unwatch();
       // No fire starts from now; the running ones drain or end with the pool, and are recorded.
       const scheduled = scheduler.stop();

@@ -7,6 +7,7 @@ import { sha256Hex } from "../hex.ts";
 import { createWorkerClient } from "../worker-client.ts";
 import type { CompileReply, CompileRequest } from "./compile-worker.ts";
 import type { ScriptShape } from "../protocol/messages.ts";
+import { CACHE_KEEP_MS, markUsed, pruneCache } from "./cache-prune.ts";
 import { type CompileFailure, NORMALISE_VERSION } from "./normalise.ts";
 
 export type { CompileFailure };
@@ -64,6 +65,11 @@ export interface Compiler {
   bundle(entry: string, key: string): Promise<string>;
   /** Forgets the results held in memory. The disk cache stays: its entries are keyed by hash. */
   clear(): void;
+  /**
+   * Removes the disk cache's entries unused for `keepMs` (cache-prune.ts), never one this compiler
+   * holds; compiles and bundles wait for it. Resolves to how many files went.
+   */
+  prune(keepMs?: number): Promise<number>;
   /** Terminates the compile Worker; later compiles reject. */
   close(): void;
 }
@@ -96,9 +102,14 @@ export function createCompiler(options: CompilerOptions): Compiler {
     name: "the compile Worker",
     idleMs: COMPILER_IDLE_MS,
   });
+  /** The bundles this compiler has handed out: their files stay while it runs. */
+  const bundles = new Set<string>();
+  /** A prune under way: disk reads wait for it, so none finds an entry that is about to go. */
+  let pruning: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   async function load(hash: string, source: string, filename: string): Promise<CompileResult> {
+    await pruning;
     const path = join(cacheDir, `${hash}.mjs`);
     const cached = await readRecord(path, join(cacheDir, `${hash}.json`));
     if (cached) return { ok: true, module: toModule(hash, path, cached) };
@@ -140,9 +151,12 @@ export function createCompiler(options: CompilerOptions): Compiler {
     },
     async bundle(entry, key) {
       const prefix = `bundle-${await sha256Hex(`${CACHE_TAG}\0${entry}\0${key}`)}`;
+      bundles.add(prefix);
+      await pruning;
       const path = join(cacheDir, `${prefix}.mjs`);
-      const cached = await stat(path).then(() => true, () => false);
-      if (!cached) {
+      const found = await stat(path).catch(() => null);
+      if (found) markUsed(path, found.mtimeMs);
+      else {
         const reply = await worker.request({ kind: "bundle", entry, prefix });
         if (reply.kind !== "bundled") {
           throw new Error(
@@ -162,6 +176,14 @@ export function createCompiler(options: CompilerOptions): Compiler {
     clear() {
       results.clear();
     },
+    prune(keepMs = CACHE_KEEP_MS) {
+      const run = pruneCache(cacheDir, {
+        keepMs,
+        inUse: (entry) => results.has(entry) || bundles.has(entry),
+      });
+      pruning = run;
+      return run;
+    },
     close() {
       closed = true;
       worker.close("the compiler was closed during the compile");
@@ -178,14 +200,16 @@ async function readRecord(
   recordPath: string,
 ): Promise<CacheRecord | undefined> {
   try {
-    const [text] = await Promise.all([readFile(recordPath, "utf8"), stat(modulePath)]);
+    const [text, module] = await Promise.all([readFile(recordPath, "utf8"), stat(modulePath)]);
     const record = JSON.parse(text) as Partial<CacheRecord>;
     const valid = typeof record.shape === "string" && SHAPES.includes(record.shape) &&
       Array.isArray(record.imports) && typeof record.importsProcess === "boolean" &&
       typeof record.runsWithinCall === "boolean" &&
       Array.isArray(record.transformations) &&
       (record.classic === null || typeof record.classic === "string");
-    return valid ? (record as CacheRecord) : undefined;
+    if (!valid) return undefined;
+    markUsed(modulePath, module.mtimeMs);
+    return record as CacheRecord;
   } catch {
     // Missing or unreadable cache files are a miss: the compile rewrites them.
     return undefined;

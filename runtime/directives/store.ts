@@ -5,11 +5,13 @@
  * answer. The parser loads at the first script it has not seen (and for the scheduler's scan, a
  * second after start). The key also covers the parser's own files and the versions of the
  * packages it uses, so a change to any of them parses again. A file holds what its source says (a
- * `@token` value too), as the compiled module beside it in the cache does.
+ * `@token` value too), as the compiled module beside it in the cache does. A start removes the
+ * files no server has read for a month (compile/cache-prune.ts).
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { markUsed } from "../compile/cache-prune.ts";
 import { sourcesKey, writeFileAtomic } from "../fs.ts";
 import { sha256Hex } from "../hex.ts";
 import type { DirectiveWarning } from "./parse.ts";
@@ -39,10 +41,14 @@ export function createDirectiveStore(dir: string): DirectiveStore {
   return {
     async read(source) {
       const path = join(dir, `${await sha256Hex(`${await tag}\0${source}`)}.json`);
-      const stored = await readFile(path, "utf8").then((text) => JSON.parse(text)).catch(() =>
-        null
-      );
-      if (isStored(stored)) return stored;
+      const [stored, file] = await Promise.all([
+        readFile(path, "utf8").then((text) => JSON.parse(text)).catch(() => null),
+        stat(path).catch(() => null),
+      ]);
+      if (isStored(stored)) {
+        if (file) markUsed(path, file.mtimeMs);
+        return stored;
+      }
       const { parseDirectives } = await import("./parse.ts");
       const { directives, warnings } = parseDirectives(source);
       // Not awaited: the answer needs none of it. On every miss, not once: the folder may have
