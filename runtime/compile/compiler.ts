@@ -181,7 +181,8 @@ export function createCompiler(options: CompilerOptions): Compiler {
         keepMs,
         inUse: (entry) => results.has(entry) || bundles.has(entry),
       });
-      pruning = run;
+      // A disk read never fails for a prune's sake (pruneCache does not reject; this is its guard).
+      pruning = run.catch(() => 0);
       return run;
     },
     close() {
