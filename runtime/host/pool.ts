@@ -1,6 +1,6 @@
 import { ServerError } from "../errors.ts";
 import { randomHex } from "../hex.ts";
-import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
+import type { Bytes, Mode, ToWorker, Unit } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createSlots } from "../slots.ts";
 import { createDeadlines } from "./deadlines.ts";
@@ -23,6 +23,16 @@ const HEAVY_CPU_MS = 20;
 const HEAVY_SCRIPTS_KEPT = 1000;
 
 /**
+ * A heavy script is remembered by its instance and file, not by its content: an edit keeps it on
+ * hosts with a JIT, so the first request after it does not compute without one again (which for
+ * WebAssembly can be the difference between an answer and a @timeout). An edit that makes it light
+ * costs it only a JIT host's Worker (~0.8 ms of CPU more a request on Bun) until the server restarts.
+ */
+function heavyKeyOf(unit: Unit): string {
+  return `${unit.instance}:${unit.main.file}`;
+}
+
+/**
  * Workers in killable host processes (docs/architecture.md, Workers). This file keeps the
  * hosts and the Workers they run; `worker-mode.ts` and `serverless.ts` decide which Worker serves
  * a request, and `worker-requests.ts` carries each request to its Worker and back.
@@ -38,8 +48,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const backoffUntil = new Map<string, number>();
   const jitless = options.adapter.jitlessServerless;
   /**
-   * Scripts (unit keys) whose request took HEAVY_CPU_MS or more in a Worker without a JIT, or ran
-   * out of its @timeout computing there.
+   * Scripts (`heavyKeyOf`) whose request took HEAVY_CPU_MS or more in a Worker without a JIT, or
+   * ran out of its @timeout computing there.
    */
   const heavyScripts = new Set<string>();
 
@@ -173,8 +183,8 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 
   /** A serverless Worker without a JIT found heavy: its script's next requests go to hosts with one. */
   function markHeavy(worker: WorkerRecord): void {
-    const key = worker.unit?.key;
-    if (!worker.ephemeral || worker.host.jit || key === undefined || heavyScripts.has(key)) return;
+    const key = worker.unit && heavyKeyOf(worker.unit);
+    if (!worker.ephemeral || worker.host.jit || !key || heavyScripts.has(key)) return;
     if (heavyScripts.size >= HEAVY_SCRIPTS_KEPT) {
       heavyScripts.delete(heavyScripts.values().next().value!);
     }
@@ -311,7 +321,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           stopWaiting: NO_TIMER,
         };
         if (unit.mode !== "serverless") requests.start(workerMode.workerFor(unit), job);
-        else if (heavyScripts.has(unit.key)) heavyServerless.run(job);
+        else if (heavyScripts.has(heavyKeyOf(unit))) heavyServerless.run(job);
         else serverless.run(job);
       });
     },

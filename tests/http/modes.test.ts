@@ -26,6 +26,8 @@ describe("execution modes", () => {
     "1/heavy.ts":
       `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { s, host: process.pid };`,
     "1/light.ts": `return { host: process.pid };`,
+    "1/heavy-edited.ts":
+      `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { s, edited: false, host: process.pid };`,
     "1/lingers.ts":
       `// @mode serverless\nsetInterval(() => fetch(\`http://127.0.0.1:\${req.query.port}/\`).catch(() => {}), 2);\nreturn "answered";`,
     "1/sometimes-spins.ts":
@@ -44,6 +46,25 @@ describe("execution modes", () => {
     assert.deepEqual(
       [jitless(first.host), jitless(next.host), jitless(light.host)],
       RUNTIME === "bun" ? [true, false, true] : [false, false, false],
+    );
+  });
+
+  test("a heavy serverless script stays on hosts with a JIT after an edit: its first request after it does not compute without one (Bun; Deno's hosts all have one)", async () => {
+    const first = await json(server, "/heavy-edited");
+    const moved = await json(server, "/heavy-edited");
+    server.dir.write(
+      "1/heavy-edited.ts",
+      `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 5) % 1000003;\nreturn { s, edited: true, host: process.pid };`,
+    );
+    let edited = await json(server, "/heavy-edited");
+    for (let i = 0; i < 50 && !edited.edited; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      edited = await json(server, "/heavy-edited");
+    }
+    assert.equal(edited.edited, true);
+    assert.deepEqual(
+      [jitless(first.host), jitless(moved.host), jitless(edited.host)],
+      RUNTIME === "bun" ? [true, false, false] : [false, false, false],
     );
   });
 
