@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { getAdapter } from "./adapter/index.ts";
+import type { RunningServer } from "./adapter/types.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createDirectiveStore } from "./directives/store.ts";
 import { createWorkerPool } from "./host/pool.ts";
@@ -279,18 +280,32 @@ export async function serve(
   }, CACHE_PRUNE_AFTER_MS);
   pruning.unref?.();
 
-  // The hosts have booted meanwhile; a sandbox that cannot be bundled stops the start here.
-  await workerUrl.catch(async (error) => {
+  // A start that fails from here (a sandbox that cannot be bundled, a port it cannot listen on)
+  // ends what it started: no host process, timer or open store outlives it.
+  const abandon = async (error: unknown): Promise<never> => {
+    clearTimeout(arming);
+    clearTimeout(pruning);
     await pool.close();
+    await shared.close();
+    await logs.close();
+    compiler.close();
     throw error;
-  });
-  const server = await adapter.serve({
-    hostname: config.host,
-    port: config.port,
-    maxRequestBodySize: config.maxBodyBytes,
-    fetch: pipeline.fetch,
-    websocket: socketLimits,
-  });
+  };
+  // The hosts have booted meanwhile; a sandbox that cannot be bundled stops the start here.
+  await workerUrl.catch(abandon);
+  let server: RunningServer;
+  try {
+    server = await adapter.serve({
+      hostname: config.host,
+      port: config.port,
+      maxRequestBodySize: config.maxBodyBytes,
+      fetch: pipeline.fetch,
+      websocket: socketLimits,
+    });
+  } catch (error) {
+    // Bun's serve throws where Deno's rejects: both land here.
+    return await abandon(listenError(error, config.host, config.port));
+  }
   const loopback = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
   origin = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${server.port}`;
   log.info(`hoody-exec on ${adapter.name}: serving ${config.root} at ${origin}`);
@@ -316,6 +331,24 @@ export async function serve(
       compiler.close();
     },
   };
+}
+
+/** Why the server cannot listen, in words that say what to do (both runtimes set `code`). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "EADDRINUSE") {
+    return new Error(
+      `cannot listen on ${host}:${port}: the port is in use. Stop what listens there, or choose ` +
+        "another port with --port",
+    );
+  }
+  if (code === "EADDRNOTAVAIL") {
+    return new Error(
+      `cannot listen on ${host}:${port}: this machine has no such address. Choose one of its ` +
+        "addresses with --host (127.0.0.1, or 0.0.0.0 for all)",
+    );
+  }
+  return error;
 }
 
 /** A folder the server writes to, made if missing; else a start error that says what to do. */

@@ -32,3 +32,14 @@ test("hoody-exec serve stops at start with a message naming the folder it cannot
   await using cli = runCli(["serve", "--root", dir.root, "--port", "0"]);
   await assert.rejects(cli.address(), /_hoody\/cache \(compiled scripts\).*move away the file/);
 });
+
+test("hoody-exec serve on a port in use stops at start with a message naming the port, and what to do", async () => {
+  await using dir = tmpScripts({ "1/hello.ts": "return 1;" });
+  await using other = runCli(["serve", "--root", dir.root, "--port", "0"]);
+  const port = new URL(await other.address()).port;
+  await using cli = runCli(["serve", "--root", dir.root, "--port", port]);
+  await assert.rejects(
+    cli.address(),
+    new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use.*--port`),
+  );
+});
