@@ -131,6 +131,7 @@ export async function serve(
     maxWorkers: config.maxWorkers,
     queueLimit: config.queueLimit,
     waitMs: SERVERLESS_WAIT_MS,
+    heavyScriptsFile: join(config.root, "_hoody", "heavy-scripts.json"),
     onPatch: (patch) => applyShared(patch),
     onConsole: createConsoleSink({ writer: logs, tokenOf }),
     snapshot: (instance) => shared.get(instance),

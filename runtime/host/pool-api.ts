@@ -30,6 +30,8 @@ export interface PoolOptions {
   queueLimit: number;
   /** How long a serverless request waits for a Worker before it answers 503 with Retry-After. */
   waitMs: number;
+  /** Where the scripts found heavy are kept across starts (heavy-scripts.ts); none: this run only. */
+  heavyScriptsFile?: string;
   onPatch(patch: SharedPatch): void;
   /** A script's console lines (`unit`: its Worker's). */
   onConsole(unit: Unit, text: ConsoleText): void;

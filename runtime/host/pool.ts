@@ -1,9 +1,10 @@
 import { ServerError } from "../errors.ts";
 import { randomHex } from "../hex.ts";
-import type { Bytes, Mode, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createSlots } from "../slots.ts";
 import { createDeadlines } from "./deadlines.ts";
+import { createHeavyScripts } from "./heavy-scripts.ts";
 import { createHosts, type Host } from "./hosts.ts";
 import { watchMemory } from "./memory-watchdog.ts";
 import type { PoolOptions, RunOutcome, WorkerPool } from "./pool-api.ts";
@@ -19,18 +20,6 @@ const EXTRA_HOSTS_AFTER_MS = 1000;
  * that computes for long runs ~2.5x faster with the JIT (WebAssembly ~30x).
  */
 const HEAVY_CPU_MS = 20;
-/** The most scripts remembered as heavy (the oldest is forgotten first). */
-const HEAVY_SCRIPTS_KEPT = 1000;
-
-/**
- * A heavy script is remembered by its instance and file, not by its content: an edit keeps it on
- * hosts with a JIT, so the first request after it does not compute without one again (which for
- * WebAssembly can be the difference between an answer and a @timeout). An edit that makes it light
- * costs it only a JIT host's Worker (~0.8 ms of CPU more a request on Bun) until the server restarts.
- */
-function heavyKeyOf(unit: Unit): string {
-  return `${unit.instance}:${unit.main.file}`;
-}
 
 /**
  * Workers in killable host processes (docs/architecture.md, Workers). This file keeps the
@@ -48,10 +37,10 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   const backoffUntil = new Map<string, number>();
   const jitless = options.adapter.jitlessServerless;
   /**
-   * Scripts (`heavyKeyOf`) whose request took HEAVY_CPU_MS or more in a Worker without a JIT, or
-   * ran out of its @timeout computing there.
+   * Scripts whose request took HEAVY_CPU_MS or more in a Worker without a JIT, or ran out of its
+   * @timeout computing there.
    */
-  const heavyScripts = new Set<string>();
+  const heavyScripts = createHeavyScripts(options.heavyScriptsFile ?? null);
 
   const requests = createWorkerRequests({
     deadlines,
@@ -183,12 +172,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
 
   /** A serverless Worker without a JIT found heavy: its script's next requests go to hosts with one. */
   function markHeavy(worker: WorkerRecord): void {
-    const key = worker.unit && heavyKeyOf(worker.unit);
-    if (!worker.ephemeral || worker.host.jit || !key || heavyScripts.has(key)) return;
-    if (heavyScripts.size >= HEAVY_SCRIPTS_KEPT) {
-      heavyScripts.delete(heavyScripts.values().next().value!);
-    }
-    heavyScripts.add(key);
+    if (worker.ephemeral && !worker.host.jit && worker.unit) heavyScripts.add(worker.unit);
   }
 
   /**
@@ -321,7 +305,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           stopWaiting: NO_TIMER,
         };
         if (unit.mode !== "serverless") requests.start(workerMode.workerFor(unit), job);
-        else if (heavyScripts.has(heavyKeyOf(unit))) heavyServerless.run(job);
+        else if (heavyScripts.has(unit)) heavyServerless.run(job);
         else serverless.run(job);
       });
     },
@@ -344,6 +328,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       serverless.close();
       heavyServerless.close();
       await processes.close();
+      await heavyScripts.flush();
     },
   };
 }

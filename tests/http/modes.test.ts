@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { describe, test } from "node:test";
 import { RUNTIME } from "../lib/processes.ts";
-import { request, suiteServer, type TestServer, withServer } from "../lib/server.ts";
+import { tmpScripts } from "../lib/scripts-dir.ts";
+import { request, startServer, suiteServer, withServer } from "../lib/server.ts";
 
-const json = async (server: TestServer, path: string, host?: string) =>
+const json = async (server: { readonly port: number }, path: string, host?: string) =>
   await (await request(server, path, { host })).json();
 
 describe("execution modes", () => {
@@ -64,6 +65,32 @@ describe("execution modes", () => {
     assert.equal(edited.edited, true);
     assert.deepEqual(
       [jitless(first.host), jitless(moved.host), jitless(edited.host)],
+      RUNTIME === "bun" ? [true, false, false] : [false, false, false],
+    );
+  });
+
+  test("a heavy serverless script starts on hosts with a JIT after a restart too: the pool keeps them in _hoody/heavy-scripts.json (Bun; Deno's hosts all have one)", async () => {
+    await using dir = tmpScripts({
+      "1/heavy.ts":
+        `let s = 0;\nfor (let i = 0; i < 10_000_000; i++) s = (s + i * 7) % 1000003;\nreturn { host: process.pid };`,
+    });
+    // Whether each request ran without a JIT, read while its host is alive.
+    const withoutJit: boolean[] = [];
+    const before = await startServer(dir.root);
+    try {
+      withoutJit.push(jitless((await json(before, "/heavy")).host));
+      withoutJit.push(jitless((await json(before, "/heavy")).host));
+    } finally {
+      await before.stop();
+    }
+    const after = await startServer(dir.root);
+    try {
+      withoutJit.push(jitless((await json(after, "/heavy")).host));
+    } finally {
+      await after.stop();
+    }
+    assert.deepEqual(
+      withoutJit,
       RUNTIME === "bun" ? [true, false, false] : [false, false, false],
     );
   });
