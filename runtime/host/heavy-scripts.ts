@@ -2,9 +2,10 @@
  * The serverless scripts found heavy (pool.ts, `HEAVY_CPU_MS`), by instance and file rather than
  * content: an edit keeps a script on hosts with a JIT, so its first request after the edit does
  * not compute without one (hot loops ~2.5x slower there, WebAssembly ~30x: enough to cost it its
- * @timeout). Kept in a file too, so a restart does not send it back for a request either. An edit
- * that makes a script light costs it only a JIT host's Worker (~0.8 ms of CPU more a request on
- * Bun). At most `limit` are remembered; the oldest is forgotten first.
+ * @timeout). Kept in a file too, so a restart does not send it back for a request either. A
+ * script is never taken off (one that is heavy only sometimes would go back and forth): one that
+ * became light costs only a JIT host's Worker (~0.8 ms of CPU more a request on Bun), and removing
+ * the file before a start forgets them all. At most `limit` are remembered; the oldest goes first.
  */
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../fs.ts";
