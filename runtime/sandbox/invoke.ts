@@ -47,16 +47,12 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
     handler(req, res, metadata, shared, ws, mainResult);
 }
 
-interface BunGlobal {
-  fileURLToPath(url: string): string;
-}
-
-/** Bun, whose sandbox bundle is CommonJS (`require` is there); undefined on Deno. */
-const bun = typeof require === "function" ? (globalThis as { Bun?: BunGlobal }).Bun : undefined;
+/** Bun, whose sandbox bundle is CommonJS (`require` is there); false on Deno. */
+const onBun = typeof require === "function" && "Bun" in globalThis;
 
 /** Whether `ref` is evaluated from its classic text here rather than loaded from its file. */
 export function evaluated(ref: ModuleRef): boolean {
-  return bun !== undefined && ref.classic !== null;
+  return onBun && ref.classic !== null;
 }
 
 /** The compiled module's file: what its frames name, loaded or evaluated. */
@@ -79,10 +75,10 @@ export function compiledPath(ref: ModuleRef): string {
  * evaluated one's not.
  */
 function loadModule(ref: ModuleRef): unknown {
-  if (!bun) return import(ref.url);
+  if (!onBun) return import(ref.url);
   if (ref.classic !== null) return (0, eval)(`${ref.classic}\n//# sourceURL=${compiledPath(ref)}`);
   try {
-    return require(bun.fileURLToPath(ref.url));
+    return require(compiledPath(ref));
   } catch (error) {
     if (String((error as Error)?.message).includes("async module")) return import(ref.url);
     throw error;
