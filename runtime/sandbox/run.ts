@@ -66,21 +66,20 @@ export async function runRequest(
 }
 
 /**
- * Runs a made-up GET through this path with a stand-in for the script, before any real request
- * comes: the first pass through any code in a fresh Worker is several times slower than the
- * next, and a serverless Worker otherwise pays that on its one real request. No script runs.
- * `prepare` is what the Worker does with a request before it runs it (worker-entry.ts builds its
- * context): rehearsed too, since in a fresh Worker it took 190 µs of a paced request on Bun.
+ * A made-up GET and a stand-in for the script, which a Worker readied ahead of its request runs
+ * through its whole request path before any real request comes (worker-entry.ts, `rehearse`):
+ * the first pass through any code in a fresh Worker is several times slower than the next, and a
+ * serverless Worker otherwise pays that on its one real request. No script runs.
  */
-export async function rehearse(prepare: (info: RequestInfo) => unknown): Promise<void> {
-  const unit: LoadedUnit = {
+export const REHEARSAL: { unit: LoadedUnit; request: RequestInfo } = {
+  unit: {
     mode: "serverless",
     main: ({ req }) => ({ rehearsal: req.path }),
     pre: null,
     post: null,
     awaitPromises: true,
-  };
-  const info: RequestInfo = {
+  },
+  request: {
     executionId: "rehearsal",
     method: "GET",
     // Credentials everywhere the console's redaction looks (a header, after a scheme, a cookie,
@@ -98,16 +97,8 @@ export async function rehearse(prepare: (info: RequestInfo) => unknown): Promise
     scriptPath: "/rehearsal",
     parameters: {},
     startedAt: 0,
-  };
-  prepare(info);
-  await runRequest(unit, info, null, {}, {
-    within: (call) => call(),
-    ws: null,
-    open: () => {
-      throw new Error("a rehearsal never streams");
-    },
-  });
-}
+  },
+};
 
 export interface RunExtras {
   /** Runs one call of a script as its request's code (what the console, `fetch` and `request` see). */

@@ -29,7 +29,7 @@ import { onProcess } from "./lazy-process.ts";
 import type { ScriptMetadata } from "./request.ts";
 import { markUpgrade, type Reply } from "./reply.ts";
 import { toBytes } from "./response.ts";
-import { type LoadedUnit, rehearse, runRequest } from "./run.ts";
+import { type LoadedUnit, REHEARSAL, runRequest } from "./run.ts";
 import type { SharedReplica } from "./shared.ts";
 import { createOutbound, type Outbound, sendBody } from "./stream.ts";
 import { catchStrays } from "./strays.ts";
@@ -185,20 +185,35 @@ async function load(unit: Unit, shared: unknown, rehearsal: boolean): Promise<Lo
   }
   const optional = (ref: ModuleRef | null) => (ref ? loadScript(ref) : Promise.resolve(null));
   // A lone script skips Promise.all (see modulesOf).
-  const [main, pre, post] = unit.pre || unit.post || rehearsal
-    ? await Promise.all([
-      loadScript(unit.main),
-      optional(unit.pre),
-      optional(unit.post),
-      rehearsal ? rehearse(contextOf) : null,
-    ])
+  const [main, pre, post] = unit.pre || unit.post
+    ? await Promise.all([loadScript(unit.main), optional(unit.pre), optional(unit.post)])
     : [await loadScript(unit.main), null, null];
-  return {
+  const ready: Loaded = {
     execution,
     replica,
     sockets,
     scripts: { mode: unit.mode, main, pre, post, awaitPromises: unit.awaitPromises },
   };
+  if (rehearsal) await rehearse(ready);
+  return ready;
+}
+
+/**
+ * REHEARSAL's made-up GET through `handle` itself, with the stand-in for the script and the answer
+ * dropped, so that every function a request passes has run once. Rehearsing only `runRequest` left
+ * the rest on the real request: a warm serverless hello on Bun took its Worker ~330 µs from the
+ * message to the answer, ~85 of them `handle`'s own first call; ~200 with this (paced p50 0.05-0.12
+ * ms lower, alternated with the old in the same runs).
+ */
+function rehearse(ready: Loaded): Promise<void> {
+  return handle(
+    0,
+    REHEARSAL.request,
+    null,
+    undefined,
+    { ...ready, scripts: REHEARSAL.unit },
+    () => {},
+  );
 }
 
 const toError = async (error: unknown) => {
@@ -278,17 +293,23 @@ const threadCpuMs = (() => {
   };
 })();
 
+/**
+ * One request: its result or its error goes to `finish`. `given`: what to run it with (the
+ * rehearsal's), else this Worker's unit once loaded.
+ */
 async function handle(
   id: number,
   request: RequestInfo,
   body: Bytes | null,
   upgrade: string | undefined,
+  given: Loaded | null = null,
+  finish: typeof sendLast = sendLast,
 ): Promise<void> {
   /** A serverless run's CPU goes with its answer: the server moves heavy scripts (pool.ts). */
   let cpuFrom: number | null = null;
   const spent = () => (cpuFrom === null ? {} : { cpuMs: threadCpuMs!() - cpuFrom });
   try {
-    const ready = loadedValue ?? await loaded!;
+    const ready = given ?? loadedValue ?? await loaded!;
     if (threadCpuMs && ready.scripts.mode === "serverless") cpuFrom = threadCpuMs();
     const context = contextOf(request);
     if (upgrade) ready.sockets?.expect(request.executionId, upgrade);
@@ -302,12 +323,12 @@ async function handle(
     if (upgrade) reply = decideUpgrade(ready, request.executionId, context.metadata, reply);
     if (reply.streaming) return;
     if (!reply.source) {
-      return sendLast({ t: "result", id, response: reply.response, ...spent() }, reply.body);
+      return finish({ t: "result", id, response: reply.response, ...spent() }, reply.body);
     }
     await sendBody(
       reply.response,
       reply.source,
-      (bytes) => sendLast({ t: "result", id, response: reply.response, ...spent() }, bytes),
+      (bytes) => finish({ t: "result", id, response: reply.response, ...spent() }, bytes),
       () => openStream(id),
       toBytes,
       toError,
@@ -316,7 +337,7 @@ async function handle(
     void loaded?.then((l) => l.replica?.flush(), () => {});
     const out = streams.get(id);
     if (out) out.end(await toError(error));
-    else sendLast({ t: "error", id, error: await toError(error), ...spent() });
+    else finish({ t: "error", id, error: await toError(error), ...spent() });
   }
 }
 
