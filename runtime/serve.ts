@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { getAdapter } from "./adapter/index.ts";
-import type { RunningServer } from "./adapter/types.ts";
+import type { ChildHandle, RunningServer } from "./adapter/types.ts";
 import { createCompiler } from "./compile/compiler.ts";
 import { createDirectiveStore } from "./directives/store.ts";
 import { createWorkerPool } from "./host/pool.ts";
@@ -74,6 +74,11 @@ export interface ServeParts {
   log?: Logger;
   /** The scheduler's clock (docs/schedules.md); tests pass one they move by hand. */
   scheduleClock?: ScheduleClock;
+  /**
+   * A worker-mode host process started before `serve` was loaded (main.ts, host-process.ts): the
+   * pool's first host, ended with the pool. Its starter ends it if `serve` rejects.
+   */
+  firstHost?: ChildHandle;
 }
 
 const NO_MANAGEMENT: ManagementApp = {
@@ -124,6 +129,7 @@ export async function serve(
     adapter,
     workerUrl,
     scriptsRoot: config.root,
+    firstHost: parts.firstHost,
     size: config.hosts,
     stock: config.stock,
     drainMs: 30_000,

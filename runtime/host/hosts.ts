@@ -6,6 +6,7 @@ import type { Adapter, ChildHandle } from "../adapter/types.ts";
 import { listenUnix, type UnixSocket, type UnixSocketEvents } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import { safeEqual } from "../safe-equal.ts";
+import { startHost } from "./host-process.ts";
 import type {
   Bytes,
   FromHost,
@@ -52,6 +53,11 @@ export interface HostsOptions {
    */
   workerUrl: Promise<string>;
   scriptsRoot: string;
+  /**
+   * A worker-mode host process with a JIT started already (main.ts starts one as the process
+   * starts): the first such host the pool asks for is this one.
+   */
+  firstHost?: ChildHandle;
   onHostExit(host: Host, reason: string): void;
   /** A frame from a host after its hello: messages of the Workers that speak through it. */
   onHostMessage(host: Host, message: FromHost, body: Bytes | null): void;
@@ -86,9 +92,6 @@ function takeSpawns(queue: [ToHost, Bytes | null][]): SpawnWorker[] {
   return spawns;
 }
 
-const HOST_ENTRY = new URL("./host-main.ts", import.meta.url).pathname;
-const ENV_PASSED = ["PATH", "HOME", "LANG", "TMPDIR", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"];
-
 /**
  * Host processes and the unix socket everything connects back to. A host proves itself with a
  * token it read from its stdin; a Worker with a one-time token the server minted for it, so script
@@ -104,6 +107,7 @@ export function createHosts(options: HostsOptions): Hosts {
     { host: Host; accept(send: (message: ToHost, body?: Bytes | null) => void): void }
   >();
   const children = new Set<ChildHandle>();
+  let firstHost = options.firstHost ?? null;
 
   const listener = listenUnix(socketPath, adopt);
 
@@ -136,9 +140,9 @@ export function createHosts(options: HostsOptions): Hosts {
   return {
     spawn(mode, jit) {
       const token = randomHex(24);
-      const env: Record<string, string> = {};
-      for (const name of ENV_PASSED) if (process.env[name]) env[name] = process.env[name]!;
-      const child = options.adapter.spawnHost(HOST_ENTRY, mode, env, jit);
+      const started = mode === "worker" && jit ? firstHost : null;
+      if (started) firstHost = null;
+      const child = started ?? startHost(options.adapter, mode, jit);
       children.add(child);
       let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
       const queue: [ToHost, Bytes | null][] = [];
@@ -192,6 +196,7 @@ export function createHosts(options: HostsOptions): Hosts {
       return host;
     },
     async close() {
+      firstHost?.kill();
       // Wait for every host to be gone, so none is left behind as a zombie.
       const exits = [...children].map((child) => child.exited);
       for (const child of children) child.kill();

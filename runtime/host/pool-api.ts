@@ -1,4 +1,4 @@
-import type { Adapter, ServerSocket } from "../adapter/types.ts";
+import type { Adapter, ChildHandle, ServerSocket } from "../adapter/types.ts";
 import type {
   Bytes,
   ConsoleText,
@@ -16,6 +16,8 @@ export interface PoolOptions {
   /** Module every Worker starts from (the bundled sandbox); the hosts boot while it is found. */
   workerUrl: Promise<string>;
   scriptsRoot: string;
+  /** A worker-mode host process started already (main.ts): the pool's first host is this one. */
+  firstHost?: ChildHandle;
   /** How many host processes share the Workers. */
   size: number;
   /** Ready Workers kept per host, so a serverless request never waits for a spawn while they last. */

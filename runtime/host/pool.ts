@@ -103,6 +103,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     adapter: options.adapter,
     workerUrl: options.workerUrl,
     scriptsRoot: options.scriptsRoot,
+    firstHost: options.firstHost,
     onHostExit(host, reason) {
       const index = hosts.indexOf(host);
       if (index >= 0) hosts.splice(index, 1);
