@@ -3,14 +3,18 @@ import { test } from "node:test";
 import type { Adapter, ChildHandle } from "../../runtime/adapter/types.ts";
 import { createHosts } from "../../runtime/host/hosts.ts";
 
-/** A host process that never connects: what it was asked to do is all these tests read. */
+/** A host that never connects and exits when killed: what it is asked is what these tests read. */
 function child(pid: number) {
   const events: string[] = [];
+  let exit = (_reason: string) => {};
   const handle: ChildHandle = {
     pid,
     setup: (text) => void events.push(`setup ${JSON.parse(text).mode}`),
-    kill: () => void events.push("kill"),
-    exited: new Promise(() => {}),
+    kill: () => {
+      events.push("kill");
+      exit("SIGKILL");
+    },
+    exited: new Promise((resolve) => (exit = resolve)),
   };
   return { handle, events };
 }
@@ -37,7 +41,7 @@ function hostsWith(firstHost?: ChildHandle) {
   return { hosts, spawned };
 }
 
-test("the first worker-mode host with a JIT is the process started already; every other is spawned", async () => {
+test("the first worker-mode host with a JIT is the one started already; others are spawned", async () => {
   const first = child(7);
   const { hosts, spawned } = hostsWith(first.handle);
   assert.equal(hosts.spawn("serverless", false).pid, 101, "a serverless host never takes it");
