@@ -111,6 +111,7 @@ export const bunAdapter: Adapter = {
   name: "bun",
   terminateStopsLoops: true,
   jitlessServerless: true,
+  dialingSpares: true,
   serve(options: ServeOptions): Promise<RunningServer> {
     const server = Bun.serve({
       hostname: options.hostname,

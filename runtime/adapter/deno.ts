@@ -75,6 +75,7 @@ export const denoAdapter: Adapter = {
   name: "deno",
   terminateStopsLoops: false,
   jitlessServerless: false,
+  dialingSpares: false,
   serve(options: ServeOptions): Promise<RunningServer> {
     return new Promise((resolve) => {
       const server = Deno.serve(

@@ -82,6 +82,12 @@ export interface Adapter {
    * Deno: no (V8 without a JIT has no WebAssembly).
    */
   readonly jitlessServerless: boolean;
+  /**
+   * Whether a serverless Worker may open its own socket to the server (a warm spare readied in
+   * idle time does, serverless.ts). Bun: yes. Deno: no, a serverless Worker would need write
+   * permission on the socket's path, and a script could remove it.
+   */
+  readonly dialingSpares: boolean;
   serve(options: ServeOptions): Promise<RunningServer>;
   /**
    * Starts `entry` (a TypeScript file) in a new process of this runtime as a host of Workers of

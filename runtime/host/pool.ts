@@ -60,7 +60,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     onExpired(worker, busy) {
       if (busy) markHeavy(worker);
     },
-    onReady: (worker) => serverlessOf(worker.host).booted(),
+    onReady: (worker) => serverlessOf(worker.host).booted(worker),
     onPatch: options.onPatch,
     onConsole: (worker, text) => worker.unit && options.onConsole(worker.unit, text),
     onFetch: options.onFetch,
@@ -87,6 +87,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       live: () => live("serverless", jit),
       liveOrNew: () => liveOrNew("serverless", jit),
       spawn: spawnWorker,
+      dialingSpares: options.adapter.dialingSpares,
       load: (host) => [...workers.values()].filter((w) => w.host === host).length,
       booting: (host) => [...workers.values()].filter((w) => w.host === host && !w.booted).length,
       deliver,
@@ -197,13 +198,13 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
   }
 
   /**
-   * A new Worker on `host`. A worker-mode one opens its own socket to the server; a serverless one
-   * speaks through its host: dialling would need, on Deno, write permission on the socket's path (a
-   * script could remove it), and on Bun the dial and the server's accept cost more than the relay
+   * A new Worker on `host`. A worker-mode one opens its own socket to the server (`direct`); a
+   * serverless one speaks through its host, but for a warm spare readied in idle time on Bun
+   * (serverless.ts): dialling would need, on Deno, write permission on the socket's path (a script
+   * could remove it), and on Bun the dial and the server's accept cost more than the relay
    * (JIT-less hosts, 50 connections, alternated: 270 -> 297 served a second).
    */
-  function spawnWorker(host: Host): WorkerRecord {
-    const direct = host.mode === "worker";
+  function spawnWorker(host: Host, direct = host.mode === "worker"): WorkerRecord {
     nextWorker += 1;
     const worker: WorkerRecord = {
       id: `w${nextWorker}`,

@@ -14,6 +14,13 @@ const WARM_IDLE_MS = 30_000;
 const MAX_BOOTING_PER_HOST = 2;
 /** The most ready Workers a host keeps after bursts, unless `--stock` asks for more. */
 const BURST_STOCK = 8;
+/**
+ * A script whose last two requests came at least this far apart gets a spare that dials the
+ * server (`readySpare`): it is booted long before the next, and the dial's CPU is idle time's.
+ * Closer together (one connection back to back, ~3 ms apart on Bun), a dialling spare cost each
+ * request ~0.3 ms more CPU (321 -> 298 served a second) for no latency won.
+ */
+const DIAL_GAP_MS = 20;
 /** Each interval this long in which no request waited takes the stock a step back to `--stock`. */
 const STOCK_SHRINK_MS = 5_000;
 
@@ -32,8 +39,13 @@ export interface ServerlessOptions {
   live(): Host[];
   /** The live hosts, else a new one; throws 503 while hosts die before they connect (pool.ts). */
   liveOrNew(): Host[];
-  /** A new serverless Worker on `host` (it speaks through its host). */
-  spawn(host: Host): WorkerRecord;
+  /**
+   * A new serverless Worker on `host`: it speaks through its host, or with `direct` opens its own
+   * socket to the server.
+   */
+  spawn(host: Host, direct?: boolean): WorkerRecord;
+  /** Whether a warm spare readied while nobody waits may open its own socket (adapter `dialingSpares`). */
+  dialingSpares: boolean;
   /** How many Workers a host runs now. */
   load(host: Host): number;
   /** How many of them have not said they booted yet. */
@@ -51,8 +63,8 @@ export interface Serverless {
   fill(host: Host): void;
   /** The Worker answered: it goes, and a warm replacement (if earned) and the stock follow. */
   answered(worker: WorkerRecord): void;
-  /** A Worker finished booting: its host may start another. */
-  booted(): void;
+  /** A Worker finished booting: its host may start another, and a dialing spare turns warm. */
+  booted(worker: WorkerRecord): void;
   /** The Worker is gone: it is no longer in the stock or the warm set. */
   forget(worker: WorkerRecord): void;
   close(): void;
@@ -86,6 +98,8 @@ export function createServerless(options: ServerlessOptions): Serverless {
     total: 64,
     idleMs: WARM_IDLE_MS,
   });
+  /** Dialing spares still booting, by the script they will be warm for (`readySpare`). */
+  const coming = new Map<WorkerRecord, string>();
   const sweeper = setInterval(() => {
     for (const worker of warm.sweep(Date.now())) options.terminate(worker);
   }, WARM_IDLE_MS / 2);
@@ -126,15 +140,15 @@ export function createServerless(options: ServerlessOptions): Serverless {
   }
 
   /** A new Worker on the live host that runs the fewest, unless none is live or it is busy booting. */
-  function spawnOnLeastBusy(): WorkerRecord | null {
+  function spawnOnLeastBusy(direct = false): WorkerRecord | null {
     const hosts = options.live();
     if (hosts.length === 0) return null;
-    return spawnIfRoom(hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a));
+    return spawnIfRoom(hosts.reduce((a, b) => options.load(b) < options.load(a) ? b : a), direct);
   }
 
   /** A new Worker on `host`, unless it already boots as many as it may at once. */
-  function spawnIfRoom(host: Host): WorkerRecord | null {
-    return options.booting(host) < MAX_BOOTING_PER_HOST ? options.spawn(host) : null;
+  function spawnIfRoom(host: Host, direct = false): WorkerRecord | null {
+    return options.booting(host) < MAX_BOOTING_PER_HOST ? options.spawn(host, direct) : null;
   }
 
   /** One ready Worker fewer per host: the surplus goes (a booting one first, it did least). */
@@ -231,11 +245,31 @@ export function createServerless(options: ServerlessOptions): Serverless {
     options.terminate(worker);
     const unit = worker.unit;
     const earned = worker.warmAfter || waiting.length === 0;
-    const spare = !options.closing() && earned && unit && warm.wants(unit.key)
-      ? takeWorker() ?? spawnOnLeastBusy()
-      : null;
-    if (spare && unit) warm.add(unit.key, initialised(spare, unit, true));
+    if (!options.closing() && earned && unit && warm.wants(unit.key)) readySpare(unit);
     topUp();
+  }
+
+  /**
+   * A warm spare for `unit`. While nobody waits and the script's requests come `DIAL_GAP_MS` apart
+   * or more, where the runtime allows it, a new Worker that opens its own socket to the server,
+   * warm once it has booted: its run and its answer skip the host's relay (Bun, paced at 20 a
+   * second: p50 0.10-0.18 ms lower). Otherwise one from the stock, warm at once: the dial and the
+   * accept cost each Worker CPU (every serverless Worker dialling, 50 connections: 438 -> 307
+   * served a second).
+   */
+  function readySpare(unit: Unit): void {
+    // One on its way already is the script's spare once it has booted.
+    if ([...coming.values()].includes(unit.key)) return;
+    const dials = options.dialingSpares && waiting.length === 0 &&
+      warm.gap(unit.key) >= DIAL_GAP_MS;
+    const dialing = dials ? spawnOnLeastBusy(true) : null;
+    if (dialing) {
+      coming.set(dialing, unit.key);
+      initialised(dialing, unit, true);
+      return;
+    }
+    const spare = takeWorker() ?? spawnOnLeastBusy();
+    if (spare) warm.add(unit.key, initialised(spare, unit, true));
   }
 
   return {
@@ -260,8 +294,18 @@ export function createServerless(options: ServerlessOptions): Serverless {
       if (waiting.length === 0) setTimeout(() => replace(worker), 1);
       else replace(worker);
     },
-    booted: topUp,
+    booted(worker) {
+      const key = coming.get(worker);
+      if (key !== undefined) {
+        coming.delete(worker);
+        // Its script went quiet meanwhile (the sweep forgot it): not kept warm for it.
+        if (warm.has(key)) warm.add(key, worker);
+        else options.terminate(worker);
+      }
+      topUp();
+    },
     forget(worker) {
+      coming.delete(worker);
       const index = stock.indexOf(worker);
       if (index >= 0) stock.splice(index, 1);
       warm.remove(worker);

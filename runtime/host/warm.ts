@@ -10,6 +10,8 @@ export interface WarmSet<W> {
   wants(key: string): boolean;
   /** Whether this script is being kept warm (it had a request in the last `idleMs`). */
   has(key: string): boolean;
+  /** How far apart (ms) its last two requests came (`take` counts them); Infinity after only one. */
+  gap(key: string): number;
   /** Starts keeping this script warm (a first request came), before any Worker is ready for it. */
   keep(key: string): void;
   add(key: string, worker: W): void;
@@ -27,11 +29,15 @@ export interface WarmOptions {
 export function createWarmSet<W>(options: WarmOptions): WarmSet<W> {
   const ready = new Map<string, W[]>();
   const lastUsed = new Map<string, number>();
+  const gaps = new Map<string, number>();
   let count = 0;
 
   return {
     take(key) {
-      lastUsed.set(key, Date.now());
+      const now = Date.now();
+      const last = lastUsed.get(key);
+      gaps.set(key, last === undefined ? Infinity : now - last);
+      lastUsed.set(key, now);
       const worker = ready.get(key)?.shift();
       if (worker !== undefined) count -= 1;
       return worker;
@@ -43,6 +49,7 @@ export function createWarmSet<W>(options: WarmOptions): WarmSet<W> {
     has(key) {
       return ready.has(key);
     },
+    gap: (key) => gaps.get(key) ?? Infinity,
     keep(key) {
       if (!ready.has(key)) ready.set(key, []);
       lastUsed.set(key, Date.now());
@@ -70,6 +77,7 @@ export function createWarmSet<W>(options: WarmOptions): WarmSet<W> {
         count -= ready.get(key)?.length ?? 0;
         ready.delete(key);
         lastUsed.delete(key);
+        gaps.delete(key);
       }
       return expired;
     },

@@ -8,7 +8,7 @@ import type { ToWorker, Unit } from "../../runtime/protocol/messages.ts";
 import { eventually } from "../lib/eventually.ts";
 
 /** The serverless scheduler against a fake host: what it spawns and which Worker serves what. */
-function setup(shrinkMs?: number, hostStarted = true) {
+function setup(shrinkMs?: number, hostStarted = true, dialingSpares = false) {
   const host = { pid: 1, mode: "serverless", condemned: false } as Host;
   /** The live hosts: without one, the first request starts it (as pool.ts does, filling its stock). */
   const hosts = hostStarted ? [host] : [];
@@ -20,6 +20,8 @@ function setup(shrinkMs?: number, hostStarted = true) {
   const shed: ServerError[] = [];
   /** Each init's `rehearse`, in order. */
   const rehearsals: boolean[] = [];
+  /** Workers spawned to open their own socket to the server. */
+  const dialing = new Set<WorkerRecord>();
   let spawned = 0;
   let mostBooting = 0;
   const booting = () => [...workers].filter((w) => !w.booted).length;
@@ -38,10 +40,12 @@ function setup(shrinkMs?: number, hostStarted = true) {
       }
       return hosts;
     },
-    spawn(h) {
+    dialingSpares,
+    spawn(h, direct = false) {
       spawned += 1;
       const worker = { id: `w${spawned}`, host: h, booted: false } as WorkerRecord;
       workers.add(worker);
+      if (direct) dialing.add(worker);
       mostBooting = Math.max(mostBooting, booting());
       return worker;
     },
@@ -71,8 +75,11 @@ function setup(shrinkMs?: number, hostStarted = true) {
     }) as unknown as Job;
   /** Every Worker booting now says it is ready. */
   const bootAll = () => {
-    for (const worker of workers) worker.booted = true;
-    serverless.booted();
+    for (const worker of workers) {
+      if (worker.booted) continue;
+      worker.booted = true;
+      serverless.booted(worker);
+    }
   };
   /** Every Worker serving a request answers it, all in one turn. */
   const answerAll = () => {
@@ -87,6 +94,7 @@ function setup(shrinkMs?: number, hostStarted = true) {
     served,
     shed,
     rehearsals,
+    dialing,
     request,
     bootAll,
     answerAll,
@@ -127,6 +135,55 @@ test("only a Worker readied ahead of its request, while none waits, rehearses", 
   // Requests wait: a rehearsal would only take CPU from them.
   assert.ok(rehearsals.length > 2, "the spares readied meanwhile were told whether to rehearse");
   assert.deepEqual(rehearsals.slice(2).filter((r) => r), []);
+  serverless.close();
+});
+
+test("a warm spare readied while none waits dials the server, and is warm once booted", async () => {
+  const { serverless, host, served, dialing, rehearsals, request, bootAll, answerAll } = setup(
+    undefined,
+    true,
+    true,
+  );
+  serverless.fill(host);
+  bootAll();
+  serverless.run(request(0));
+  answerAll();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(dialing.size, 1, "the spare is a new Worker that dials");
+  const [spare] = [...dialing];
+  assert.deepEqual(rehearsals, [false, true], "it gets the script and rehearses");
+  serverless.run(request(1));
+  assert.notEqual(served.get("e1"), spare!.id, "still booting: a request takes the stock's Worker");
+  bootAll();
+  answerAll();
+  serverless.run(request(2));
+  assert.equal(served.get("e2"), spare!.id, "booted: the script's next request takes it");
+  answerAll();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(
+    dialing.size,
+    1,
+    "its requests now come close together: the next spare is the stock's",
+  );
+  // Requests wait: their spares come from the stock, none dials.
+  for (let n = 3; n < 8; n++) serverless.run(request(n));
+  const before = dialing.size;
+  for (let round = 0; round < 10; round++) {
+    bootAll();
+    answerAll();
+  }
+  assert.equal(dialing.size, before);
+  serverless.close();
+});
+
+test("without the runtime's leave, no spare dials", async () => {
+  const { serverless, host, dialing, request, bootAll, answerAll } = setup();
+  serverless.fill(host);
+  bootAll();
+  serverless.run(request(0));
+  answerAll();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(dialing.size, 0);
   serverless.close();
 });
 

@@ -16,6 +16,19 @@ describe("the warm set (serverless Workers that already hold a hot script)", () 
     assert.equal(warm.take("a"), undefined);
   });
 
+  test("the gap between a script's last two requests, per script", async () => {
+    const warm = warmSet();
+    warm.take("a");
+    assert.equal(warm.gap("a"), Infinity, "one request: no gap yet");
+    warm.take("b");
+    warm.take("b");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    warm.take("a");
+    assert.ok(warm.gap("a") >= 25, `a: ${warm.gap("a")} ms`);
+    assert.ok(warm.gap("b") < warm.gap("a"), `b: ${warm.gap("b")} ms`);
+    assert.equal(warm.gap("c"), Infinity);
+  });
+
   test("Workers of a script are taken in the order they were added", () => {
     const warm = warmSet();
     warm.add("a", "w1");
