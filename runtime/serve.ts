@@ -287,15 +287,29 @@ export async function serve(
   }, CACHE_PRUNE_AFTER_MS);
   pruning.unref?.();
 
-  // A start that fails from here (a sandbox that cannot be bundled, a port it cannot listen on)
-  // ends what it started: no host process, timer or open store outlives it.
-  const abandon = async (error: unknown): Promise<never> => {
+  /**
+   * Ends what the start made, in order: the timers, the watcher and the scheduler (no fire starts
+   * from now; the running ones drain or end with the pool, and are recorded), the HTTP front once
+   * there is one (after `drainMs` for the running requests), the Worker hosts, the stores.
+   */
+  const release = async (front: RunningServer | null, drainMs = 0): Promise<void> => {
     clearTimeout(arming);
     clearTimeout(pruning);
+    unwatch();
+    const scheduled = scheduler.stop();
+    if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
+    await front?.stop();
     await pool.close();
+    await scheduled;
     await shared.close();
     await logs.close();
     compiler.close();
+  };
+  // A start that fails from here (a sandbox that cannot be bundled, a port it cannot listen on)
+  // ends what it started, as a stop does: no host process, timer, watcher or open store outlives
+  // it (the watcher and the scheduler arm a second after start, a first bundle may take longer).
+  const abandon = async (error: unknown): Promise<never> => {
+    await release(null);
     throw error;
   };
   // The hosts have booted meanwhile; a sandbox that cannot be bundled stops the start here.
@@ -323,20 +337,7 @@ export async function serve(
     url: origin,
     config,
     websocketMetrics: () => websockets.metrics.read(),
-    async stop(drainMs = 0) {
-      clearTimeout(arming);
-      clearTimeout(pruning);
-      unwatch();
-      // No fire starts from now; the running ones drain or end with the pool, and are recorded.
-      const scheduled = scheduler.stop();
-      if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
-      await server.stop();
-      await pool.close();
-      await scheduled;
-      await shared.close();
-      await logs.close();
-      compiler.close();
-    },
+    stop: (drainMs = 0) => release(server, drainMs),
   };
 }
 
