@@ -9,7 +9,7 @@ import { getAdapter } from "../adapter/index.ts";
 import { connectUnix } from "../adapter/unix-socket.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import type {
-  Bytes,
+  Body,
   Envelope,
   FromHost,
   FromWorker,
@@ -39,8 +39,8 @@ const workers = new Map<string, Worker>();
 
 // The Workers asked for before this host started boot while it connects; what they say meanwhile
 // waits here.
-const early: [FromHost, Uint8Array | null][] = [];
-let send = (message: FromHost, body: Uint8Array | null = null): void => {
+const early: [FromHost, Body | null][] = [];
+let send = (message: FromHost, body: Body | null = null): void => {
   early.push([message, body]);
 };
 for (const message of spawns) onServer(message, null);
@@ -60,13 +60,16 @@ write({ t: "hello", token } satisfies FromHost);
 for (const [message, body] of early.splice(0)) write(message, body);
 send = write;
 
-function onServer(message: ToHost, body: Bytes | null): void {
+function onServer(message: ToHost, body: Body | null): void {
   switch (message.t) {
     case "spawn":
       return spawnWorker(message.workerId, message.token, message.direct);
     case "to-worker": {
       const envelope: Envelope<ToWorker> = { message: message.message, body };
-      workers.get(message.workerId)?.postMessage(envelope, body ? [body.buffer] : []);
+      workers.get(message.workerId)?.postMessage(
+        envelope,
+        body instanceof Uint8Array ? [body.buffer] : [],
+      );
       return;
     }
     case "terminate":

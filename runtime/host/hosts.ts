@@ -8,7 +8,7 @@ import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { startHost } from "./host-process.ts";
 import type {
-  Bytes,
+  Body,
   FromHost,
   FromWorker,
   HostSetup,
@@ -36,13 +36,13 @@ export interface Host {
   killedFor: string | null;
   /** performance.now() at spawn. */
   readonly startedAt: number;
-  send(message: ToHost, body?: Bytes | null): void;
+  send(message: ToHost, body?: Body | null): void;
   kill(): void;
 }
 
 /** A Worker's own connection, once it proved its one-time token. */
 export interface WorkerLink {
-  send(message: ToWorker, body?: Bytes | null): void;
+  send(message: ToWorker, body?: Body | null): void;
 }
 
 export interface HostsOptions {
@@ -60,13 +60,13 @@ export interface HostsOptions {
   firstHost?: ChildHandle;
   onHostExit(host: Host, reason: string): void;
   /** A frame from a host after its hello: messages of the Workers that speak through it. */
-  onHostMessage(host: Host, message: FromHost, body: Bytes | null): void;
+  onHostMessage(host: Host, message: FromHost, body: Body | null): void;
   /** A Worker connected with this id and token: return its message handler, or null to refuse it. */
   onWorker(
     workerId: string,
     token: string,
     link: WorkerLink,
-  ): ((message: FromWorker, body: Bytes | null) => void) | null;
+  ): ((message: FromWorker, body: Body | null) => void) | null;
   onWorkerClosed(workerId: string): void;
 }
 
@@ -79,7 +79,7 @@ export interface Hosts {
  * The spawn messages out of `queue`. They go first, ahead of the rest: that keeps each Worker's
  * spawn before anything sent about it, which is all the order the host needs.
  */
-function takeSpawns(queue: [ToHost, Bytes | null][]): SpawnWorker[] {
+function takeSpawns(queue: [ToHost, Body | null][]): SpawnWorker[] {
   const spawns: SpawnWorker[] = [];
   for (let i = 0; i < queue.length;) {
     const [message] = queue[i]!;
@@ -104,7 +104,7 @@ export function createHosts(options: HostsOptions): Hosts {
   );
   const waiting = new Map<
     string,
-    { host: Host; accept(send: (message: ToHost, body?: Bytes | null) => void): void }
+    { host: Host; accept(send: (message: ToHost, body?: Body | null) => void): void }
   >();
   const children = new Set<ChildHandle>();
   let firstHost = options.firstHost ?? null;
@@ -112,7 +112,7 @@ export function createHosts(options: HostsOptions): Hosts {
   const listener = listenUnix(socketPath, adopt);
 
   function adopt(socket: UnixSocket): UnixSocketEvents {
-    let handler: ((message: FromWorker, body: Bytes | null) => void) | null = null;
+    let handler: ((message: FromWorker, body: Body | null) => void) | null = null;
     let workerId: string | null = null;
     return {
       data: createFrameReader<FromHost | FromWorker>(({ message, body }) => {
@@ -144,8 +144,8 @@ export function createHosts(options: HostsOptions): Hosts {
       if (started) firstHost = null;
       const child = started ?? startHost(options.adapter, mode, jit);
       children.add(child);
-      let send: ((message: ToHost, body?: Bytes | null) => void) | null = null;
-      const queue: [ToHost, Bytes | null][] = [];
+      let send: ((message: ToHost, body?: Body | null) => void) | null = null;
+      const queue: [ToHost, Body | null][] = [];
       let onConnect = () => {};
       const connected = new Promise<void>((resolve) => (onConnect = resolve));
       // The setup leaves once the Worker module is known, at the end of a turn, with the Workers

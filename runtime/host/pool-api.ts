@@ -1,5 +1,6 @@
 import type { Adapter, ChildHandle, ServerSocket } from "../adapter/types.ts";
 import type {
+  Body,
   Bytes,
   ConsoleText,
   FetchInfo,
@@ -39,13 +40,14 @@ export interface PoolOptions {
   onConsole(unit: Unit, text: ConsoleText): void;
   snapshot(instance: string): unknown;
   /** Runs a script's relative fetch through the server's own pipeline. */
-  onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
+  onFetch(request: FetchInfo, body: Body | null): Promise<RunOutcome>;
   log(line: string): void;
 }
 
 export interface RunOutcome {
   response: ResponseInfo;
-  body: Bytes | null;
+  /** Text as the Worker sent it (messages.ts, Body): a Response takes either. */
+  body: Body | null;
   /** A streamed body (the Worker sent a head; chunks follow as the client reads). */
   stream?: ReadableStream<Uint8Array>;
   /** An accepted upgrade (status 101): joins the server's socket to the script's Worker. */
@@ -58,7 +60,7 @@ export interface RunOutcome {
  */
 export interface SocketLink {
   open(): void;
-  message(data: string | Bytes): void;
+  message(data: Body): void;
   closed(code: number, reason: string): void;
 }
 

@@ -1,6 +1,6 @@
 import { ServerError } from "../errors.ts";
 import { randomHex } from "../hex.ts";
-import type { Bytes, Mode, ToWorker } from "../protocol/messages.ts";
+import type { Body, Mode, ToWorker } from "../protocol/messages.ts";
 import { safeEqual } from "../safe-equal.ts";
 import { createSlots } from "../slots.ts";
 import { createDeadlines } from "./deadlines.ts";
@@ -233,7 +233,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
     return worker;
   }
 
-  function deliver(worker: WorkerRecord, message: ToWorker, body: Bytes | null = null): void {
+  function deliver(worker: WorkerRecord, message: ToWorker, body: Body | null = null): void {
     if (worker.link) worker.link.send(message, body);
     else worker.outbox.push([message, body]);
   }

@@ -1,5 +1,5 @@
 import { ServerError } from "../errors.ts";
-import type { Bytes, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Body, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Deadlines } from "./deadlines.ts";
 import type { Host } from "./hosts.ts";
 import { createWarmSet } from "./warm.ts";
@@ -50,7 +50,7 @@ export interface ServerlessOptions {
   load(host: Host): number;
   /** How many of them have not said they booted yet. */
   booting(host: Host): number;
-  deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
+  deliver(worker: WorkerRecord, message: ToWorker, body?: Body | null): void;
   terminate(worker: WorkerRecord): void;
   /** `waited`: the job waited in the queue for its Worker (messages.ts, `run`). */
   start(worker: WorkerRecord, job: Job, waited: boolean): void;

@@ -1,4 +1,4 @@
-import type { Bytes, SharedPatch, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Body, SharedPatch, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Host } from "./hosts.ts";
 import type { WorkerRecord } from "./worker-record.ts";
 
@@ -13,7 +13,7 @@ export interface WorkerModeOptions {
   live(): Host[];
   /** A new Worker on `host` that opens its own socket to the server. */
   spawn(host: Host): WorkerRecord;
-  deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
+  deliver(worker: WorkerRecord, message: ToWorker, body?: Body | null): void;
   terminate(worker: WorkerRecord): void;
   closeSockets(worker: WorkerRecord, reason: string): void;
   /** Tests: how long after a spare is taken the next one boots (SPARE_AFTER_MS). */

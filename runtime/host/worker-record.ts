@@ -1,5 +1,5 @@
 import type { ServerError } from "../errors.ts";
-import type { Bytes, RequestInfo, ToWorker, Unit } from "../protocol/messages.ts";
+import type { Body, Bytes, RequestInfo, ToWorker, Unit } from "../protocol/messages.ts";
 import type { Host, WorkerLink } from "./hosts.ts";
 import type { InboundStream } from "./inbound-stream.ts";
 import type { ServerSocket } from "../adapter/types.ts";
@@ -14,7 +14,7 @@ export interface WorkerRecord {
   host: Host;
   link: WorkerLink | null;
   /** Messages written before the Worker connected, sent in order once it does. */
-  outbox: [ToWorker, Bytes | null][];
+  outbox: [ToWorker, Body | null][];
   unit: Unit | null;
   /** A worker-mode Worker's script, `instance:file`; "" for serverless. */
   name: string;

@@ -1,7 +1,8 @@
 import type { ServerSocket } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
+import { bytesOf } from "../protocol/bytes.ts";
 import type {
-  Bytes,
+  Body,
   ConsoleText,
   ErrorInfo,
   FetchInfo,
@@ -19,14 +20,12 @@ import { type Job, NO_TIMER, type Pending, type WorkerRecord } from "./worker-re
 const PING_GRACE_MS = 250;
 /** A cancelled stream whose Worker never says it stopped is let go after this. */
 const CANCEL_GRACE_MS = 5_000;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export interface WorkerRequestsOptions {
   deadlines: Deadlines;
   /** Whether `terminate()` stops a Worker busy in a loop (Bun); else its whole host must go. */
   terminateStopsLoops: boolean;
-  deliver(worker: WorkerRecord, message: ToWorker, body?: Bytes | null): void;
+  deliver(worker: WorkerRecord, message: ToWorker, body?: Body | null): void;
   terminate(worker: WorkerRecord): void;
   /** The Worker ended on its own: forget it, and fail what it held with this reason. */
   gone(worker: WorkerRecord, reason: string): void;
@@ -45,7 +44,7 @@ export interface WorkerRequestsOptions {
   onReady(worker: WorkerRecord): void;
   onPatch(patch: SharedPatch): void;
   onConsole(worker: WorkerRecord, text: ConsoleText): void;
-  onFetch(request: FetchInfo, body: Bytes | null): Promise<RunOutcome>;
+  onFetch(request: FetchInfo, body: Body | null): Promise<RunOutcome>;
   log(line: string): void;
 }
 
@@ -56,7 +55,7 @@ export interface WorkerRequests {
    */
   start(worker: WorkerRecord, job: Job, waited?: boolean): void;
   /** A message from the Worker (over its socket, or relayed by its host). */
-  receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void;
+  receive(worker: WorkerRecord, message: FromWorker, body: Body | null): void;
   /** The Worker is gone: every request it holds fails with this reason, its sockets close. */
   abandon(worker: WorkerRecord, reason: string): void;
   closeSockets(worker: WorkerRecord, reason: string): void;
@@ -105,7 +104,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
     );
   }
 
-  function receive(worker: WorkerRecord, message: FromWorker, body: Bytes | null): void {
+  function receive(worker: WorkerRecord, message: FromWorker, body: Body | null): void {
     switch (message.t) {
       case "result":
         return settle(
@@ -124,7 +123,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       case "head":
         return startStream(worker, message.id, message.response);
       case "chunk":
-        if (body) worker.pending.get(message.id)?.inbound?.push(body);
+        if (body) worker.pending.get(message.id)?.inbound?.push(bytesOf(body));
         return;
       case "end":
         return settle(worker, message.id, (p) => {
@@ -134,11 +133,9 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
             p.inbound?.end(error);
           } else p.inbound?.end();
         });
-      case "ws-send": {
-        const data = message.text ? decoder.decode(body ?? new Uint8Array(0)) : body!;
-        for (const conn of message.conns) worker.sockets.get(conn)?.send(data);
+      case "ws-send":
+        for (const conn of message.conns) worker.sockets.get(conn)?.send(body ?? "");
         return;
-      }
       case "ws-close":
         worker.sockets.get(message.conn)?.close(message.code, message.reason);
         return;
@@ -275,9 +272,7 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       open: () => deliver(worker, { t: "ws-open", conn }),
       message(data) {
         worker.lastUsed = performance.now();
-        if (typeof data === "string") {
-          deliver(worker, { t: "ws-message", conn, text: true }, encoder.encode(data));
-        } else deliver(worker, { t: "ws-message", conn, text: false }, data);
+        deliver(worker, { t: "ws-message", conn }, data);
       },
       closed(code, reason) {
         if (worker.sockets.delete(conn) && !worker.gone) {

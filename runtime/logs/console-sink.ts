@@ -34,7 +34,9 @@ export function createConsoleSink(
       writer.append(
         unit.instance,
         "execution",
-        token ? clean(decoder.decode(text.file)) : text.file,
+        token
+          ? clean(typeof text.file === "string" ? text.file : decoder.decode(text.file))
+          : text.file,
       );
     }
     if (text.out) out(clean(text.out));

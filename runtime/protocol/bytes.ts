@@ -1,5 +1,7 @@
 /** Byte helpers shared by the server, the hosts and the sandbox: pure, so any side may import them. */
-import type { Bytes } from "./messages.ts";
+import type { Body, Bytes } from "./messages.ts";
+
+const encoder = new TextEncoder();
 
 /** Statuses whose response has no body (a `new Response(body, { status })` with one throws). */
 export const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
@@ -17,4 +19,9 @@ export function concatBytes<T extends Uint8Array>(chunks: readonly T[]): T | Byt
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** A body as bytes: text as its UTF-8. */
+export function bytesOf(body: Body): Bytes {
+  return typeof body === "string" ? encoder.encode(body) : body;
 }

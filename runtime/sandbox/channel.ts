@@ -1,12 +1,19 @@
 import { connectUnix } from "../adapter/unix-socket.ts";
-import type { Bytes, Envelope, FromWorker, ToWorker, WorkerBoot } from "../protocol/messages.ts";
+import type {
+  Body,
+  Bytes,
+  Envelope,
+  FromWorker,
+  ToWorker,
+  WorkerBoot,
+} from "../protocol/messages.ts";
 import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
 
 /**
  * How a Worker talks to the server: its own socket (worker mode), or through its host (serverless).
  */
 export interface Channel {
-  post(message: FromWorker, body?: Bytes | null): void;
+  post(message: FromWorker, body?: Body | null): void;
   /** Sends what is queued and calls `then` once it has left (before a script's exit ends the Worker). */
   drain(then: () => void): void;
 }
@@ -23,7 +30,7 @@ const TRANSFER_FROM = 256 * 1024;
 
 export async function openChannel(
   boot: WorkerBoot,
-  receive: (message: ToWorker, body: Bytes | null) => void,
+  receive: (message: ToWorker, body: Body | null) => void,
 ): Promise<Channel> {
   if (boot.socketPath === null) {
     scope.onmessage = ({ data }) => receive(data.message, data.body);
@@ -31,7 +38,7 @@ export async function openChannel(
       post(message, body = null) {
         // A transfer list, even an empty one, loads Deno's transfer code into the Worker: 1.1-1.5
         // ms of its thread on first use, where copying a small body costs microseconds.
-        if (body && body.byteLength >= TRANSFER_FROM && owns(body)) {
+        if (body instanceof Uint8Array && body.byteLength >= TRANSFER_FROM && owns(body)) {
           scope.postMessage({ message, body }, [body.buffer]);
         } else scope.postMessage({ message, body });
       },

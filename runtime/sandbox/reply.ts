@@ -1,10 +1,8 @@
-/** A script's return value -> the reply the Worker sends: status, headers, body bytes or a source. */
-import type { Bytes, ResponseInfo } from "../protocol/messages.ts";
+/** A script's return value -> the reply the Worker sends: status, headers, a body or a source. */
+import type { Body, ResponseInfo } from "../protocol/messages.ts";
 import { concatBytes } from "../protocol/bytes.ts";
 import { type HeaderStore, type ResponseState, toBytes, toResponseInfo } from "./response.ts";
 import { type ByteSource, toByteSource } from "./stream.ts";
-
-const encoder = new TextEncoder();
 
 const upgradeResponses = new WeakSet<Response>();
 
@@ -16,7 +14,8 @@ export function markUpgrade(response: Response): Response {
 
 export interface Reply {
   response: ResponseInfo;
-  body: Bytes | null;
+  /** Text (JSON, a string) stays a string: the server's Response takes it as one (messages.ts, Body). */
+  body: Body | null;
   /** A body still to be read (a stream, an async iterable, a Response's body): see sendBody. */
   source?: ByteSource;
   /** `res.write` is already streaming it: nothing more to send now. */
@@ -41,16 +40,12 @@ export function toReply(value: unknown, state: ResponseState): Promise<Reply> | 
     return fromParts(res.statusCode === 200 ? 204 : res.statusCode, headers, null);
   }
   const asJson = () =>
-    fromParts(res.statusCode, withType(headers, "application/json"), encoder.encode(toJson(value)));
+    fromParts(res.statusCode, withType(headers, "application/json"), toJson(value));
   // Plain data first: the checks below name `Response`, and the first use of that global costs a
   // Deno Worker 2-4 ms (its fetch module loads then), most of a serverless request.
   if (isPlainData(value)) return asJson();
   if (typeof value === "string") {
-    return fromParts(
-      res.statusCode,
-      withType(headers, "text/plain; charset=utf-8"),
-      encoder.encode(value),
-    );
+    return fromParts(res.statusCode, withType(headers, "text/plain; charset=utf-8"), value);
   }
   if (value instanceof Response) {
     if (upgradeResponses.has(value)) return { response: { status: 101, headers: [] }, body: null };
@@ -105,7 +100,7 @@ function withType(headers: HeaderStore, type: string): HeaderStore {
   return headers;
 }
 
-function fromParts(status: number, headers: HeaderStore, body: Bytes | null): Reply {
+function fromParts(status: number, headers: HeaderStore, body: Body | null): Reply {
   return { response: toResponseInfo(status, headers), body };
 }
 

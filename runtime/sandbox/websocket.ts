@@ -1,4 +1,4 @@
-import type { Bytes, FromWorker } from "../protocol/messages.ts";
+import type { Body, FromWorker } from "../protocol/messages.ts";
 import type {
   HoodyConnection as Connection,
   HoodyData as Data,
@@ -18,10 +18,7 @@ interface Entry {
   edge: EdgeSocket | null;
 }
 
-type Post = (message: FromWorker, body?: Bytes | null) => void;
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+type Post = (message: FromWorker, body?: Body | null) => void;
 
 /** The Worker side of a `@websocket` script's connections: the hub, upgrades, server events. */
 export interface Sockets {
@@ -31,8 +28,8 @@ export interface Sockets {
   /** The upgrade request ran: whether the connection is accepted (and is then prepared). */
   decide(executionId: string, metadata: ScriptMetadata | null, status: number): boolean;
   opened(conn: string): void;
-  /** A message from the client: text (decoded here) or binary bytes. */
-  received(conn: string, text: boolean, body: Bytes | null): void;
+  /** A message from the client: text as a string, binary as bytes. */
+  received(conn: string, body: Body | null): void;
   closed(conn: string, code: number, reason: string): void;
   /** `upgradeWebSocket(request)` for edge-style scripts. */
   upgrade: HoodyUpgradeWebSocket;
@@ -55,8 +52,7 @@ export function createSockets(
 
   const send = (conns: string[], data: Data) => {
     if (conns.length === 0) return;
-    const text = typeof data === "string";
-    post({ t: "ws-send", conns, text }, text ? encoder.encode(data) : toOwnBytes(data));
+    post({ t: "ws-send", conns }, typeof data === "string" ? data : toOwnBytes(data));
   };
 
   /** Runs a handler with the connection as its context; a throw goes to `ws.error` or the log. */
@@ -148,10 +144,10 @@ export function createSockets(
       if (entry.edge) call(entry, () => entry.edge!.dispatch(new Event("open")));
       else call(entry, hub.open && (() => hub.open!(entry.conn)));
     },
-    received(id, text, body) {
+    received(id, body) {
       const entry = entries.get(id);
       if (!entry || entry.state.readyState !== 1) return;
-      const data = text ? decodeText(body) : body ?? new Uint8Array(0);
+      const data = body ?? new Uint8Array(0);
       if (entry.edge) {
         const payload = typeof data === "string" ? data : data.buffer;
         call(entry, () => entry.edge!.dispatch(new MessageEvent("message", { data: payload })));
@@ -225,8 +221,4 @@ class EdgeSocket extends EventTarget {
     this.dispatchEvent(event);
     return result;
   }
-}
-
-function decodeText(body: Bytes | null): string {
-  return body ? decoder.decode(body) : "";
 }

@@ -4,6 +4,7 @@
  * own socket (worker mode) or through its host (serverless; see channel.ts).
  */
 import type {
+  Body,
   Bytes,
   FromWorker,
   ModuleRef,
@@ -12,7 +13,7 @@ import type {
   Unit,
   WorkerBoot,
 } from "../protocol/messages.ts";
-import { NULL_BODY_STATUSES } from "../protocol/bytes.ts";
+import { bytesOf, NULL_BODY_STATUSES } from "../protocol/bytes.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { type ConsoleOutbox, createConsoleOutbox, redact, secretsOf } from "./console.ts";
 import { addEnv, limitEnv } from "./env.ts";
@@ -64,9 +65,9 @@ const streams = new Map<number, Outbound>();
 let sockets: Sockets | null = null;
 /** The AI key of a `@ai true` script: redacted from its console lines and errors. */
 let aiSecrets: string[] = [];
-const send = (message: FromWorker, body: Bytes | null = null) => channel.post(message, body);
+const send = (message: FromWorker, body: Body | null = null) => channel.post(message, body);
 /** A request's last message (its result or its error): a serverless Worker then ends (`answered`). */
-const sendLast = (message: FromWorker, body: Bytes | null = null) => {
+const sendLast = (message: FromWorker, body: Body | null = null) => {
   send(message, body);
   answered();
 };
@@ -90,7 +91,7 @@ scope.onmessage = async ({ data: boot }) => {
   });
 };
 
-function onServer(message: ToWorker, body: Bytes | null): void {
+function onServer(message: ToWorker, body: Body | null): void {
   switch (message.t) {
     case "init":
       endsItself = message.unit.mode === "serverless" && "Bun" in globalThis;
@@ -101,7 +102,12 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       return;
     case "run":
       endsAtOnce = message.waited === true;
-      void handle(message.id, message.request, body, message.upgrade);
+      void handle(
+        message.id,
+        message.request,
+        body === null ? null : bytesOf(body),
+        message.upgrade,
+      );
       return;
     case "ack":
       streams.get(message.id)?.ack(message.bytes);
@@ -113,7 +119,7 @@ function onServer(message: ToWorker, body: Bytes | null): void {
       sockets?.opened(message.conn);
       return;
     case "ws-message":
-      sockets?.received(message.conn, message.text, body);
+      sockets?.received(message.conn, body);
       return;
     case "ws-closed":
       sockets?.closed(message.conn, message.code, message.reason);

@@ -15,7 +15,11 @@ const decoder = new TextDecoder();
 
 /** The reply's body as text, read from its source when it streams. */
 async function bodyOf(reply: Reply): Promise<string | null> {
-  if (!reply.source) return reply.body ? decoder.decode(reply.body) : null;
+  if (!reply.source) {
+    return typeof reply.body === "string" || reply.body === null
+      ? reply.body
+      : decoder.decode(reply.body);
+  }
   let text = "";
   for (let step = await reply.source.next(); !step.done; step = await reply.source.next()) {
     text += decoder.decode(toBytes(step.value));
@@ -143,5 +147,14 @@ describe("toReply: what a script returns -> status, content type and body", () =
       assert.equal(reply.source !== undefined, expected.streams ?? false);
       assert.equal(await bodyOf(reply), expected.body);
     });
+  }
+});
+
+test("a JSON or string answer stays text, with its content type: the server's Response takes it as a string", async () => {
+  for (const value of [{ a: "é" }, "hi", ""]) {
+    const state = new ResponseState();
+    const reply = await toReply(value, state);
+    assert.equal(typeof reply.body, "string");
+    assert.ok(reply.response.headers.some(([name]) => name === "content-type"));
   }
 });
