@@ -1,6 +1,7 @@
 import type { ServerSocket } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import { bytesOf } from "../protocol/bytes.ts";
+import { toWire } from "../protocol/request-wire.ts";
 import type {
   Body,
   ConsoleText,
@@ -93,13 +94,14 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       });
     }
     worker.lastUsed = performance.now();
+    const wire = toWire(request);
     deliver(
       worker,
       upgrade
-        ? { t: "run", id, request, upgrade }
+        ? { t: "run", id, request: wire, upgrade }
         : waited
-        ? { t: "run", id, request, waited }
-        : { t: "run", id, request },
+        ? { t: "run", id, request: wire, waited }
+        : { t: "run", id, request: wire },
       job.body,
     );
   }

@@ -3,6 +3,7 @@
  * host <-> Worker (postMessage). Plain data only; a request or response body travels beside it.
  */
 import type { HookInfo } from "./forwarding.ts";
+import type { RequestWire } from "./request-wire.ts";
 export type Mode = "worker" | "serverless";
 export type ScriptShape = "return" | "commonjs" | "esm" | "edge";
 
@@ -198,7 +199,7 @@ export type ToWorker =
    * `waited`: the request waited in the queue for its serverless Worker, so requests are coming
    * faster than Workers: the Worker ends as soon as it has answered (sandbox/worker-entry.ts).
    */
-  | { t: "run"; id: number; request: RequestInfo; upgrade?: string; waited?: true }
+  | { t: "run"; id: number; request: RequestWire; upgrade?: string; waited?: true }
   | { t: "shared-patch"; patch: SharedPatch }
   | { t: "fetch-result"; id: number; response: ResponseInfo }
   | { t: "ping"; nonce: number }

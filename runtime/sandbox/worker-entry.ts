@@ -14,6 +14,7 @@ import type {
   WorkerBoot,
 } from "../protocol/messages.ts";
 import { bytesOf, NULL_BODY_STATUSES } from "../protocol/bytes.ts";
+import { fromWire } from "../protocol/request-wire.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { type ConsoleOutbox, createConsoleOutbox, redact, secretsOf } from "./console.ts";
 import { addEnv, limitEnv } from "./env.ts";
@@ -104,7 +105,7 @@ function onServer(message: ToWorker, body: Body | null): void {
       endsAtOnce = message.waited === true;
       void handle(
         message.id,
-        message.request,
+        fromWire(message.request),
         body === null ? null : bytesOf(body),
         message.upgrade,
       );
