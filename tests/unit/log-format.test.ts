@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { accessLine, tenths } from "../../runtime/logs/format.ts";
+import { type AccessFields, AccessLine, tenths } from "../../runtime/logs/format.ts";
 import { escapeLogText, execLine } from "../../runtime/protocol/log-line.ts";
 import { formatArgs } from "../../runtime/sandbox/console.ts";
 
@@ -19,7 +19,18 @@ test("escapeLogText leaves no character that could end or forge a line", () => {
   for (const [input, output] of ROWS) assert.equal(escapeLogText(input), output, input);
 });
 
-test("execLine and accessLine follow the contract", () => {
+/** The access line as the file gets it: written into a buffer of its room, read back. */
+function accessLine(
+  fields: AccessFields,
+  headerNames: string[] | null = null,
+  body: string | null = null,
+): string {
+  const line = new AccessLine(fields, headerNames, body);
+  const out = new Uint8Array(line.room);
+  return new TextDecoder().decode(out.subarray(0, line.write(out, 0)));
+}
+
+test("execLine and the access line follow the contract", () => {
   const at = Date.UTC(2026, 11, 3, 9, 0, 0, 0);
   const ROWS: [string, string][] = [
     [
@@ -61,6 +72,27 @@ test("execLine and accessLine follow the contract", () => {
     ],
   ];
   for (const [got, want] of ROWS) assert.equal(got, want);
+});
+
+test("an access line escapes whatever a request put in it, within its room", () => {
+  const at = Date.UTC(2026, 11, 3, 9, 0, 0, 0);
+  const nasty = "\u0000\u001f\u007f\u2028\n".repeat(50);
+  const fields: AccessFields = {
+    startedAt: at,
+    script: "é/✓.ts",
+    executionId: "abc",
+    method: "GET",
+    path: `/p${nasty}😀`,
+    status: 200,
+    durationMs: 1e9,
+    clientIp: `1.2.3.4${nasty}`,
+  };
+  const escaped = escapeLogText(nasty);
+  assert.equal(
+    accessLine(fields, ["x-a", `x-${nasty}`], nasty),
+    `2026-12-03T09:00:00.000Z [ACCESS] [é/✓.ts abc] GET /p${escaped}😀 200 1000000000.0ms ` +
+      `1.2.3.4${escaped} headers=x-a,x-${escaped} body=${escaped}\n`,
+  );
 });
 
 test("formatArgs formats like util.format", () => {
