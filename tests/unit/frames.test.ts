@@ -6,7 +6,8 @@ const bytes = (...values: number[]) => new Uint8Array(values);
 
 /**
  * Two turns' worth of messages: bodies absent, empty and present, as bytes and as text (which the
- * reader gives back as a string), text beyond ASCII in messages and bodies.
+ * reader gives back as a string), text beyond ASCII in messages and bodies, a text body that
+ * begins with U+FEFF (not a byte order mark to drop) and one with a lone surrogate (sent as U+FFFD).
  */
 const TURNS: Frame<unknown>[][] = [
   [
@@ -15,6 +16,10 @@ const TURNS: Frame<unknown>[][] = [
     { message: { t: "ping", nonce: 7 }, body: null },
     { message: { t: "chunk", id: 1 }, body: bytes() },
     { message: { t: "ws-send", conns: [] }, body: "" },
+    {
+      message: { t: "ws-send", conns: ["a"] },
+      body: "\uFEFFstarts with U+FEFF, ends alone \uD800",
+    },
   ],
   [{ message: ["nested", { deep: [1, null, true] }], body: bytes(255, 0, 128) }],
 ];
@@ -50,7 +55,8 @@ function assertFrames(frames: Frame<unknown>[], label: string): void {
   frames.forEach((frame, i) => {
     assert.deepEqual(frame.message, expected[i]!.message, label);
     const body = expected[i]!.body;
-    if (body === null || typeof body === "string") assert.equal(frame.body, body, label);
+    if (body === null) assert.equal(frame.body, null, label);
+    else if (typeof body === "string") assert.equal(frame.body, body.toWellFormed(), label);
     else assert.deepEqual([...(frame.body as Uint8Array)], [...body], label);
   });
 }
