@@ -77,6 +77,8 @@ export const denoAdapter: Adapter = {
   jitlessServerless: false,
   dialingSpares: false,
   serve(options: ServeOptions): Promise<RunningServer> {
+    // One for every request: it holds nothing of any.
+    const upgrade = upgradeWith(options.websocket);
     return new Promise((resolve) => {
       const server = Deno.serve(
         {
@@ -94,8 +96,7 @@ export const denoAdapter: Adapter = {
             return lastResortResponse();
           },
         },
-        (request, info) =>
-          options.fetch(request, info.remoteAddr.hostname, upgradeWith(options.websocket)),
+        (request, info) => options.fetch(request, info.remoteAddr.hostname, upgrade),
       );
     });
   },
