@@ -1,5 +1,5 @@
 import { concatBytes } from "./bytes.ts";
-import type { Body, Bytes } from "./messages.ts";
+import type { Body } from "./messages.ts";
 
 /**
  * Batched frames over a stream socket. Everything sent in one turn of the event loop goes out as
