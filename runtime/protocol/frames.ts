@@ -133,12 +133,15 @@ export function createFrameReader<T>(
       const count = view.getUint32(4);
       const frameBodies: (Body | null)[] = new Array(count);
       let at = offset + 8 + 4 * count;
+      let texts = 0;
       let textUnits = 0;
       for (let i = 0; i < count; i++) {
         const size = view.getInt32(8 + 4 * i);
         if (size === NO_BODY) frameBodies[i] = null;
-        else if (size <= TEXT) textUnits += TEXT - size;
-        else {
+        else if (size <= TEXT) {
+          texts += 1;
+          textUnits += TEXT - size;
+        } else {
           // A copy of its own (a socket chunk is a Buffer, whose slice() is only a view): a body
           // may be transferred to a Worker, which detaches it.
           frameBodies[i] = new Uint8Array(data.subarray(at, at + size));
@@ -148,7 +151,7 @@ export function createFrameReader<T>(
       const text = decoder.decode(data.subarray(at, end));
       let textAt = text.length - textUnits;
       const messages = JSON.parse(textUnits === 0 ? text : text.slice(0, textAt)) as T[];
-      if (textUnits > 0) {
+      if (texts > 0) {
         for (let i = 0; i < count; i++) {
           const size = view.getInt32(8 + 4 * i);
           if (size > TEXT) continue;

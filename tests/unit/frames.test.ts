@@ -22,6 +22,8 @@ const TURNS: Frame<unknown>[][] = [
     },
   ],
   [{ message: ["nested", { deep: [1, null, true] }], body: bytes(255, 0, 128) }],
+  // A turn whose only text is empty: still a string, not a missing body.
+  [{ message: { t: "result", id: 2 }, body: "" }],
 ];
 
 /** What the writer puts on the wire for TURNS, one frame per turn. */
