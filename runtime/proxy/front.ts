@@ -15,7 +15,7 @@ import type { ResolvedConfig } from "../server/config.ts";
 import { type Exchange, type Front, noteLogging } from "../server/exchange.ts";
 import type { InstanceRegistry } from "../server/instances.ts";
 import { toResponse } from "../server/outcome-response.ts";
-import { createExecutionIds, headerPairs } from "../server/request-info.ts";
+import { createExecutionIds } from "../server/request-info.ts";
 import type { UnitFor } from "../server/units.ts";
 import { isWebSocketUpgrade } from "../server/websockets.ts";
 import type { Hook } from "./hook-record.ts";
@@ -84,7 +84,7 @@ export function createProxyFront(options: ProxyFrontOptions): ProxyFront {
       executionId: nextExecutionId(),
       method: request.method,
       url: request.url,
-      headers: headerPairs(request.headers),
+      headers: at.headers,
       clientIp: at.clientIp,
       hostname: (at.target.authority || (at.host ?? "")).replace(/:\d+$/, "").toLowerCase(),
       execId,
@@ -116,7 +116,7 @@ export function createProxyFront(options: ProxyFrontOptions): ProxyFront {
           }": start the server with --upstream name=URL`,
         );
       }
-      if (isWebSocketUpgrade(request)) {
+      if (isWebSocketUpgrade(at.headers)) {
         if (!exchange.upgrade) {
           throw new ServerError("BAD_REQUEST", "This server cannot take WebSocket upgrades");
         }

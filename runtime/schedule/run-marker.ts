@@ -5,6 +5,7 @@
  * fetch) is refused: a schedule run cannot be forged from outside.
  */
 import { ServerError } from "../errors.ts";
+import { headerOf } from "../server/request-info.ts";
 
 export const SCHEDULE_RUN_HEADER = "x-hoody-schedule-run";
 
@@ -16,11 +17,17 @@ export function markScheduleRun(request: Request, runId: string): Request {
   return request;
 }
 
-/** The runId of a schedule's fire, null for any other request; throws for a forged one. */
-export function scheduleRunOf(request: Request): string | null {
+/**
+ * The runId of a schedule's fire, null for any other request; throws for a forged one. `headers`:
+ * the request's, as pairs (server/request-info.ts).
+ */
+export function scheduleRunOf(
+  request: Request,
+  headers: readonly [string, string][],
+): string | null {
   const runId = marked.get(request);
   if (runId !== undefined) return runId;
-  if (request.headers.has(SCHEDULE_RUN_HEADER)) {
+  if (headerOf(headers, SCHEDULE_RUN_HEADER) !== null) {
     throw new ServerError(
       "BAD_REQUEST",
       `${SCHEDULE_RUN_HEADER} is set only by the server's scheduler: send the request without it (or fire the script with POST /api/v1/exec/schedules/trigger)`,

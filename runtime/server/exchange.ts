@@ -14,6 +14,8 @@ export interface Front {
   execId: string;
   host: string | null;
   target: UrlParts;
+  /** The request's headers, read once (request-info.ts, `headerPairs`). */
+  headers: [string, string][];
   clientIp: string;
 }
 

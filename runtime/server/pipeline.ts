@@ -20,6 +20,7 @@ import {
   type ActiveRequest,
   clientIpOf,
   createExecutionIds,
+  headerOf,
   headerPairs,
   publicView,
 } from "./request-info.ts";
@@ -102,7 +103,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   /** 1. Front: a well-formed Host and a safe path, or 400 before anything else. */
   function front(request: Request, socketIp: string): Front {
-    const host = request.headers.get("host");
+    const headers = headerPairs(request.headers);
+    const host = headerOf(headers, "host");
     const execId = host === null ? config.defaultInstance : instanceOf(host);
     if (execId === null) {
       throw new ServerError("BAD_REQUEST", "The Host header is missing or malformed");
@@ -114,7 +116,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       throw new ServerError("BAD_REQUEST", "The request target or the Host header is malformed");
     }
     checkPath(target.path);
-    return { execId, host, target, clientIp: clientIpOf(request, socketIp, config.trustProxy) };
+    const clientIp = clientIpOf(headers, socketIp, config.trustProxy);
+    return { execId, host, target, headers, clientIp };
   }
 
   /** 3. Host -> instance, path -> script: synchronous once the routes are scanned and the script loaded. */
@@ -173,7 +176,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       );
     }
     // A WebSocket upgrade: the directives allow it, its origin passes @cors, the cap has room.
-    if (upgrade && isWebSocketUpgrade(request)) {
+    if (upgrade && isWebSocketUpgrade(at.headers)) {
       exchange.ticket = websockets.admit(instance.id, script, request);
     }
     return null;
@@ -199,7 +202,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
         executionId: exchange.scheduleRun ?? nextExecutionId(),
         method: request.method,
         url: request.url,
-        headers: headerPairs(request.headers),
+        headers: at.headers,
         clientIp: at.clientIp,
         // The URL the runtime built, else the Host header (both well-formed by now).
         hostname: hostnameOf(at.target.authority || (at.host ?? "")),
@@ -258,7 +261,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (isManagementPath(at.target.path)) return await options.management(request, at.clientIp);
       exchange.execId = at.execId;
       exchange.clientIp = at.clientIp;
-      exchange.scheduleRun = scheduleRunOf(request);
+      exchange.scheduleRun = scheduleRunOf(request, at.headers);
       if (draining) {
         throw new ServerError("UNAVAILABLE", `The server is ${draining}; retry in a moment`, {
           headers: { "retry-after": "1" },

@@ -2,6 +2,7 @@ import type { ServerSocket, SocketLimits, Upgrade } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type { SocketLink } from "../host/pool-api.ts";
 import { allowedOrigin } from "./cors.ts";
+import { headerOf } from "./request-info.ts";
 import type { Script } from "./scripts.ts";
 import { createSocketMetrics, type SocketMetrics } from "./websocket-metrics.ts";
 
@@ -31,8 +32,9 @@ export interface WebSockets {
   ): Response;
 }
 
-export function isWebSocketUpgrade(request: Request): boolean {
-  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+/** `headers`: the request's, as pairs (request-info.ts). */
+export function isWebSocketUpgrade(headers: readonly [string, string][]): boolean {
+  return headerOf(headers, "upgrade")?.toLowerCase() === "websocket";
 }
 
 export function createWebSockets(options: WebSocketOptions): WebSockets {

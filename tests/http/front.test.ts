@@ -81,3 +81,21 @@ describe("the front: instances, limits and the gate", () => {
     assert.equal(foreign.status, 403);
   });
 });
+
+describe("the front: the client's address", () => {
+  const files = { "1/ip.ts": `return metadata.clientIp;` };
+  const direct = suiteServer(files);
+  const behindProxy = suiteServer(files, { trustProxy: true });
+  const forwarded = { "x-forwarded-for": "203.0.113.7, 10.0.0.1" };
+
+  test("is the socket's peer, whatever X-Forwarded-For says", async () => {
+    const response = await request(direct, "/ip", { headers: forwarded });
+    assert.equal(await response.text(), "127.0.0.1");
+  });
+
+  test("with --trust-proxy, is the first X-Forwarded-For hop, else the peer", async () => {
+    const response = await request(behindProxy, "/ip", { headers: forwarded });
+    assert.equal(await response.text(), "203.0.113.7");
+    assert.equal(await (await request(behindProxy, "/ip")).text(), "127.0.0.1");
+  });
+});
