@@ -14,6 +14,8 @@ import { createFrameReader, createFrameWriter } from "../protocol/frames.ts";
  */
 export interface Channel {
   post(message: FromWorker, body?: Body | null): void;
+  /** Sends what is queued now rather than at the end of this turn. */
+  flush(): void;
   /** Sends what is queued and calls `then` once it has left (before a script's exit ends the Worker). */
   drain(then: () => void): void;
 }
@@ -42,6 +44,7 @@ export async function openChannel(
           scope.postMessage({ message, body }, [body.buffer]);
         } else scope.postMessage({ message, body });
       },
+      flush: () => {},
       drain: (then) => then(),
     };
   }
@@ -56,6 +59,7 @@ export async function openChannel(
   writer({ t: "hello", workerId: boot.workerId, token: boot.token } satisfies FromWorker);
   return {
     post: (message, body = null) => writer(message, body),
+    flush: () => writer.flush(),
     drain(then) {
       writer.flush();
       socket.end(then);

@@ -109,6 +109,10 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
         flush();
         inner.post(message, body);
       },
+      flush() {
+        flush();
+        inner.flush();
+      },
       drain(then) {
         flush();
         inner.drain(then);

@@ -52,6 +52,8 @@ let channel: Channel;
 let outbox: ConsoleOutbox;
 let workerId = "";
 let loaded: Promise<Loaded> | null = null;
+/** A serverless Worker: it serves one request. */
+let servesOne = false;
 /** A serverless Worker on Bun: it serves one request, then ends itself (see `answered`). */
 let endsItself = false;
 /** Its request waited for it in the queue: it ends at once, not a millisecond later. */
@@ -67,9 +69,14 @@ let sockets: Sockets | null = null;
 /** The AI key of a `@ai true` script: redacted from its console lines and errors. */
 let aiSecrets: string[] = [];
 const send = (message: FromWorker, body: Body | null = null) => channel.post(message, body);
-/** A request's last message (its result or its error): a serverless Worker then ends (`answered`). */
+/**
+ * A request's last message (its result or its error): a serverless Worker then ends (`answered`).
+ * Its one answer leaves at once rather than at the end of the turn: a paced hello on Bun, its
+ * Worker dialling the server itself, ~25 µs sooner (alternated in the same runs).
+ */
 const sendLast = (message: FromWorker, body: Body | null = null) => {
   send(message, body);
+  if (servesOne) channel.flush();
   answered();
 };
 
@@ -95,7 +102,8 @@ scope.onmessage = async ({ data: boot }) => {
 function onServer(message: ToWorker, body: Body | null): void {
   switch (message.t) {
     case "init":
-      endsItself = message.unit.mode === "serverless" && "Bun" in globalThis;
+      servesOne = message.unit.mode === "serverless";
+      endsItself = servesOne && "Bun" in globalThis;
       unitModules = modulesOf(message.unit);
       loaded = load(message.unit, message.shared, message.rehearse === true);
       // A failure is reported per request, in handle().
