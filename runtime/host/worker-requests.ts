@@ -144,7 +144,12 @@ export function createWorkerRequests(options: WorkerRequestsOptions): WorkerRequ
       case "shared-patch":
         return options.onPatch(message.patch);
       case "console":
-        return options.onConsole(worker, { file: body, out: message.out, err: message.err });
+        // The Worker sends the file's lines as text (ConsoleText).
+        return options.onConsole(worker, {
+          file: typeof body === "string" ? body : null,
+          out: message.out,
+          err: message.err,
+        });
       case "fetch":
         void options.onFetch(message.request, body).then((outcome) =>
           deliver(

@@ -8,8 +8,6 @@ import type { ConsoleText, Unit } from "../protocol/messages.ts";
 import { redact } from "../sandbox/console.ts";
 import type { LogWriter } from "./writer.ts";
 
-const decoder = new TextDecoder();
-
 export interface ConsoleSinkOptions {
   writer: LogWriter;
   /** The script's own `@token`, redacted from every line it prints (in a request or not). */
@@ -29,16 +27,7 @@ export function createConsoleSink(
     const token = options.tokenOf?.(unit);
     const clean = (lines: string) =>
       token && lines.includes(token) ? redact(lines, [token]) : lines;
-    if (text.file) {
-      // As bytes straight to the file, unless the script has a token to take out first.
-      writer.append(
-        unit.instance,
-        "execution",
-        token
-          ? clean(typeof text.file === "string" ? text.file : decoder.decode(text.file))
-          : text.file,
-      );
-    }
+    if (text.file) writer.append(unit.instance, "execution", clean(text.file));
     if (text.out) out(clean(text.out));
     if (text.err) err(clean(text.err));
   };

@@ -25,8 +25,8 @@ export interface LogWriterOptions {
 
 export interface LogWriter {
   /**
-   * `lines`: one or more lines, each ending in `\n` (format.ts, protocol/log-line.ts): text,
-   * UTF-8 bytes as a Worker sent them (written as they are), or one line that writes itself.
+   * `lines`: one or more lines, each ending in `\n` (format.ts, protocol/log-line.ts): text, or
+   * one line that writes itself.
    */
   append(instance: string, kind: LogType, lines: Lines): void;
   /** Writes everything pending; resolves once it is on disk. */
@@ -49,8 +49,8 @@ export interface LineBytes {
   write(out: Uint8Array, at: number): number;
 }
 
-/** What `append` takes: text, UTF-8 bytes, or a line that writes itself. */
-export type Lines = string | Uint8Array | LineBytes;
+/** What `append` takes: text, or a line that writes itself. */
+export type Lines = string | LineBytes;
 
 interface Current {
   day: string;
@@ -251,14 +251,13 @@ function emptyPending(): Pending {
 }
 
 function sizeOf(lines: Lines): number {
-  if (typeof lines === "string") return lines.length;
-  return lines instanceof Uint8Array ? lines.byteLength : lines.room;
+  return typeof lines === "string" ? lines.length : lines.room;
 }
 
 /** Appends `lines` as UTF-8; returns how many bytes that was. */
 function put(pending: Pending, lines: Lines): number {
   // Room for the worst case of UTF-8 (3 bytes per UTF-16 unit); encodeInto says what it used.
-  const room = typeof lines === "string" ? lines.length * 3 : sizeOf(lines);
+  const room = typeof lines === "string" ? lines.length * 3 : lines.room;
   if (pending.size + room > pending.buffer.byteLength) {
     const larger = new Uint8Array(Math.max(pending.buffer.byteLength * 2, pending.size + room));
     larger.set(pending.buffer.subarray(0, pending.size));
@@ -267,9 +266,6 @@ function put(pending: Pending, lines: Lines): number {
   let added: number;
   if (typeof lines === "string") {
     added = encoder.encodeInto(lines, pending.buffer.subarray(pending.size)).written;
-  } else if (lines instanceof Uint8Array) {
-    pending.buffer.set(lines, pending.size);
-    added = lines.byteLength;
   } else added = lines.write(pending.buffer, pending.size) - pending.size;
   pending.size += added;
   return added;
@@ -289,9 +285,5 @@ function takeBatch(pending: Pending): Uint8Array {
 }
 
 function countLines(lines: Lines): number {
-  if (typeof lines === "string") return lines.split("\n").length - 1;
-  if (!(lines instanceof Uint8Array)) return 1;
-  let count = 0;
-  for (const byte of lines) if (byte === NEWLINE) count++;
-  return count;
+  return typeof lines === "string" ? lines.split("\n").length - 1 : 1;
 }

@@ -16,7 +16,6 @@ const runtime = globalThis as unknown as {
 /** The runtime's own inspect (no node:util import, which costs a serverless Worker's boot). */
 const inspectWith: Inspect = runtime.Bun?.inspect ?? runtime.Deno?.inspect ??
   ((value) => String(value));
-const encoder = new TextEncoder();
 const INSPECT_OPTIONS = { colors: false, depth: 4, compact: true, breakLength: Infinity };
 
 function inspect(value: unknown): string {
@@ -99,8 +98,8 @@ export function createConsoleOutbox(inner: Channel): ConsoleOutbox {
   const flush = () => {
     if (!queued) return;
     queued = false;
-    // The file's lines leave as bytes, the message's body: never escaped into JSON (ConsoleText).
-    inner.post({ t: "console", out, err }, file ? encoder.encode(file) : null);
+    // The file's lines leave as the message's text body: never escaped into JSON (ConsoleText).
+    inner.post({ t: "console", out, err }, file || null);
     file = out = err = "";
   };
   return {
