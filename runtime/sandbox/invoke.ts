@@ -43,6 +43,15 @@ export async function loadScript(ref: ModuleRef): Promise<ScriptCall> {
   }
   const handler = exported as Handler;
   if (ref.shape === "edge") return ({ metadata }) => handler(metadata.request, metadata);
+  return classicCall(handler);
+}
+
+/**
+ * A classic handler `(req, res, metadata, shared, ws, mainResult)` as a ScriptCall. The rehearsal's
+ * stand-in (run.ts, REHEARSAL) goes through it too, so that a serverless Worker's one request does
+ * not compile it on the way to its script (a paced hello on Bun: the script's call ~9 µs shorter).
+ */
+export function classicCall(handler: Handler): ScriptCall {
   return ({ req, res, metadata, shared, ws, mainResult }) =>
     handler(req, res, metadata, shared, ws, mainResult);
 }

@@ -1,9 +1,9 @@
 import type { Bytes, RequestInfo } from "../protocol/messages.ts";
-import type { ScriptCall } from "./invoke.ts";
+import { classicCall, type ScriptCall } from "./invoke.ts";
 import { createScriptRequest } from "./request.ts";
 import { type Reply, toReply } from "./reply.ts";
 import { ResponseState } from "./response.ts";
-import type { ScriptMetadata } from "./request.ts";
+import type { ScriptMetadata, ScriptRequest } from "./request.ts";
 import type { Outbound } from "./stream.ts";
 
 export interface LoadedUnit {
@@ -74,7 +74,7 @@ export async function runRequest(
 export const REHEARSAL: { unit: LoadedUnit; request: RequestInfo } = {
   unit: {
     mode: "serverless",
-    main: ({ req }) => ({ rehearsal: req.path }),
+    main: classicCall((req) => ({ rehearsal: (req as ScriptRequest).path })),
     pre: null,
     post: null,
     awaitPromises: true,
