@@ -14,6 +14,7 @@ import type {
   WorkerBoot,
 } from "../protocol/messages.ts";
 import { bytesOf, NULL_BODY_STATUSES } from "../protocol/bytes.ts";
+import { headerOf } from "../protocol/header-pairs.ts";
 import { fromWire } from "../protocol/request-wire.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { type ConsoleOutbox, createConsoleOutbox, redact, secretsOf } from "./console.ts";
@@ -275,17 +276,12 @@ function modulesOf(unit: Unit): ModuleRef[] {
   return refs;
 }
 
-function hostOf(headers: readonly [string, string][]): string {
-  for (const [name, value] of headers) if (name === "host") return value;
-  return "localhost";
-}
-
 /** What the sandbox's globals see of the request running now (the console's redaction among it). */
 function contextOf(request: RequestInfo): ExecutionContext {
   return {
     executionId: request.executionId,
     scriptPath: request.scriptPath,
-    host: hostOf(request.headers),
+    host: headerOf(request.headers, "host") ?? "localhost",
     metadata: null,
     secrets: aiSecrets.length === 0
       ? secretsOf(request.headers, request.url)

@@ -5,7 +5,7 @@
  * fetch) is refused: a schedule run cannot be forged from outside.
  */
 import { ServerError } from "../errors.ts";
-import { headerOf } from "../server/request-info.ts";
+import { headerOf } from "../protocol/header-pairs.ts";
 
 export const SCHEDULE_RUN_HEADER = "x-hoody-schedule-run";
 
@@ -19,7 +19,7 @@ export function markScheduleRun(request: Request, runId: string): Request {
 
 /**
  * The runId of a schedule's fire, null for any other request; throws for a forged one. `headers`:
- * the request's, as pairs (server/request-info.ts).
+ * the request's, as pairs (protocol/header-pairs.ts).
  */
 export function scheduleRunOf(
   request: Request,

@@ -5,6 +5,7 @@ import { requestErrorResponse, ServerError } from "../errors.ts";
 import type { RunOutcome, WorkerPool } from "../host/pool-api.ts";
 import type { Logger } from "../log.ts";
 import type { RequestInfo } from "../protocol/messages.ts";
+import { headerOf } from "../protocol/header-pairs.ts";
 import { splitUrl } from "../protocol/url-parts.ts";
 import { readBody } from "./body.ts";
 import type { ResolvedConfig } from "./config.ts";
@@ -20,7 +21,6 @@ import {
   type ActiveRequest,
   clientIpOf,
   createExecutionIds,
-  headerOf,
   headerPairs,
   publicView,
 } from "./request-info.ts";

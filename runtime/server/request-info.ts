@@ -1,4 +1,5 @@
 /** What the pipeline tells a Worker about a request, made cheap enough for every request. */
+import { headerOf } from "../protocol/header-pairs.ts";
 import type { RequestInfo } from "../protocol/messages.ts";
 
 /** A request running right now (GET /monitor/active-requests, restart drains). */
@@ -36,19 +37,14 @@ export function createExecutionIds(): () => string {
 
 /**
  * The request's headers as pairs, names in lower case: `forEach` (the iterator costs Deno
- * microseconds per header). The pipeline reads them once and looks in the pairs (`headerOf`): on
+ * microseconds per header). The pipeline reads them once and looks in the pairs
+ * (protocol/header-pairs.ts, `headerOf`): on
  * Deno each `Headers.get` or `has` costs ~0.1-0.2 µs of argument checks.
  */
 export function headerPairs(headers: Headers): [string, string][] {
   const pairs: [string, string][] = [];
   headers.forEach((value, name) => pairs.push([name, value]));
   return pairs;
-}
-
-/** A header's value among the pairs (`name` in lower case), as `Headers.get` gives it; else null. */
-export function headerOf(pairs: readonly [string, string][], name: string): string | null {
-  for (const [key, value] of pairs) if (key === name) return value;
-  return null;
 }
 
 /** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */

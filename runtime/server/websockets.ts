@@ -2,7 +2,7 @@ import type { ServerSocket, SocketLimits, Upgrade } from "../adapter/types.ts";
 import { ServerError } from "../errors.ts";
 import type { SocketLink } from "../host/pool-api.ts";
 import { allowedOrigin } from "./cors.ts";
-import { headerOf } from "./request-info.ts";
+import { headerOf } from "../protocol/header-pairs.ts";
 import type { Script } from "./scripts.ts";
 import { createSocketMetrics, type SocketMetrics } from "./websocket-metrics.ts";
 
