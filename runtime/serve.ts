@@ -301,6 +301,7 @@ export async function serve(
     const scheduled = scheduler.stop();
     if (drainMs > 0) await pipeline.drain(drainMs, "stopping");
     await front?.stop();
+    pipeline.observe();
     await pool.close();
     await scheduled;
     await shared.close();

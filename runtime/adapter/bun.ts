@@ -113,6 +113,8 @@ export const bunAdapter: Adapter = {
   jitlessServerless: true,
   dialingSpares: true,
   serve(options: ServeOptions): Promise<RunningServer> {
+    // One for the server's life (its `srv` is this server): not a closure per request.
+    let upgrade: Upgrade | undefined;
     const server = Bun.serve({
       hostname: options.hostname,
       port: options.port,
@@ -120,8 +122,7 @@ export const bunAdapter: Adapter = {
       maxRequestBodySize: options.maxRequestBodySize + 65_536,
       idleTimeout: 0,
       fetch: (request, srv) => {
-        const upgrade: Upgrade = (req, handlers) =>
-          srv.upgrade(req, { data: handlers }) ? UPGRADED : null;
+        upgrade ??= (req, handlers) => srv.upgrade(req, { data: handlers }) ? UPGRADED : null;
         return options.fetch(request, srv.requestIP(request)?.address ?? "", upgrade);
       },
       error: (error) => {
