@@ -38,8 +38,8 @@ export function createExecutionIds(): () => string {
 /**
  * The request's headers as pairs, names in lower case: `forEach` (the iterator costs Deno
  * microseconds per header). The pipeline reads them once and looks in the pairs
- * (protocol/header-pairs.ts, `headerOf`): on
- * Deno each `Headers.get` or `has` costs ~0.1-0.2 µs of argument checks.
+ * (protocol/header-pairs.ts, `headerOf`): on Deno each `Headers.get` or `has` costs ~0.1-0.2 µs
+ * of argument checks.
  */
 export function headerPairs(headers: Headers): [string, string][] {
   const pairs: [string, string][] = [];
