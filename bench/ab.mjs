@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findRuntime } from "../bin/runtimes.mjs";
+import { findRuntime, serverEnv } from "../bin/runtimes.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const [runtime = "bun", pairs = "21", seconds = "2"] = process.argv.slice(2);
@@ -34,6 +34,7 @@ const full = runtime === "bun"
   ? [main, ...args]
   : ["run", "-A", "--no-check", "--config", join(ROOT, "deno.json"), main, ...args];
 const server = spawn("taskset", ["-c", SERVER_CORE, findRuntime(runtime), ...full], {
+  env: serverEnv(runtime),
   stdio: ["ignore", "ignore", "inherit"],
 });
 

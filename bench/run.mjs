@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findRuntime } from "../bin/runtimes.mjs";
+import { findRuntime, serverEnv } from "../bin/runtimes.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -60,8 +60,8 @@ async function benchRuntime(runtime) {
   const exec = findRuntime(runtime);
   const root = join(work, runtime);
   writeScripts(root);
-  const raw = await start(runtime, exec, rawServeArgs(runtime), 19501);
-  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19502), 19502);
+  const raw = await start(runtime, exec, rawServe(runtime), 19501);
+  const server = await start(runtime, exec, hoody(runtime, root, 19502), 19502);
   const all = {
     "worker-mode hello": "/hello",
     [LOGGING_OFF]: "/hello-quiet",
@@ -220,7 +220,8 @@ async function startReference(runtime, exec, [file, ...rest]) {
   return { port, pid: child.pid, stop: () => child.kill("SIGTERM") };
 }
 
-function rawServeArgs(runtime) {
+/** A process to start: its arguments after the runtime's executable, and its environment. */
+function rawServe(runtime) {
   const file = join(work, "raw.ts");
   writeFileSync(
     file,
@@ -232,21 +233,25 @@ if ("Bun" in globalThis) Bun.serve({ hostname: "127.0.0.1", port, fetch: () => n
 else Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, () => new Response(body, { headers }));
 `,
   );
-  return runtime === "bun" ? [file] : ["run", "-A", file];
+  return { args: runtime === "bun" ? [file] : ["run", "-A", file], env: process.env };
 }
 
-function hoodyArgs(runtime, root, port) {
+/** Our server, started as the launcher starts it (bin/runtimes.mjs, `serverEnv`). */
+function hoody(runtime, root, port) {
   const main = join(ROOT, "main.ts");
   const args = ["serve", "--root", root, "--port", String(port), "--quiet"];
-  return runtime === "bun"
-    ? [main, ...args]
-    : ["run", "-A", "--no-check", "--config", join(ROOT, "deno.json"), main, ...args];
+  return {
+    args: runtime === "bun"
+      ? [main, ...args]
+      : ["run", "-A", "--no-check", "--config", join(ROOT, "deno.json"), main, ...args],
+    env: serverEnv(runtime),
+  };
 }
 
 /** Starts a server pinned to its core and waits until the process we started is the one answering. */
-async function start(runtime, exec, args, port) {
+async function start(runtime, exec, { args, env }, port) {
   const child = spawn("taskset", ["-c", SERVER_CORE, exec, ...args], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const stop = () => child.kill("SIGTERM");
@@ -316,7 +321,7 @@ function latency(out, label) {
 }
 
 async function oneConnection(runtime, exec, root) {
-  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19503), 19503);
+  const server = await start(runtime, exec, hoody(runtime, root, 19503), 19503);
   try {
     await get(server.port, "/sl");
     const result = wrk(server.port, "/sl", 1);
@@ -334,8 +339,8 @@ async function oneConnection(runtime, exec, root) {
  * a target against raw serve's p50 must meet all three in the same weather.
  */
 async function paced(runtime, exec, root) {
-  const raw = await start(runtime, exec, rawServeArgs(runtime), 19509);
-  const ours = await start(runtime, exec, hoodyArgs(runtime, root, 19508), 19508);
+  const raw = await start(runtime, exec, rawServe(runtime), 19509);
+  const ours = await start(runtime, exec, hoody(runtime, root, 19508), 19508);
   const reference = existsSync(REFERENCE_DIR)
     ? await startReference(runtime, exec, REFERENCE_B_ARGS)
     : null;
@@ -424,25 +429,28 @@ console.log(spawns / ${SECONDS});
  */
 async function firstResponse(runtime, exec, root) {
   const reference = join(ROOT, "..", "shared", "perf-reference", "worker-mode", "server.ts");
-  const referenceArgs = runtime === "bun" ? [reference, "fast"] : ["run", "-A", reference, "fast"];
-  const starts = async (args, options) => {
+  const referenceA = {
+    args: runtime === "bun" ? [reference, "fast"] : ["run", "-A", reference, "fast"],
+    env: process.env,
+  };
+  const starts = async (launch, options) => {
     const times = [];
-    for (let i = 0; i < 5; i++) times.push(await firstAnswer(exec, args, options));
+    for (let i = 0; i < 5; i++) times.push(await firstAnswer(exec, launch, options));
     return Math.round(median(times));
   };
-  await firstAnswer(exec, hoodyArgs(runtime, root, 19504), { port: 19504, path: "/s500" });
+  await firstAnswer(exec, hoody(runtime, root, 19504), { port: 19504, path: "/s500" });
   return {
-    ms: await starts(hoodyArgs(runtime, root, 19505), { port: 19505, path: "/s500" }),
-    referenceMs: existsSync(reference) ? await starts(referenceArgs, {}) : null,
-    rawMs: await starts(rawServeArgs(runtime), { port: 19510 }),
+    ms: await starts(hoody(runtime, root, 19505), { port: 19505, path: "/s500" }),
+    referenceMs: existsSync(reference) ? await starts(referenceA, {}) : null,
+    rawMs: await starts(rawServe(runtime), { port: 19510 }),
   };
 }
 
 /** Spawn to the first 200 at `path`, on the given port or the one the child prints as "READY <port>". */
-async function firstAnswer(exec, args, { port = null, path = "/" }) {
+async function firstAnswer(exec, { args, env }, { port = null, path = "/" }) {
   const started = performance.now();
   const child = spawn(exec, args, {
-    env: { ...process.env, PORT: String(port ?? 0) },
+    env: { ...env, PORT: String(port ?? 0) },
     stdio: ["ignore", "pipe", "ignore"],
   });
   let at = port;
@@ -465,7 +473,7 @@ async function firstAnswer(exec, args, { port = null, path = "/" }) {
 }
 
 async function rssWith1000(runtime, exec, root) {
-  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19506), 19506);
+  const server = await start(runtime, exec, hoody(runtime, root, 19506), 19506);
   try {
     for (let i = 0; i < 1000; i += 50) {
       await Promise.all(
@@ -479,7 +487,7 @@ async function rssWith1000(runtime, exec, root) {
 }
 
 async function editLatency(runtime, exec, root) {
-  const server = await start(runtime, exec, hoodyArgs(runtime, root, 19507), 19507);
+  const server = await start(runtime, exec, hoody(runtime, root, 19507), 19507);
   const times = [];
   try {
     await sleep(1500); // the watcher arms a second after start

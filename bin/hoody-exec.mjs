@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isServe } from "./command.mjs";
-import { findRuntime } from "./runtimes.mjs";
+import { findRuntime, serverEnv } from "./runtimes.mjs";
 import { runOnce, supervise } from "./supervisor.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -35,4 +35,5 @@ const entry = join(root, "main.ts");
 const args = runtime === "bun"
   ? [entry, ...argv]
   : ["run", "-A", "--no-check", "--config", join(root, "deno.json"), entry, ...argv];
-(isServe(argv) ? supervise : runOnce)(findRuntime(runtime), args);
+if (isServe(argv)) supervise(findRuntime(runtime), args, serverEnv(runtime));
+else runOnce(findRuntime(runtime), args);

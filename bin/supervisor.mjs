@@ -52,8 +52,9 @@ export function runOnce(command, args) {
  * Runs `command args` as the server, restarting it when it dies (the rule above).
  * @param {string} command
  * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} env the server's environment (runtimes.mjs, `serverEnv`)
  */
-export function supervise(command, args) {
+export function supervise(command, args, env) {
   /** @type {import("node:child_process").ChildProcess | null} */
   let child = null;
   let startedAt = 0;
@@ -67,7 +68,7 @@ export function supervise(command, args) {
     restartTimer = null;
     starts += 1;
     startedAt = Date.now();
-    const started = spawn(command, args, { stdio: "inherit" });
+    const started = spawn(command, args, { stdio: "inherit", env });
     child = started;
     started.on("error", (error) => {
       // Only a failed spawn (no binary, no permission): nothing to restart.

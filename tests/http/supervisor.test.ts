@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { alive, type Cli, runCli, RUNTIME, within } from "../lib/processes.ts";
 import { CLEAN_ENV, freePort, poll, type Supervised, superviseServe } from "../lib/supervised.ts";
@@ -38,6 +39,31 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
 
     const response = await fetch(`${server.base}/hello`);
     assert.deepEqual(await response.json(), { hello: "supervised" });
+  });
+
+  test("the launcher starts the server with JavaScriptCore's lower JIT thresholds on Bun (nothing on Deno); its hosts get none of them", async () => {
+    const pid = await poll(serverPid);
+    assert.ok(pid, `the server is not answering:\n${launcher.stderr}`);
+    await fetch(`${server.base}/hello`).then((r) => r.arrayBuffer());
+    const thresholds = (of: number) =>
+      readFileSync(`/proc/${of}/environ`, "utf8").split("\0")
+        .filter((v) => v.startsWith("BUN_JSC_threshold")).sort();
+    assert.deepEqual(
+      thresholds(pid),
+      RUNTIME === "bun"
+        ? [
+          "BUN_JSC_thresholdForJITAfterWarmUp=50",
+          "BUN_JSC_thresholdForJITSoon=50",
+          "BUN_JSC_thresholdForOptimizeAfterLongWarmUp=200",
+          "BUN_JSC_thresholdForOptimizeAfterWarmUp=200",
+          "BUN_JSC_thresholdForOptimizeSoon=200",
+        ]
+        : [],
+    );
+    const hosts = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ")
+      .filter(Boolean).map(Number);
+    assert.ok(hosts.length > 0, "the server has no host processes");
+    for (const host of hosts) assert.deepEqual(thresholds(host), [], `host ${host}`);
   });
 
   test("SIGTERM to the launcher lets running requests finish, stops the server and exits 0, without a restart", async () => {
