@@ -3,19 +3,15 @@
  * and ends what it started: no host process of it outlives the failed start.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
+import { childrenOf } from "../lib/processes.ts";
 import { tmpScripts } from "../lib/scripts-dir.ts";
 import { eventually, startServer } from "../lib/server.ts";
 
 /** This test process's child processes (the servers' hosts among them). */
-function children(): number[] {
-  return readdirSync("/proc/self/task").flatMap((task) =>
-    readFileSync(`/proc/self/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number)
-  );
-}
+const children = () => childrenOf("self");
 
 async function startFails(config: { port?: number; host?: string; adminToken?: string }) {
   await using dir = tmpScripts({ "1/hello.ts": "return 1;" });

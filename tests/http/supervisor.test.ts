@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { alive, type Cli, runCli, RUNTIME, within } from "../lib/processes.ts";
+import { alive, childrenOf, type Cli, runCli, RUNTIME, within } from "../lib/processes.ts";
 import { CLEAN_ENV, freePort, poll, type Supervised, superviseServe } from "../lib/supervised.ts";
 
 describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
@@ -60,8 +60,7 @@ describe(`hoody-exec serve under its supervisor (${RUNTIME})`, () => {
         ]
         : [],
     );
-    const hosts = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ")
-      .filter(Boolean).map(Number);
+    const hosts = childrenOf(pid);
     assert.ok(hosts.length > 0, "the server has no host processes");
     for (const host of hosts) assert.deepEqual(thresholds(host), [], `host ${host}`);
   });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/hoody-exec.mjs", import.meta.url));
@@ -14,6 +15,22 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The child processes of process `pid` ("self" for this one), from every one of its threads (a
+ * runtime may spawn from any). A thread that ends between the listing and the read has none.
+ */
+export function childrenOf(pid: number | "self"): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ")
+        .filter(Boolean).map(Number);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  });
 }
 
 /** Resolves to `promise`'s value, or to "timeout" after `ms` (a bound, not a timing assertion). */
